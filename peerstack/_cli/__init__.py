@@ -1,0 +1,1 @@
+"""The `peerstack` command line: a thin shell over the library."""

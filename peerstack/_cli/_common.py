@@ -1,0 +1,116 @@
+"""What every command shares: consoles, exit codes, error reporting, topology loading."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from peerstack.errors import DeployError, PeerstackError, TopologyError
+
+if TYPE_CHECKING:
+    from peerstack.plan import Plan
+    from peerstack.spec import Topology
+
+
+class Exit(IntEnum):
+    """Documented exit codes of the `peerstack` command."""
+
+    OK = 0
+    FAILED = 1
+    """The operation ran and failed: verification differs from the plan, a deploy failed."""
+    INVALID = 2
+    """The topology (or the command line) is invalid; nothing was touched."""
+    ENVIRONMENT = 3
+    """Something peerstack needs is missing: the Pulumi CLI, credentials, a plugin."""
+    INTERRUPTED = 130
+
+
+# Results go to stdout (so `--format json` pipes cleanly), diagnostics to stderr.
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("PEERSTACK_DEBUG", "") not in ("", "0", "false")
+
+
+def print_problems(error: TopologyError) -> None:
+    count = len(error.problems)
+    for problem in error.problems:
+        where = f"{problem.location}: " + (f"{problem.path}: " if problem.path else "")
+        err.print(f"[bold red]error[/]: {escape(where)}{escape(problem.message)}")
+        if problem.hint:
+            err.print(f"       [cyan]hint[/]: {escape(problem.hint)}")
+    err.print(f"[red]{count} problem{'s' if count != 1 else ''} found; nothing was deployed.[/]")
+
+
+def fail(message: str, *, hint: str | None = None, code: Exit = Exit.FAILED) -> NoReturn:
+    err.print(f"[bold red]error[/]: {escape(message)}")
+    if hint:
+        err.print(f"       [cyan]hint[/]: {escape(hint)}")
+    raise typer.Exit(int(code))
+
+
+@contextlib.contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn every failure into one clear message and a documented exit code.
+
+    The full traceback of an unexpected error is shown only with --debug or
+    PEERSTACK_DEBUG=1.
+    """
+    from peerstack.errors import (
+        CredentialsError,
+        PluginInstallError,
+        PulumiNotInstalledError,
+        PulumiVersionError,
+    )
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except TopologyError as exc:
+        print_problems(exc)
+        raise typer.Exit(int(Exit.INVALID)) from None
+    except (PulumiNotInstalledError, PulumiVersionError, CredentialsError, PluginInstallError) as exc:
+        fail(str(exc), hint=exc.hint, code=Exit.ENVIRONMENT)
+    except DeployError as exc:
+        fail(str(exc), hint=exc.hint, code=Exit.FAILED)
+    except PeerstackError as exc:
+        fail(str(exc), code=Exit.FAILED)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        raise typer.Exit(int(Exit.INTERRUPTED)) from None
+    except Exception as exc:
+        if debug_enabled():
+            err.print_exception()
+        fail(
+            f"unexpected {type(exc).__name__}: {exc}",
+            hint="run again with --debug for the full traceback, and please report it",
+        )
+
+
+def load(file: Path) -> Topology:
+    from peerstack.spec import load_topology
+
+    return load_topology(file)
+
+
+def load_plan(file: Path) -> tuple[Topology, Plan]:
+    from peerstack.plan import build_plan
+
+    topology = load(file)
+    return topology, build_plan(topology)
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

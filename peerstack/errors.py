@@ -1,0 +1,160 @@
+"""Exceptions raised by peerstack.
+
+Every exception peerstack raises on purpose derives from one base::
+
+    PeerstackError
+    ├── TopologyError        the topology is invalid; carries every Problem found
+    ├── DeployError          a Pulumi operation failed (see automation for subclasses)
+    │   ├── PulumiNotInstalledError
+    │   ├── PulumiVersionError
+    │   ├── StackLockedError
+    │   ├── CredentialsError
+    │   ├── PluginInstallError
+    │   └── ProgramError
+    ├── EmulatorError        the in-process AWS emulation could not do what was asked
+    └── VerificationError    AWS differs from the plan (raised only when asked to)
+
+Messages never contain credentials, passphrases or other secrets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CredentialsError",
+    "DeployError",
+    "EmulatorError",
+    "PeerstackError",
+    "PluginInstallError",
+    "Problem",
+    "ProgramError",
+    "PulumiNotInstalledError",
+    "PulumiVersionError",
+    "StackLockedError",
+    "TopologyError",
+    "VerificationError",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a topology, and where it is."""
+
+    path: str
+    """Dotted path to the offending field, e.g. ``vpcs.shared.cidr`` (empty: the whole file)."""
+    message: str
+    hint: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        """``FILE:LINE`` (or as much of it as is known)."""
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        if self.file:
+            return self.file
+        if self.line:
+            return f"line {self.line}"
+        return "<topology>"
+
+    def __str__(self) -> str:
+        where = f"{self.location}: {self.path}: " if self.path else f"{self.location}: "
+        text = where + self.message
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "path": self.path,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class PeerstackError(Exception):
+    """Base of every error peerstack raises on purpose."""
+
+
+class TopologyError(PeerstackError):
+    """The topology is invalid; ``problems`` lists every problem found, with locations."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in topology"
+        return "\n".join([head, *(str(p) for p in self.problems)])
+
+    @classmethod
+    def single(
+        cls, path: str, message: str, *, hint: str | None = None, file: str | None = None
+    ) -> TopologyError:
+        return cls([Problem(path=path, message=message, hint=hint, file=file)])
+
+
+class DeployError(PeerstackError):
+    """A Pulumi operation (preview, up, refresh, destroy) failed."""
+
+    hint: str | None = None
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class PulumiNotInstalledError(DeployError):
+    """No ``pulumi`` binary was found on PATH."""
+
+
+class PulumiVersionError(DeployError):
+    """The installed Pulumi CLI is too old for the requested operation."""
+
+
+class StackLockedError(DeployError):
+    """Another update holds the stack's lock."""
+
+
+class CredentialsError(DeployError):
+    """AWS credentials are missing, or assuming an account's role failed."""
+
+
+class PluginInstallError(DeployError):
+    """The ``aws`` resource plugin could not be installed (offline?)."""
+
+
+class ProgramError(DeployError):
+    """The Pulumi program raised an exception."""
+
+
+class EmulatorError(PeerstackError):
+    """The in-process AWS emulation could not perform a request (e.g. an unsupported type)."""
+
+
+@dataclass
+class _Collector:
+    """Accumulates problems so that validation reports all of them at once."""
+
+    file: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: str, message: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(path=path, message=message, hint=hint, file=self.file))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise TopologyError(self.problems)
+
+
+class VerificationError(PeerstackError):
+    """AWS does not match the plan (raised by ``VerifyResult.raise_for_differences``)."""

@@ -1,0 +1,27 @@
+"""The planner: a pure function from a topology to every networking decision."""
+
+from peerstack.plan._build import build_plan
+from peerstack.plan.model import (
+    DISCOVERED,
+    IPV6_PREFIX,
+    MAIN,
+    AccountPlan,
+    LinkPlan,
+    Plan,
+    RoutePlan,
+    SubnetPlan,
+    VpcPlan,
+)
+
+__all__ = [
+    "DISCOVERED",
+    "IPV6_PREFIX",
+    "MAIN",
+    "AccountPlan",
+    "LinkPlan",
+    "Plan",
+    "RoutePlan",
+    "SubnetPlan",
+    "VpcPlan",
+    "build_plan",
+]

@@ -1,0 +1,313 @@
+"""The plan: every networking decision, as plain immutable data.
+
+Components, verify, render and the emulator read these objects and never re-derive
+anything from the topology.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "DISCOVERED",
+    "IPV6_PREFIX",
+    "MAIN",
+    "AccountPlan",
+    "LinkPlan",
+    "Plan",
+    "RoutePlan",
+    "SubnetPlan",
+    "VpcPlan",
+]
+
+MAIN = "main"
+"""Name of a VPC's main route table."""
+
+DISCOVERED = "*"
+"""Route table name standing for every route table of an adopted VPC, found at deploy time."""
+
+IPV6_PREFIX = "ipv6:"
+"""A destination ``ipv6:<vpc>`` is that VPC's Amazon-provided IPv6 block, known after deploy."""
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def slug(text: str) -> str:
+    """A resource-name-safe form of a destination: ``10.1.0.0/16`` -> ``10.1.0.0-16``."""
+    return _UNSAFE.sub("-", text).strip("-")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountPlan:
+    """An account and how to get credentials for it (no secrets are ever stored here)."""
+
+    alias: str
+    id: str
+    role_arn: str | None = None
+    external_id: str | None = None
+    profile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetPlan:
+    """A subnet of a created VPC."""
+
+    name: str
+    cidr: str
+    availability_zone: str
+    """Full zone name (``us-east-1a``) or, when :attr:`az_is_id`, a zone id (``use1-az1``)."""
+    route_table: str
+    """Route table name; :data:`MAIN` when the subnet uses the VPC's main table."""
+    az_is_id: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VpcPlan:
+    """A VPC, created (``managed``) or adopted."""
+
+    name: str
+    account: str
+    account_id: str
+    region: str
+    cidrs: tuple[str, ...]
+    """Every IPv4 block, primary first."""
+    ipv6: bool
+    """The VPC has IPv6 (Amazon-provided when created, listed when adopted)."""
+    ipv6_cidrs: tuple[str, ...]
+    """IPv6 blocks known before deploy (adopted VPCs); empty when AWS assigns them."""
+    route_tables: tuple[str, ...]
+    """Route table names, :data:`MAIN` first; ``(DISCOVERED,)`` when found at deploy time."""
+    managed: bool
+    dns_hostnames: bool = False
+    """Enable DNS hostnames and support: some link of this VPC resolves remote DNS."""
+    subnets: tuple[SubnetPlan, ...] = ()
+    vpc_id: str | None = None
+    """The id of an adopted VPC (None for created VPCs)."""
+    route_table_ids: Mapping[str, str] = field(default_factory=dict)
+    """Route table ids of an adopted VPC, by name."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def discovers_route_tables(self) -> bool:
+        return self.route_tables == (DISCOVERED,)
+
+    @property
+    def secondary_cidrs(self) -> tuple[str, ...]:
+        return self.cidrs[1:]
+
+    @property
+    def named_route_tables(self) -> tuple[str, ...]:
+        """Route tables peerstack creates for this VPC (every table but the main one)."""
+        return tuple(t for t in self.route_tables if t not in (MAIN, DISCOVERED))
+
+    def ipv6_destination(self) -> tuple[str, ...]:
+        """Destinations that stand for this VPC's IPv6 space."""
+        if not self.ipv6:
+            return ()
+        return self.ipv6_cidrs or (f"{IPV6_PREFIX}{self.name}",)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPlan:
+    """One VPC peering connection and everything decided about it."""
+
+    name: str
+    requester: str
+    accepter: str
+    requester_account_id: str
+    accepter_account_id: str
+    requester_region: str
+    accepter_region: str
+    dns_resolution: bool
+    origin: str
+    """Where the link was declared, e.g. ``peerings[0]`` or ``meshes[0] (apps)``."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def cross_account(self) -> bool:
+        return self.requester_account_id != self.accepter_account_id
+
+    @property
+    def cross_region(self) -> bool:
+        return self.requester_region != self.accepter_region
+
+    @property
+    def auto_accept(self) -> bool:
+        """AWS auto-accepts only within one account and one region."""
+        return not (self.cross_account or self.cross_region)
+
+    @property
+    def peer_owner_id(self) -> str | None:
+        """``peer_owner_id`` for the connection: set only across accounts."""
+        return self.accepter_account_id if self.cross_account else None
+
+    @property
+    def peer_region(self) -> str | None:
+        """``peer_region`` for the connection: set only across regions."""
+        return self.accepter_region if self.cross_region else None
+
+    @property
+    def needs_accepter(self) -> bool:
+        """The accepter's account must accept with its own provider, in its own region."""
+        return not self.auto_accept
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        if not self.cross_region:
+            return ()
+        return (
+            "cross-region: security groups cannot reference the peer's groups",
+            "cross-region: traffic is limited to an MTU of 1500 bytes",
+        )
+
+    def side(self, vpc: str) -> str:
+        """``requester`` or ``accepter``: which side of this link ``vpc`` is."""
+        if vpc == self.requester:
+            return "requester"
+        if vpc == self.accepter:
+            return "accepter"
+        raise KeyError(f"{vpc!r} is not a side of link {self.name!r}")
+
+    def peer_of(self, vpc: str) -> str:
+        return self.accepter if vpc == self.requester else self.requester
+
+
+@dataclass(frozen=True, slots=True)
+class RoutePlan:
+    """One route: in ``vpc``'s table ``route_table``, ``destination`` goes over ``link``."""
+
+    vpc: str
+    route_table: str
+    destination: str
+    """A CIDR, or ``ipv6:<vpc>`` for an IPv6 block AWS assigns at deploy time."""
+    peer: str
+    link: str
+
+    @property
+    def ipv6(self) -> bool:
+        return self.destination.startswith(IPV6_PREFIX) or ":" in self.destination
+
+    @property
+    def deferred(self) -> bool:
+        """The destination is only known once AWS has assigned the peer's IPv6 block."""
+        return self.destination.startswith(IPV6_PREFIX)
+
+    @property
+    def key(self) -> str:
+        """A name unique in the plan, made only of topology names and the destination."""
+        return f"{self.vpc}-{slug(self.route_table)}-{slug(self.destination)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything peerstack will create, and how the network will behave."""
+
+    topology: str
+    accounts: tuple[AccountPlan, ...]
+    vpcs: tuple[VpcPlan, ...]
+    links: tuple[LinkPlan, ...]
+    routes: tuple[RoutePlan, ...]
+    reachability: Mapping[str, tuple[str, ...]]
+    tags: Mapping[str, str] = field(default_factory=dict)
+    _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
+    _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
+    _account_index: dict[str, AccountPlan] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        self._vpc_index.update((v.name, v) for v in self.vpcs)
+        self._link_index.update((link.name, link) for link in self.links)
+        self._account_index.update((a.alias, a) for a in self.accounts)
+
+    def vpc(self, name: str) -> VpcPlan:
+        return self._vpc_index[name]
+
+    def link(self, name: str) -> LinkPlan:
+        return self._link_index[name]
+
+    def account(self, alias: str) -> AccountPlan:
+        return self._account_index[alias]
+
+    def link_between(self, a: str, b: str) -> LinkPlan | None:
+        for link in self.links:
+            if {link.requester, link.accepter} == {a, b}:
+                return link
+        return None
+
+    def routes_of(self, vpc: str) -> Iterator[RoutePlan]:
+        return (r for r in self.routes if r.vpc == vpc)
+
+    def routes_over(self, link: str) -> Iterator[RoutePlan]:
+        return (r for r in self.routes if r.link == link)
+
+    def can_reach(self, a: str, b: str) -> bool:
+        return b in self.reachability.get(a, ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan in the documented JSON shape (``peerstack plan --format json``)."""
+        return {
+            "topology": self.topology,
+            "accounts": [
+                {"name": a.alias, "id": a.id, "assumes_role": a.role_arn is not None}
+                for a in self.accounts
+            ],
+            "vpcs": [
+                {
+                    "name": v.name,
+                    "account": v.account,
+                    "account_id": v.account_id,
+                    "region": v.region,
+                    "cidrs": list(v.cidrs),
+                    "ipv6": v.ipv6,
+                    "ipv6_cidrs": list(v.ipv6_cidrs),
+                    "route_tables": list(v.route_tables),
+                    "managed": v.managed,
+                    "vpc_id": v.vpc_id,
+                    "dns_hostnames": v.dns_hostnames,
+                    "subnets": [
+                        {
+                            "name": s.name,
+                            "cidr": s.cidr,
+                            "availability_zone": s.availability_zone,
+                            "route_table": s.route_table,
+                        }
+                        for s in v.subnets
+                    ],
+                }
+                for v in self.vpcs
+            ],
+            "links": [
+                {
+                    "name": link.name,
+                    "requester": link.requester,
+                    "accepter": link.accepter,
+                    "cross_account": link.cross_account,
+                    "cross_region": link.cross_region,
+                    "auto_accept": link.auto_accept,
+                    "dns_resolution": link.dns_resolution,
+                    "peer_owner_id": link.peer_owner_id,
+                    "peer_region": link.peer_region,
+                    "origin": link.origin,
+                }
+                for link in self.links
+            ],
+            "routes": [
+                {
+                    "vpc": r.vpc,
+                    "route_table": r.route_table,
+                    "destination": r.destination,
+                    "peer": r.peer,
+                    "link": r.link,
+                }
+                for r in self.routes
+            ],
+            "reachability": {k: list(v) for k, v in self.reachability.items()},
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent)

@@ -1,0 +1,76 @@
+"""CIDR parsing shared by the models and the planner (no Pulumi, no boto3)."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# AWS: a VPC (and a subnet) IPv4 block is between /16 and /28.
+VPC_MIN_PREFIX = 16
+VPC_MAX_PREFIX = 28
+
+
+@lru_cache(maxsize=65536)
+def parse_network(text: str) -> Network:
+    """Parse a CIDR strictly; ``ValueError`` says what is wrong and what was probably meant."""
+    if not isinstance(text, str) or "/" not in text:
+        raise ValueError(f"{text!r} is not a CIDR block (expected e.g. '10.0.0.0/16')")
+    try:
+        return ipaddress.ip_network(text, strict=True)
+    except ValueError as exc:
+        try:
+            loose = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a CIDR block (expected e.g. '10.0.0.0/16')") from exc
+        raise ValueError(
+            f"{text!r} has host bits set; did you mean {str(loose)!r}?"
+        ) from exc
+
+
+def check_ipv4_block(text: str, *, what: str) -> str:
+    """A VPC or subnet IPv4 block: valid, IPv4, /16 to /28. Returns the text unchanged."""
+    net = parse_network(text)
+    if net.version != 4:
+        raise ValueError(f"{what} {text!r} must be IPv4 (IPv6 comes from `ipv6: true`)")
+    if not VPC_MIN_PREFIX <= net.prefixlen <= VPC_MAX_PREFIX:
+        raise ValueError(
+            f"{what} {text!r} is a /{net.prefixlen}; AWS allows /{VPC_MIN_PREFIX} to "
+            f"/{VPC_MAX_PREFIX}"
+        )
+    return text
+
+
+def overlaps(a: Network, b: Network) -> bool:
+    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+
+
+def contains(outer: Network, inner: Network) -> bool:
+    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+
+
+# AWS restricts which secondary IPv4 ranges may join a VPC, by the range of its primary
+# block: each of these ranges only mixes with itself, and a VPC whose primary block is in
+# none of them (publicly routable, 100.64.0.0/10) can add none of them.
+_RESTRICTED_RANGES = tuple(
+    ipaddress.IPv4Network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "198.19.0.0/16")
+)
+
+
+def secondary_restriction(primary: str, secondary: str) -> str | None:
+    """Why AWS would refuse ``secondary`` next to ``primary`` (None when allowed)."""
+    p = parse_network(primary)
+    s = parse_network(secondary)
+    if not isinstance(p, ipaddress.IPv4Network) or not isinstance(s, ipaddress.IPv4Network):
+        return None
+    p_range = next((r for r in _RESTRICTED_RANGES if p.subnet_of(r)), None)
+    s_range = next((r for r in _RESTRICTED_RANGES if s.subnet_of(r)), None)
+    if s_range is None or s_range == p_range:
+        return None
+    where = f"in {p_range}" if p_range else "outside the private ranges"
+    return (
+        f"a VPC whose primary block is {where} cannot add {secondary!r} from {s_range} "
+        "(AWS restricts secondary CIDR associations by the primary's range)"
+    )

@@ -1,0 +1,232 @@
+"""Loading a topology from YAML or plain data, with every error located."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from peerstack.errors import Problem, TopologyError
+from peerstack.spec._source import Path, SourceMap, YamlError, format_path, load_yaml
+from peerstack.spec.models import _VALIDATING, Topology
+
+__all__ = ["load_topology", "topology_from_data"]
+
+
+def load_topology(path: str | os.PathLike[str]) -> Topology:
+    """Read and validate a topology file; raise :class:`TopologyError` listing every problem."""
+    file = os.fspath(path)
+    try:
+        with open(file, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise TopologyError.single("", "file not found", file=file) from None
+    except IsADirectoryError:
+        raise TopologyError.single("", "is a directory, not a topology file", file=file) from None
+    except UnicodeDecodeError as exc:
+        raise TopologyError.single("", f"not UTF-8 text ({exc.reason})", file=file) from None
+    except OSError as exc:
+        raise TopologyError.single("", f"cannot read: {exc.strerror}", file=file) from None
+    return topology_from_text(text, file=file)
+
+
+def topology_from_text(text: str, *, file: str | None = None) -> Topology:
+    """Validate a topology written as YAML text."""
+    try:
+        data, source = load_yaml(text, file)
+    except YamlError as exc:
+        raise TopologyError(exc.problems) from None
+    return topology_from_data(data, source=source)
+
+
+def topology_from_data(data: Any, *, source: SourceMap | None = None) -> Topology:
+    """Validate a topology given as plain data (dicts and lists), e.g. from JSON or code."""
+    source = source or SourceMap()
+    if data is None:
+        raise TopologyError(
+            [source.problem((), "the topology is empty", hint="start with `name:` and `vpcs:`")]
+        )
+    if not isinstance(data, Mapping):
+        raise TopologyError(
+            [
+                source.problem(
+                    (),
+                    f"the topology must be a mapping of fields, not a {_kind(data)}",
+                    hint="start with `name:`, `accounts:` and `vpcs:` at the left margin",
+                )
+            ]
+        )
+    token = _VALIDATING.set(True)
+    try:
+        topology = Topology.__pydantic_validator__.validate_python(dict(data))
+    except ValidationError as exc:
+        raise TopologyError(problems_from_validation_error(exc, source)) from None
+    finally:
+        _VALIDATING.reset(token)
+    topology._source = source
+    return typing.cast(Topology, topology)
+
+
+def problems_from_validation_error(
+    exc: ValidationError, source: SourceMap, *, root: type[BaseModel] = Topology
+) -> list[Problem]:
+    problems = [_problem(error, source, root) for error in exc.errors(include_url=False)]
+    # Pydantic reports one error per union branch; the same place twice reads as noise.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            unique.append(p)
+    return sorted(unique, key=lambda p: (p.line or 0, p.path))
+
+
+def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> Problem:
+    raw_loc = tuple(error["loc"])
+    is_key = bool(raw_loc) and raw_loc[-1] == "[key]"
+    loc: Path = tuple(
+        part
+        for part in raw_loc
+        if isinstance(part, int) or not (part.startswith(("function-", "[")) or part == "[key]")
+    )
+    kind = error["type"]
+    value = error.get("input")
+    message, hint = _message(kind, error, value, loc, root)
+    if is_key and kind != "value_error":
+        message = f"invalid name {loc[-1]!r}: {message}" if loc else message
+    line = source.line_of(loc, key=is_key or kind == "extra_forbidden")
+    return Problem(
+        path=format_path(loc), message=message, hint=hint, file=source.file, line=line
+    )
+
+
+def _message(
+    kind: str, error: ErrorDetails, value: Any, loc: Path, root: type[BaseModel]
+) -> tuple[str, str | None]:
+    msg = error["msg"]
+    if kind == "value_error":
+        return msg.removeprefix("Value error, "), None
+    if kind == "extra_forbidden":
+        name = loc[-1] if loc else "?"
+        fields = _fields_at(loc[:-1], root)
+        close = difflib.get_close_matches(str(name), fields, n=1, cutoff=0.6)
+        if close:
+            hint = f"did you mean {close[0]!r}?"
+        elif fields:
+            hint = f"allowed fields here: {', '.join(sorted(fields))}"
+        else:
+            hint = None
+        return f"unknown field {name!r}", hint
+    if kind == "missing":
+        return "required field is missing", _description_at(loc, root)
+    if kind in ("string_type", "str_type"):
+        if isinstance(value, int) and not isinstance(value, bool) and loc and loc[-1] == "id":
+            return (
+                f"expected text, got the number {value!r}",
+                f'quote account ids so leading zeros survive: id: "{value:012d}"',
+            )
+        return f"expected text, got {_describe(value)}", None
+    if kind == "bool_type":
+        return f"expected true or false, got {_describe(value)}", None
+    if kind in ("int_type", "int_parsing"):
+        return f"expected a whole number, got {_describe(value)}", None
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of fields, got {_describe(value)}", None
+    if kind == "list_type":
+        return f"expected a list, got {_describe(value)}", "write it as [a, b] or as '- a' lines"
+    if kind == "too_short":
+        least = error.get("ctx", {}).get("min_length", 1)
+        return f"needs at least {least} item{'s' if least != 1 else ''}", None
+    if kind == "greater_than_equal":
+        return f"must be at least {error.get('ctx', {}).get('ge')}, got {value!r}", None
+    return msg, None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    return repr(value)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def _model_at(loc: Path, root: type[BaseModel]) -> type[BaseModel] | None:
+    current: Any = root
+    for part in loc:
+        model = _unwrap_model(current)
+        if model is not None and isinstance(part, str) and part in model.model_fields:
+            current = model.model_fields[part].annotation
+            continue
+        # inside a container: step into its value type
+        current = _container_item(current)
+        if current is None:
+            return None
+    return _unwrap_model(current)
+
+
+def _fields_at(loc: Path, root: type[BaseModel]) -> list[str]:
+    model = _model_at(loc, root)
+    return list(model.model_fields) if model else []
+
+
+def _description_at(loc: Path, root: type[BaseModel]) -> str | None:
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    model = _model_at(loc[:-1], root)
+    if model is None or loc[-1] not in model.model_fields:
+        return None
+    return model.model_fields[loc[-1]].description
+
+
+def _unwrap_model(tp: Any) -> type[BaseModel] | None:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return tp
+    if _is_union(tp):
+        for arg in typing.get_args(tp):
+            found = _unwrap_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _container_item(tp: Any) -> Any:
+    if _is_union(tp):
+        for arg in typing.get_args(tp):
+            if arg is not type(None):
+                return _container_item(arg)
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (list, tuple) and args:
+        return args[0]
+    if origin is dict and len(args) == 2:
+        return args[1]
+    return None
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+# Re-exported for the planner, which reports problems at topology paths too.
+__all__ += ["format_path", "SourceMap"]
