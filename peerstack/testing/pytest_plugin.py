@@ -1,0 +1,1 @@
+"""pytest fixtures for peerstack users (registered through the `pytest11` entry point)."""
