@@ -34,9 +34,17 @@ class Exit(IntEnum):
     INTERRUPTED = 130
 
 
+def _width(stream: object) -> int | None:
+    # Piped output (CI logs, `| less`) would otherwise be squeezed to 80 columns.
+    isatty = getattr(stream, "isatty", None)
+    if os.environ.get("COLUMNS") or (isatty is not None and isatty()):
+        return None
+    return 160
+
+
 # Results go to stdout (so `--format json` pipes cleanly), diagnostics to stderr.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
 
 
 def debug_enabled() -> bool:
@@ -81,7 +89,12 @@ def reporting_errors() -> Iterator[None]:
     except TopologyError as exc:
         print_problems(exc)
         raise typer.Exit(int(Exit.INVALID)) from None
-    except (PulumiNotInstalledError, PulumiVersionError, CredentialsError, PluginInstallError) as exc:
+    except (
+        PulumiNotInstalledError,
+        PulumiVersionError,
+        CredentialsError,
+        PluginInstallError,
+    ) as exc:
         fail(str(exc), hint=exc.hint, code=Exit.ENVIRONMENT)
     except DeployError as exc:
         fail(str(exc), hint=exc.hint, code=Exit.FAILED)

@@ -215,9 +215,7 @@ class Plan:
     tags: Mapping[str, str] = field(default_factory=dict)
     _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
     _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
-    _account_index: dict[str, AccountPlan] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    _account_index: dict[str, AccountPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._vpc_index.update((v.name, v) for v in self.vpcs)

@@ -24,9 +24,7 @@ def parse_network(text: str) -> Network:
             loose = ipaddress.ip_network(text, strict=False)
         except ValueError:
             raise ValueError(f"{text!r} is not a CIDR block (expected e.g. '10.0.0.0/16')") from exc
-        raise ValueError(
-            f"{text!r} has host bits set; did you mean {str(loose)!r}?"
-        ) from exc
+        raise ValueError(f"{text!r} has host bits set; did you mean {str(loose)!r}?") from exc
 
 
 def check_ipv4_block(text: str, *, what: str) -> str:
@@ -43,11 +41,19 @@ def check_ipv4_block(text: str, *, what: str) -> str:
 
 
 def overlaps(a: Network, b: Network) -> bool:
-    return a.version == b.version and a.overlaps(b)  # type: ignore[arg-type]
+    if isinstance(a, ipaddress.IPv4Network) and isinstance(b, ipaddress.IPv4Network):
+        return a.overlaps(b)
+    if isinstance(a, ipaddress.IPv6Network) and isinstance(b, ipaddress.IPv6Network):
+        return a.overlaps(b)
+    return False
 
 
 def contains(outer: Network, inner: Network) -> bool:
-    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+    if isinstance(outer, ipaddress.IPv4Network) and isinstance(inner, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(outer, ipaddress.IPv6Network) and isinstance(inner, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
 
 
 # AWS restricts which secondary IPv4 ranges may join a VPC, by the range of its primary

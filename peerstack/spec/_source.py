@@ -84,8 +84,11 @@ def load_yaml(text: str, file: str | None) -> tuple[Any, SourceMap]:
         if "\t" in text and "tab" in str(what).lower():
             hint = "YAML indentation must use spaces, not tabs"
         raise YamlError(
-            [Problem(path="", message=f"YAML syntax error: {what}", hint=hint, file=file,
-                     line=line)]
+            [
+                Problem(
+                    path="", message=f"YAML syntax error: {what}", hint=hint, file=file, line=line
+                )
+            ]
         ) from exc
     except yaml.YAMLError as exc:
         raise YamlError([Problem(path="", message=f"YAML error: {exc}", file=file)]) from exc

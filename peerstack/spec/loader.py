@@ -101,9 +101,7 @@ def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> P
     if is_key and kind != "value_error":
         message = f"invalid name {loc[-1]!r}: {message}" if loc else message
     line = source.line_of(loc, key=is_key or kind == "extra_forbidden")
-    return Problem(
-        path=format_path(loc), message=message, hint=hint, file=source.file, line=line
-    )
+    return Problem(path=format_path(loc), message=message, hint=hint, file=source.file, line=line)
 
 
 def _message(

@@ -53,7 +53,9 @@ _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 _ROLE_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
 _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-_AZ_RE = re.compile(r"^(?:[a-z]|[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]|[a-z]{3,5}\d?-az\d{1,2})$")
+_AZ_RE = re.compile(
+    r"^(?:[a-z]|[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]|[a-z]{3,5}\d?-az\d{1,2})$"
+)
 _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 
@@ -84,9 +86,7 @@ def _check_role_arn(value: str) -> str:
 
 def _check_external_id(value: str) -> str:
     if not _EXTERNAL_ID_RE.match(value):
-        raise ValueError(
-            "external_id must be 2 to 1224 characters of letters, digits and +=,.@:/-"
-        )
+        raise ValueError("external_id must be 2 to 1224 characters of letters, digits and +=,.@:/-")
     return value
 
 
@@ -377,9 +377,7 @@ class Quotas(_Model):
     """Service quotas the plan is checked against (raise them after raising them in AWS)."""
 
     peerings_per_vpc: int = _quota("peerings_per_vpc", "Active peering connections per VPC")
-    routes_per_table: int = _quota(
-        "routes_per_table", "Routes per route table, per address family"
-    )
+    routes_per_table: int = _quota("routes_per_table", "Routes per route table, per address family")
     outstanding_requests_per_account: int = _quota(
         "outstanding_requests_per_account",
         "Pending (not yet accepted) peering requests an account may have",

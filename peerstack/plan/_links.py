@@ -1,0 +1,219 @@
+"""Expanding peerings, meshes and hubs into links, and the checks between two VPCs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from peerstack.plan._context import Context
+from peerstack.plan.model import LinkPlan, VpcPlan
+from peerstack.spec._cidr import overlaps, parse_network
+from peerstack.spec._source import Path, format_path
+from peerstack.spec.models import Peering
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A link as declared, before the VPCs on both sides are known to be valid."""
+
+    name: str
+    requester: str
+    accepter: str
+    dns_resolution: bool
+    origin: str
+    path: Path
+    """Where to point errors about this link (requester side for peerings)."""
+    tags: Mapping[str, str]
+    peering: Peering | None = None
+    """The explicit peering, which may carry per-side routes."""
+
+
+def declared_links(ctx: Context) -> list[Declared]:
+    """Every link the topology declares, in declaration order, with names, unchecked."""
+    topology = ctx.topology
+    default_dns = topology.defaults.dns_resolution
+    base_tags = topology.defaults.tags
+    links: list[Declared] = []
+    for index, peering in enumerate(topology.peerings):
+        links.append(
+            Declared(
+                name=peering.name or f"{peering.requester}--{peering.accepter}",
+                requester=peering.requester,
+                accepter=peering.accepter,
+                dns_resolution=_pick(peering.dns_resolution, default_dns),
+                origin=f"peerings[{index}]",
+                path=("peerings", index),
+                tags={**base_tags, **peering.tags},
+                peering=peering,
+            )
+        )
+    for index, mesh in enumerate(topology.meshes):
+        members = _unique_members(ctx, ("meshes", index, "members"), mesh.members)
+        # Requester is the alphabetically first member, so reordering the list (or adding
+        # a member anywhere in it) never changes an existing link.
+        ordered = sorted(members)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                links.append(
+                    Declared(
+                        name=f"{a}--{b}",
+                        requester=a,
+                        accepter=b,
+                        dns_resolution=_pick(mesh.dns_resolution, default_dns),
+                        origin=f"meshes[{index}] ({mesh.name})",
+                        path=("meshes", index, "members", members[b]),
+                        tags={**base_tags, **mesh.tags},
+                    )
+                )
+    for index, hub in enumerate(topology.hubs):
+        spokes = _unique_members(ctx, ("hubs", index, "spokes"), hub.spokes)
+        for spoke, position in spokes.items():
+            links.append(
+                Declared(
+                    name=f"{hub.hub}--{spoke}",
+                    requester=hub.hub,
+                    accepter=spoke,
+                    dns_resolution=_pick(hub.dns_resolution, default_dns),
+                    origin=f"hubs[{index}] ({hub.name or hub.hub})",
+                    path=("hubs", index, "spokes", position),
+                    tags={**base_tags, **hub.tags},
+                )
+            )
+    return links
+
+
+def _pick(value: bool | None, default: bool) -> bool:
+    return default if value is None else value
+
+
+def _unique_members(ctx: Context, path: Path, names: list[str]) -> dict[str, int]:
+    """Name -> first position; a repeated member is an error (it would peer with itself)."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name in seen:
+            ctx.error(
+                (*path, position),
+                f"{name!r} is listed twice (first at position {seen[name]})",
+                hint="list each VPC once",
+            )
+            continue
+        seen[name] = position
+    return seen
+
+
+def resolve_links(
+    ctx: Context, declared: list[Declared], vpcs: Mapping[str, VpcPlan]
+) -> list[tuple[Declared, LinkPlan]]:
+    """Check each declared link and decide everything about it."""
+    all_names = ctx.topology.vpcs
+    by_pair: dict[frozenset[str], Declared] = {}
+    by_name: dict[str, Declared] = {}
+    resolved: list[tuple[Declared, LinkPlan]] = []
+    for link in declared:
+        ok = True
+        for role in ("requester", "accepter"):
+            name = getattr(link, role)
+            if name not in all_names:
+                where = (*link.path, role) if link.peering is not None else link.path
+                ctx.unknown(where, "VPC", name, all_names)
+                ok = False
+        if not ok:
+            continue
+        if link.requester == link.accepter:
+            ctx.error(
+                link.path,
+                f"VPC {link.requester!r} cannot be peered with itself",
+                hint="a peering connects two different VPCs",
+            )
+            continue
+        pair = frozenset((link.requester, link.accepter))
+        first = by_pair.get(pair)
+        if first is not None:
+            ctx.error(
+                link.path,
+                f"{link.requester!r} and {link.accepter!r} are already peered by "
+                f"{first.origin} ({format_path(first.path)}, line "
+                f"{ctx.source.line_of(first.path) or '?'}); AWS allows one peering "
+                "connection per VPC pair",
+                hint="remove one of the two declarations",
+            )
+            continue
+        by_pair[pair] = link
+        other = by_name.get(link.name)
+        if other is not None:
+            ctx.error(
+                (*link.path, "name") if link.peering is not None else link.path,
+                f"link name {link.name!r} is already used by {other.origin}",
+                hint="give one of the peerings a different `name`",
+            )
+            continue
+        by_name[link.name] = link
+        req = vpcs.get(link.requester)
+        acc = vpcs.get(link.accepter)
+        if req is None or acc is None:
+            continue  # the VPC itself is invalid; that problem is already reported
+        _check_overlap(ctx, link, req, acc)
+        resolved.append(
+            (
+                link,
+                LinkPlan(
+                    name=link.name,
+                    requester=req.name,
+                    accepter=acc.name,
+                    requester_account_id=req.account_id,
+                    accepter_account_id=acc.account_id,
+                    requester_region=req.region,
+                    accepter_region=acc.region,
+                    dns_resolution=link.dns_resolution,
+                    origin=link.origin,
+                    tags=link.tags,
+                ),
+            )
+        )
+    return resolved
+
+
+def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None:
+    for block_a in (*a.cidrs, *a.ipv6_cidrs):
+        net_a = parse_network(block_a)
+        for block_b in (*b.cidrs, *b.ipv6_cidrs):
+            if overlaps(net_a, parse_network(block_b)):
+                ctx.error(
+                    link.path,
+                    f"cannot peer {a.name!r} and {b.name!r}: {a.name}'s {block_a} overlaps "
+                    f"{b.name}'s {block_b}",
+                    hint="AWS rejects peering between VPCs with overlapping CIDR blocks; "
+                    "renumber one VPC or drop this link",
+                )
+                return
+
+
+def check_peering_quota(ctx: Context, links: list[tuple[Declared, LinkPlan]]) -> None:
+    limit = ctx.topology.quotas.peerings_per_vpc
+    count: dict[str, int] = {}
+    for _, link in links:
+        count[link.requester] = count.get(link.requester, 0) + 1
+        count[link.accepter] = count.get(link.accepter, 0) + 1
+    for vpc, n in count.items():
+        if n > limit:
+            ctx.error(
+                ("vpcs", vpc),
+                f"{vpc!r} has {n} peering connections; the quota is {limit} per VPC",
+                hint="raise the AWS quota 'Active VPC peering connections per VPC' and "
+                "`quotas.peerings_per_vpc` (AWS maximum 125), or use fewer links",
+            )
+    limit = ctx.topology.quotas.outstanding_requests_per_account
+    pending: dict[str, int] = {}
+    for _, link in links:
+        if link.needs_accepter:
+            pending[link.requester_account_id] = pending.get(link.requester_account_id, 0) + 1
+    for account_id, n in pending.items():
+        if n > limit:
+            alias = next(a for a, acc in ctx.topology.accounts.items() if acc.id == account_id)
+            ctx.error(
+                ("accounts", alias),
+                f"account {alias!r} requests {n} links that must be accepted by another "
+                f"account or region; at most {limit} requests may be outstanding at once",
+                hint="raise the AWS quota 'Outstanding VPC peering connection requests' and "
+                "`quotas.outstanding_requests_per_account`, or deploy in smaller steps",
+            )

@@ -1,0 +1,253 @@
+"""Which route goes in which route table, and the checks AWS would otherwise fail on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from peerstack.plan._context import Context
+from peerstack.plan._links import Declared
+from peerstack.plan.model import DISCOVERED, LinkPlan, RoutePlan, VpcPlan
+from peerstack.spec._cidr import Network, contains, parse_network
+from peerstack.spec._source import Path
+from peerstack.spec.models import RouteSpec
+
+
+def plan_routes(
+    ctx: Context, links: list[tuple[Declared, LinkPlan]], vpcs: Mapping[str, VpcPlan]
+) -> list[RoutePlan]:
+    routes: list[RoutePlan] = []
+    # (vpc, table, destination) -> (link, path): one destination per table
+    placed: dict[tuple[str, str, str], tuple[str, Path]] = {}
+    for declared, link in links:
+        specs = _side_specs(ctx, declared, link)
+        for side in (link.requester, link.accepter):
+            own = vpcs[side]
+            peer = vpcs[link.peer_of(side)]
+            spec, spec_path = specs.get(side, (None, declared.path))
+            destinations = _destinations(ctx, spec, spec_path, own, peer)
+            tables = _tables(ctx, spec, spec_path, own)
+            for table in tables:
+                for destination, dest_path in destinations:
+                    key = (own.name, table, _normalize(destination))
+                    first = placed.get(key)
+                    if first is not None:
+                        ctx.error(
+                            dest_path,
+                            f"route table {table!r} of {own.name!r} would route {destination} "
+                            f"twice: over {first[0]!r} and over {link.name!r}",
+                            hint=_duplicate_hint(own, first[0], link.name),
+                        )
+                        continue
+                    placed[key] = (link.name, dest_path)
+                    routes.append(
+                        RoutePlan(
+                            vpc=own.name,
+                            route_table=table,
+                            destination=destination,
+                            peer=peer.name,
+                            link=link.name,
+                        )
+                    )
+    return routes
+
+
+def _duplicate_hint(vpc: VpcPlan, first: str, second: str) -> str:
+    if first == second:
+        return "list each destination once"
+    return (
+        f"the two peers overlap; route more specific destinations (a subnet `peer.subnet` or a "
+        f"CIDR) or use different `tables` of {vpc.name!r} for each link"
+    )
+
+
+def _normalize(destination: str) -> str:
+    if "/" not in destination:
+        return destination
+    return str(parse_network(destination))
+
+
+def _side_specs(
+    ctx: Context, declared: Declared, link: LinkPlan
+) -> dict[str, tuple[RouteSpec, Path]]:
+    peering = declared.peering
+    if peering is None or peering.routes is None:
+        return {}
+    specs: dict[str, tuple[RouteSpec, Path]] = {}
+    for vpc, spec in peering.routes.items():
+        path = (*declared.path, "routes", vpc)
+        if vpc not in (link.requester, link.accepter):
+            ctx.error(
+                path,
+                f"{vpc!r} is not a side of this link ({link.requester!r} -- {link.accepter!r})",
+                hint=f"key `routes` by {link.requester!r} or {link.accepter!r}",
+            )
+            continue
+        specs[vpc] = (spec, path)
+    return specs
+
+
+def _destinations(
+    ctx: Context, spec: RouteSpec | None, path: Path, own: VpcPlan, peer: VpcPlan
+) -> list[tuple[str, Path]]:
+    """Destinations one side routes to its peer; literal ones are checked against the peer."""
+    if spec is None or spec.to is None:
+        return [(d, path) for d in _whole_vpc(own, peer)]
+    result: list[tuple[str, Path]] = []
+    for index, target in enumerate(spec.to):
+        tpath = (*path, "to", index)
+        if "/" in target:
+            literal = _literal(ctx, tpath, target, own, peer)
+            if literal is not None:
+                result.append((literal, tpath))
+        elif "." in target:
+            vpc_name, _, subnet_name = target.partition(".")
+            if not _is_peer(ctx, tpath, vpc_name, own, peer):
+                continue
+            subnet = next((s for s in peer.subnets if s.name == subnet_name), None)
+            if subnet is None:
+                known = [s.name for s in peer.subnets]
+                if not peer.managed:
+                    ctx.error(
+                        tpath,
+                        f"{peer.name!r} is adopted, so its subnets are unknown to peerstack",
+                        hint="route to a literal CIDR inside it instead",
+                    )
+                else:
+                    ctx.unknown(tpath, f"subnet of {peer.name!r}", subnet_name, known)
+                continue
+            result.append((subnet.cidr, tpath))
+        else:
+            if _is_peer(ctx, tpath, target, own, peer):
+                result.extend((d, tpath) for d in _whole_vpc(own, peer))
+    return result
+
+
+def _whole_vpc(own: VpcPlan, peer: VpcPlan) -> list[str]:
+    destinations = list(peer.cidrs)
+    if own.ipv6 and peer.ipv6:
+        destinations.extend(peer.ipv6_destination())
+    return destinations
+
+
+def _is_peer(ctx: Context, path: Path, name: str, own: VpcPlan, peer: VpcPlan) -> bool:
+    if name == peer.name:
+        return True
+    if name == own.name:
+        ctx.error(
+            path,
+            f"{own.name!r} cannot route to itself over a peering; destinations must be in "
+            f"the peer {peer.name!r}",
+            hint=f"write {peer.name!r} (the whole peer) or `{peer.name}.SUBNET`",
+        )
+    elif name in ctx.topology.vpcs:
+        ctx.error(
+            path,
+            f"{name!r} is not the peer of this link; destinations must be in {peer.name!r}",
+            hint="peering is not transitive: traffic cannot go through this link to a third "
+            "VPC; peer the two VPCs directly",
+        )
+    else:
+        ctx.unknown(path, "VPC", name, ctx.topology.vpcs)
+    return False
+
+
+def _literal(ctx: Context, path: Path, text: str, own: VpcPlan, peer: VpcPlan) -> str | None:
+    try:
+        net = parse_network(text)
+    except ValueError as exc:
+        ctx.error(path, str(exc))
+        return None
+    if net.version == 6:
+        if not own.ipv6:
+            ctx.error(
+                path,
+                f"{own.name!r} has no IPv6, so it cannot route the IPv6 destination {text!r}",
+                hint=f"set `ipv6: true` on {own.name!r}, or drop this destination",
+            )
+            return None
+        if not peer.ipv6:
+            ctx.error(
+                path,
+                f"{peer.name!r} has no IPv6, so {text!r} cannot be inside it",
+                hint=f"set `ipv6: true` on {peer.name!r}, or drop this destination",
+            )
+            return None
+        if not peer.ipv6_cidrs:
+            ctx.error(
+                path,
+                f"{peer.name!r}'s IPv6 block is assigned by AWS at deploy time, so {text!r} "
+                "cannot be checked against it",
+                hint=f"route {peer.name!r} (its whole IPv4 and IPv6 space) instead",
+            )
+            return None
+        blocks: tuple[str, ...] = peer.ipv6_cidrs
+    else:
+        blocks = peer.cidrs
+    if not any(contains(parse_network(b), net) for b in blocks):
+        ctx.error(
+            path,
+            f"destination {text!r} is not inside the peer {peer.name!r} ({', '.join(blocks)})",
+            hint="a route over a peering can only reach addresses in the peer VPC",
+        )
+        return None
+    return text
+
+
+def _tables(ctx: Context, spec: RouteSpec | None, path: Path, own: VpcPlan) -> list[str]:
+    if spec is None or spec.tables is None:
+        return list(own.route_tables)
+    if own.discovers_route_tables:
+        ctx.error(
+            (*path, "tables"),
+            f"{own.name!r}'s route tables are discovered at deploy time, so none can be "
+            "selected by name",
+            hint=f"list them under vpcs.{own.name}.existing.route_tables (e.g. "
+            "{main: rtb-...}) to select some",
+        )
+        return []
+    tables: list[str] = []
+    for index, table in enumerate(spec.tables):
+        if table not in own.route_tables:
+            ctx.unknown(
+                (*path, "tables", index), f"route table of {own.name!r}", table, own.route_tables
+            )
+        elif table in tables:
+            ctx.error((*path, "tables", index), f"route table {table!r} is listed twice")
+        else:
+            tables.append(table)
+    return tables
+
+
+def check_route_quota(ctx: Context, routes: list[RoutePlan]) -> None:
+    limit = ctx.topology.quotas.routes_per_table
+    count: dict[tuple[str, str, bool], int] = {}
+    for route in routes:
+        key = (route.vpc, route.route_table, route.ipv6)
+        count[key] = count.get(key, 0) + 1
+    for (vpc, table, ipv6), n in count.items():
+        if n > limit:
+            family = "IPv6" if ipv6 else "IPv4"
+            which = "every route table" if table == DISCOVERED else f"route table {table!r}"
+            ctx.error(
+                ("vpcs", vpc),
+                f"{which} of {vpc!r} would hold {n} {family} peering routes; the quota is "
+                f"{limit} per table per address family",
+                hint="raise the AWS quota 'Routes per route table' and "
+                "`quotas.routes_per_table` (AWS maximum 1000), or route fewer destinations",
+            )
+
+
+def reachability(
+    vpcs: Mapping[str, VpcPlan], links: list[LinkPlan], routes: list[RoutePlan]
+) -> dict[str, tuple[str, ...]]:
+    """B is reachable from A when A routes to B and B routes back, over the same link."""
+    routed: set[tuple[str, str]] = {(r.link, r.vpc) for r in routes}
+    reach: dict[str, list[str]] = {name: [] for name in vpcs}
+    for link in links:
+        if (link.name, link.requester) in routed and (link.name, link.accepter) in routed:
+            reach[link.requester].append(link.accepter)
+            reach[link.accepter].append(link.requester)
+    return {name: tuple(sorted(peers)) for name, peers in reach.items()}
+
+
+__all__ = ["Network", "check_route_quota", "plan_routes", "reachability"]
