@@ -96,7 +96,26 @@ def load_yaml(text: str, file: str | None) -> tuple[Any, SourceMap]:
         return None, source
     problems: list[Problem] = []
     constructor = _Loader("")  # only used to turn scalar nodes into Python values
-    data = _build(node, (), source, problems, constructor)
+    try:
+        data = _build(node, (), source, problems, constructor)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlError(
+            [
+                Problem(
+                    path="",
+                    message=f"unsupported YAML: {exc.problem or exc}",
+                    hint="topology files hold plain mappings, lists, strings, numbers and "
+                    "booleans (no tags)",
+                    file=file,
+                    line=mark.line + 1 if mark is not None else None,
+                )
+            ]
+        ) from exc
+    except RecursionError:
+        raise YamlError(
+            [Problem(path="", message="the YAML is nested too deeply to be a topology", file=file)]
+        ) from None
     if problems:
         raise YamlError(problems)
     return data, source

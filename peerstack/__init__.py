@@ -1,0 +1,71 @@
+"""peerstack: AWS VPC peering topologies, validated before deploy, deployed with Pulumi.
+
+The front door: everything a user needs is importable from here. Importing peerstack
+is cheap; Pulumi, boto3 and moto load only when a name that needs them is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from peerstack.errors import PeerstackError, Problem, TopologyError
+from peerstack.plan import LinkPlan, Plan, RoutePlan, VpcPlan, build_plan
+from peerstack.spec import (
+    Account,
+    Defaults,
+    ExistingVpc,
+    Hub,
+    Mesh,
+    Peering,
+    Quotas,
+    RouteSpec,
+    Subnet,
+    Topology,
+    Vpc,
+    load_topology,
+    topology_from_data,
+)
+
+if TYPE_CHECKING:
+    pass
+
+# Names whose modules import Pulumi or boto3: loaded on first use.
+_LAZY: dict[str, str] = {}
+
+__all__ = [
+    "Account",
+    "Defaults",
+    "ExistingVpc",
+    "Hub",
+    "LinkPlan",
+    "Mesh",
+    "Peering",
+    "PeerstackError",
+    "Plan",
+    "Problem",
+    "Quotas",
+    "RoutePlan",
+    "RouteSpec",
+    "Subnet",
+    "Topology",
+    "TopologyError",
+    "Vpc",
+    "VpcPlan",
+    "build_plan",
+    "load_topology",
+    "topology_from_data",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'peerstack' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

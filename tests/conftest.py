@@ -1,0 +1,68 @@
+"""Shared fixtures: write topologies, collect their problems."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from peerstack.errors import Problem, TopologyError
+from peerstack.plan import Plan, build_plan
+from peerstack.spec import topology_from_text
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+HEADER = """\
+name: t
+defaults: {account: net, region: us-east-1}
+accounts:
+  net: {id: "111111111111"}
+  prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/peerstack"}
+"""
+
+
+def _dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def plan_of() -> Callable[[str], Plan]:
+    """Plan a topology written as YAML (HEADER is prepended unless the text has `name:`)."""
+
+    def run(text: str) -> Plan:
+        body = _dedent(text)
+        if not body.startswith("name:"):
+            body = HEADER + body
+        return build_plan(topology_from_text(body, file="t.yaml"))
+
+    return run
+
+
+@pytest.fixture
+def problems_of(plan_of: Callable[[str], Plan]) -> Callable[[str], list[Problem]]:
+    """Every problem of a topology that must be invalid."""
+
+    def run(text: str) -> list[Problem]:
+        with pytest.raises(TopologyError) as info:
+            plan_of(text)
+        return list(info.value.problems)
+
+    return run
+
+
+@pytest.fixture
+def one_problem(problems_of: Callable[[str], list[Problem]]) -> Callable[[str], Problem]:
+    """The single problem of a topology with exactly one thing wrong."""
+
+    def run(text: str) -> Problem:
+        found = problems_of(text)
+        assert len(found) == 1, "\n".join(str(p) for p in found)
+        return found[0]
+
+    return run
+
+
+def example_files() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.yaml"))

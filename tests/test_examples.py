@@ -1,0 +1,56 @@
+"""Every example validates, and its plan matches the reviewed golden JSON.
+
+Regenerate the golden files after a deliberate change with:
+    PEERSTACK_UPDATE_GOLDEN=1 pytest tests/test_examples.py
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from peerstack import build_plan, load_topology
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def test_there_are_examples_for_each_configuration() -> None:
+    names = {p.stem for p in EXAMPLES}
+    assert {"mesh-two-regions", "hub-cross-account", "specific-routes"} <= names
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_plan_matches_golden(path: Path) -> None:
+    plan = build_plan(load_topology(path)).to_dict()
+    golden = GOLDEN / f"{path.stem}.json"
+    if os.environ.get("PEERSTACK_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(plan, indent=2) + "\n")
+    assert plan == json.loads(golden.read_text())
+
+
+def test_hub_example_decides_cross_account_and_region() -> None:
+    plan = build_plan(load_topology(EXAMPLES[0].parent / "hub-cross-account.yaml"))
+    eu = plan.link("shared--app-eu")
+    assert (eu.cross_account, eu.cross_region, eu.auto_accept) == (True, True, False)
+    assert (eu.peer_owner_id, eu.peer_region) == ("222222222222", "eu-west-1")
+    us = plan.link("shared--app-us")
+    assert (us.cross_account, us.cross_region, us.peer_region) == (True, False, None)
+    legacy = plan.link("shared--legacy")
+    assert legacy.dns_resolution is False
+    assert [(r.vpc, r.route_table, r.destination) for r in plan.routes_over("shared--legacy")] == [
+        ("shared", "tools", "172.31.0.0/16"),
+        ("legacy", "main", "10.0.1.0/24"),
+    ]
+    assert plan.vpc("shared").dns_hostnames and not plan.vpc("legacy").managed
+
+
+def test_specific_routes_example_sends_one_range_two_ways_by_table() -> None:
+    plan = build_plan(load_topology(EXAMPLES[0].parent / "specific-routes.yaml"))
+    central = {(r.route_table, r.destination, r.peer) for r in plan.routes_of("central")}
+    assert central == {("blue", "192.168.0.0/16", "blue"), ("green", "192.168.0.0/16", "green")}
+    assert plan.reachability["blue"] == ("central",)

@@ -1,0 +1,477 @@
+"""One bad topology per rule: the message a user reads and where it points."""
+
+from __future__ import annotations
+
+import pytest
+
+# HEADER (conftest) defines accounts `net` (111111111111, default) and `prod`
+# (222222222222), default region us-east-1, and takes 5 lines: body line N is N + 5.
+H = 5
+
+
+def test_overlapping_peered_vpcs_are_rejected(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.0.128.0/17}
+        peerings:
+          - {requester: a, accepter: b}
+        """)
+    assert p.path == "peerings[0]"
+    assert p.line == H + 5
+    assert "overlaps" in p.message and "10.0.0.0/16" in p.message and "10.0.128.0/17" in p.message
+    assert p.file == "t.yaml"
+
+
+def test_secondary_block_overlap_counts(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, secondary_cidrs: [10.1.0.0/16]}
+          b: {cidr: 10.1.0.0/20}
+        meshes:
+          - {name: m, members: [a, b]}
+        """)
+    assert "10.1.0.0/16" in p.message and "10.1.0.0/20" in p.message
+    assert p.path == "meshes[0].members[1]"
+
+
+def test_adopted_ipv6_overlap_counts(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16], ipv6_cidrs: ["2600:1f18:1::/56"]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.1.0.0/16], ipv6_cidrs: ["2600:1f18:1::/60"]}}
+        peerings:
+          - {requester: a, accepter: b}
+        """)
+    assert "2600:1f18:1::/56" in p.message
+
+
+def test_unpeered_vpcs_may_overlap(plan_of):
+    plan = plan_of("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          x: {cidr: 192.168.0.0/16, subnets: [{name: s, cidr: 192.168.1.0/24, az: a}]}
+          y: {cidr: 192.168.0.0/16, subnets: [{name: s, cidr: 192.168.2.0/24, az: a}]}
+        peerings:
+          - {requester: hub, accepter: x, routes: {hub: {to: [x.s]}}}
+          - {requester: hub, accepter: y, routes: {hub: {to: [y.s]}}}
+        """)
+    assert {r.destination for r in plan.routes_of("hub")} == {"192.168.1.0/24", "192.168.2.0/24"}
+    assert not plan.can_reach("x", "y")
+
+
+def test_same_destination_twice_in_one_table_is_rejected(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          x: {cidr: 192.168.0.0/16}
+          y: {cidr: 192.168.0.0/16}
+        hubs:
+          - {hub: hub, spokes: [x, y]}
+        """)
+    assert "twice" in p.message and "192.168.0.0/16" in p.message
+    assert "hub--x" in p.message and "hub--y" in p.message
+    assert p.path == "hubs[0].spokes[1]"
+    assert p.hint and "specific" in p.hint
+
+
+def test_longest_prefix_match_is_allowed(plan_of):
+    plan = plan_of("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          wide: {cidr: 172.16.0.0/16}
+          narrow: {cidr: 172.16.5.0/24}
+        peerings:
+          - {requester: hub, accepter: wide}
+          - {requester: hub, accepter: narrow}
+        """)
+    assert sorted(r.destination for r in plan.routes_of("hub")) == [
+        "172.16.0.0/16",
+        "172.16.5.0/24",
+    ]
+
+
+def test_self_peering(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+        peerings:
+          - {requester: a, accepter: a}
+        """)
+    assert "itself" in p.message and p.path == "peerings[0]"
+
+
+def test_hub_listing_itself_as_spoke(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        hubs:
+          - {hub: a, spokes: [b, a]}
+        """)
+    assert "itself" in p.message and p.path == "hubs[0].spokes[1]"
+
+
+def test_unknown_vpc_names_suggest_the_closest(one_problem):
+    p = one_problem("""
+        vpcs:
+          shared: {cidr: 10.0.0.0/16}
+          app: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: shard, accepter: app}
+        """)
+    assert p.message == "unknown VPC 'shard'"
+    assert p.hint == "did you mean 'shared'?"
+    assert p.path == "peerings[0].requester"
+    assert p.line == H + 5
+
+
+def test_unknown_account(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, account: prd}
+        """)
+    assert p.path == "vpcs.a.account" and "prod" in (p.hint or "")
+
+
+def test_missing_region_without_default(problems_of):
+    found = problems_of("""
+        name: t
+        accounts: {net: {id: "111111111111"}}
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+        """)
+    assert [p.path for p in found] == ["vpcs.a"]
+    assert "no region" in found[0].message
+
+
+def test_the_same_pair_twice_names_both_places(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: b, accepter: a}
+        meshes:
+          - {name: m, members: [a, b]}
+        """)
+    assert "already peered by peerings[0]" in p.message
+    assert "one peering connection per VPC pair" in p.message
+    assert p.path == "meshes[0].members[1]"
+    assert f"line {H + 5}" in p.message
+
+
+def test_duplicate_mesh_member(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        meshes:
+          - {name: m, members: [a, b, a]}
+        """)
+    assert p.path == "meshes[0].members[2]" and "twice" in p.message
+
+
+def test_destination_outside_the_peer(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - requester: a
+            accepter: b
+            routes:
+              a: {to: [10.2.0.0/24]}
+        """)
+    assert "not inside the peer 'b'" in p.message
+    assert p.path == "peerings[0].routes.a.to[0]"
+    assert p.line == H + 8
+
+
+def test_destination_naming_a_third_vpc_explains_non_transitivity(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+          c: {cidr: 10.2.0.0/16}
+        peerings:
+          - {requester: a, accepter: b}
+          - {requester: b, accepter: c, routes: {b: {to: [a]}}}
+        """)
+    assert "not the peer" in p.message and "transitive" in (p.hint or "")
+
+
+def test_route_to_own_vpc(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {to: [a]}}}
+        """)
+    assert "cannot route to itself" in p.message
+
+
+def test_unknown_subnet_destination(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16, subnets: [{name: tools, cidr: 10.1.1.0/24, az: a}]}
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {to: [b.tool]}}}
+        """)
+    assert "unknown subnet of 'b' 'tool'" in p.message and "tools" in (p.hint or "")
+
+
+def test_routes_keyed_by_a_vpc_not_on_the_link(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+          c: {cidr: 10.2.0.0/16}
+        peerings:
+          - {requester: a, accepter: b, routes: {c: {to: [a]}}}
+        """)
+    assert p.path == "peerings[0].routes.c" and "not a side" in p.message
+
+
+def test_unknown_route_table(one_problem):
+    p = one_problem("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            subnets: [{name: s, cidr: 10.0.1.0/24, az: a, route_table: private}]
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {tables: [privat]}}}
+        """)
+    assert p.path == "peerings[0].routes.a.tables[0]"
+    assert p.hint == "did you mean 'private'?"
+
+
+def test_tables_of_a_vpc_with_discovered_tables(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          old: {existing: {vpc_id: vpc-11111111, cidrs: [172.31.0.0/16]}}
+        peerings:
+          - {requester: a, accepter: old, routes: {old: {tables: [main]}}}
+        """)
+    assert "discovered at deploy time" in p.message
+
+
+def test_ipv6_literal_needs_ipv6_on_both_sides(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16], ipv6_cidrs: ["2600:1f18::/56"]}}
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {to: ["2600:1f18::/64"]}}}
+        """)
+    assert "'a' has no IPv6" in p.message
+
+
+def test_ipv6_literal_into_an_aws_assigned_block_cannot_be_checked(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, ipv6: true}
+          b: {cidr: 10.1.0.0/16, ipv6: true}
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {to: ["2600:1f18::/64"]}}}
+        """)
+    assert "assigned by AWS" in p.message
+
+
+def test_ipv6_routes_only_when_both_sides_have_ipv6(plan_of):
+    plan = plan_of("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, ipv6: true}
+          b: {cidr: 10.1.0.0/16, ipv6: true}
+          c: {cidr: 10.2.0.0/16}
+        hubs:
+          - {hub: a, spokes: [b, c]}
+        """)
+    assert {r.destination for r in plan.routes_of("a")} == {"10.1.0.0/16", "ipv6:b", "10.2.0.0/16"}
+    assert {r.destination for r in plan.routes_of("c")} == {"10.0.0.0/16"}
+
+
+def test_vpc_cidr_size_and_host_bits(problems_of):
+    found = problems_of("""
+        vpcs:
+          big: {cidr: 10.0.0.0/15}
+          tiny: {cidr: 10.9.0.0/29}
+          sloppy: {cidr: 10.1.2.3/16}
+        """)
+    messages = {p.path: p.message for p in found}
+    assert "AWS allows /16 to /28" in messages["vpcs.big.cidr"]
+    assert "AWS allows /16 to /28" in messages["vpcs.tiny.cidr"]
+    assert "did you mean '10.1.0.0/16'?" in messages["vpcs.sloppy.cidr"]
+
+
+def test_subnet_outside_the_vpc_and_overlapping_subnets(problems_of):
+    found = problems_of("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            subnets:
+              - {name: one, cidr: 10.0.1.0/24, az: a}
+              - {name: two, cidr: 10.0.1.128/25, az: b}
+              - {name: out, cidr: 10.5.0.0/24, az: c}
+        """)
+    by_path = {p.path: p for p in found}
+    assert "overlaps subnets[0]" in by_path["vpcs.a.subnets[1].cidr"].message
+    assert "outside the VPC's blocks" in by_path["vpcs.a.subnets[2].cidr"].message
+    assert by_path["vpcs.a.subnets[2].cidr"].line == H + 7
+
+
+def test_secondary_cidr_restrictions(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, secondary_cidrs: [192.168.0.0/16]}
+        """)
+    assert p.path == "vpcs.a.secondary_cidrs[0]"
+    assert "cannot add '192.168.0.0/16'" in p.message
+
+
+def test_secondary_overlapping_primary(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, secondary_cidrs: [10.0.128.0/17]}
+        """)
+    assert "overlaps '10.0.0.0/16'" in p.message
+
+
+def test_role_arn_in_another_account(problems_of):
+    found = problems_of("""
+        name: t
+        defaults: {region: us-east-1}
+        accounts:
+          prod: {id: "222222222222", role_arn: "arn:aws:iam::333333333333:role/peerstack"}
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+        """)
+    assert [p.path for p in found] == ["accounts.prod"]
+    assert "'333333333333'" in found[0].message and "'222222222222'" in found[0].message
+    assert found[0].line == 4
+
+
+def test_region_shape(one_problem):
+    p = one_problem("""
+        vpcs:
+          a:
+            region: us-east1
+            cidr: 10.0.0.0/16
+        """)
+    assert p.path == "vpcs.a.region" and "not an AWS region" in p.message
+
+
+def test_az_in_another_region(one_problem):
+    p = one_problem("""
+        vpcs:
+          b:
+            cidr: 10.1.0.0/16
+            subnets: [{name: s, cidr: 10.1.0.0/24, az: eu-west-1a}]
+        """)
+    assert p.path == "vpcs.b.subnets[0].az"
+    assert "not in the VPC's region 'us-east-1'" in p.message
+
+
+def test_peerings_per_vpc_quota_and_raising_it(problems_of, plan_of):
+    members = ", ".join(f"v{i}" for i in range(52))
+    vpcs = "\n".join(f"  v{i}: {{cidr: 10.{i}.0.0/16}}" for i in range(52))
+    text = f"vpcs:\n{vpcs}\nmeshes:\n  - {{name: m, members: [{members}]}}\n"
+    found = problems_of(text + "quotas: {routes_per_table: 100}\n")
+    assert len(found) == 52
+    assert all("51 peering connections; the quota is 50" in p.message for p in found)
+    plan = plan_of(text + "quotas: {routes_per_table: 100, peerings_per_vpc: 60}\n")
+    assert len(plan.links) == 52 * 51 // 2
+
+
+def test_quota_above_aws_maximum(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+        quotas: {peerings_per_vpc: 200}
+        """)
+    assert "AWS's maximum of 125" in p.message and p.path == "quotas"
+
+
+def test_routes_per_table_quota_is_per_address_family(problems_of, plan_of):
+    vpcs = "\n".join(f"  v{i}: {{cidr: 10.{i}.0.0/16, ipv6: true}}" for i in range(1, 52))
+    text = f"vpcs:\n  hub: {{cidr: 10.0.0.0/16, ipv6: true}}\n{vpcs}\nhubs:\n"
+    text += "  - {hub: hub, spokes: [" + ", ".join(f"v{i}" for i in range(1, 52)) + "]}\n"
+    text += "quotas: {peerings_per_vpc: 60}\n"
+    found = problems_of(text)
+    messages = sorted(p.message for p in found)
+    assert messages == [
+        "route table 'main' of 'hub' would hold 51 IPv4 peering routes; the quota is 50 per "
+        "table per address family",
+        "route table 'main' of 'hub' would hold 51 IPv6 peering routes; the quota is 50 per "
+        "table per address family",
+    ]
+    plan = plan_of(text.replace("peerings_per_vpc: 60", "peerings_per_vpc: 60, routes_per_table: 51"))
+    assert len(list(plan.routes_of("hub"))) == 102
+
+
+def test_cidr_blocks_per_vpc_quota(one_problem):
+    p = one_problem("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            secondary_cidrs: [10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16, 10.4.0.0/16, 10.5.0.0/16]
+        """)
+    assert "6 IPv4 CIDR blocks exceed the quota of 5" in p.message
+
+
+def test_outstanding_requests_quota(problems_of):
+    spokes = "\n".join(
+        f"  s{i}: {{cidr: 10.{i}.0.0/16, account: prod}}" for i in range(1, 27)
+    )
+    text = f"vpcs:\n  hub: {{cidr: 10.0.0.0/16}}\n{spokes}\nhubs:\n"
+    text += "  - {hub: hub, spokes: [" + ", ".join(f"s{i}" for i in range(1, 27)) + "]}\n"
+    found = problems_of(text)
+    assert [p.path for p in found] == ["accounts.net"]
+    assert "26 links" in found[0].message and "at most 25" in found[0].message
+
+
+def test_adopted_vpc_adopted_twice(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}
+          b: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}
+        """)
+    assert "already adopted as VPC 'a'" in p.message
+
+
+def test_every_problem_is_reported_at_once(problems_of):
+    found = problems_of("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.0.0.0/16}
+          c: {cidr: 10.2.0.0/16}
+        peerings:
+          - {requester: a, accepter: b}
+          - {requester: a, accepter: nope}
+          - {requester: c, accepter: c}
+        """)
+    assert len(found) == 3
+    assert [p.line for p in found] == sorted(p.line for p in found)
+
+
+@pytest.mark.parametrize(
+    ("snippet", "path", "words"),
+    [
+        ("vpcs: {a: {cidr: 10.0.0.0/16, cidrs: x}}", "vpcs.a.cidrs", "did you mean 'cidr'?"),
+        ("vpcs: {a: {cidr: 10.0.0.0/16, ipv6: yes please}}", "vpcs.a.ipv6", "true or false"),
+        ("vpcs: {a: {cidr: [10.0.0.0/16]}}", "vpcs.a.cidr", "expected text"),
+        ("vpcs: {a: {}}", "vpcs.a", "neither"),
+        ("vpcs: {A: {cidr: 10.0.0.0/16}}", "vpcs.A", "not a valid name"),
+        ("vpcs: {a--b: {cidr: 10.0.0.0/16}}", "vpcs.a--b", "no '--'"),
+        ("vpcs: []", "vpcs", "expected a mapping"),
+    ],
+)
+def test_field_errors(problems_of, snippet, path, words):
+    found = problems_of(snippet)
+    match = [p for p in found if p.path == path]
+    assert match, [str(p) for p in found]
+    assert words in str(match[0])

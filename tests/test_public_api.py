@@ -1,0 +1,87 @@
+"""The package's front door changes only deliberately."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pydantic
+
+import peerstack
+from peerstack import spec
+
+PUBLIC = {
+    "Account",
+    "Defaults",
+    "ExistingVpc",
+    "Hub",
+    "LinkPlan",
+    "Mesh",
+    "Peering",
+    "PeerstackError",
+    "Plan",
+    "Problem",
+    "Quotas",
+    "RoutePlan",
+    "RouteSpec",
+    "Subnet",
+    "Topology",
+    "TopologyError",
+    "Vpc",
+    "VpcPlan",
+    "build_plan",
+    "load_topology",
+    "topology_from_data",
+}
+
+
+def test_all_is_exactly_the_public_names() -> None:
+    assert set(peerstack.__all__) == PUBLIC
+    for name in peerstack.__all__:
+        assert getattr(peerstack, name) is not None
+
+
+def test_importing_peerstack_does_not_import_pulumi_or_boto3() -> None:
+    code = "import sys, peerstack; print(sorted(m for m in ('pulumi', 'boto3', 'moto') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_every_model_field_has_a_description() -> None:
+    missing = []
+    for name in spec.__all__:
+        model = getattr(spec, name)
+        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
+            missing += [f"{name}.{f}" for f, info in model.model_fields.items() if not info.description]
+    assert missing == []
+
+
+def test_python_callers_get_topology_error_not_pydantic_error() -> None:
+    try:
+        peerstack.Topology(name="x", accounts={"a": {"id": "1"}}, vpcs={})
+    except peerstack.TopologyError as exc:
+        assert exc.problems[0].path == "accounts.a.id"
+    else:
+        raise AssertionError("expected TopologyError")
+    try:
+        peerstack.Vpc(cidr="10.0.0.0/8")
+    except peerstack.TopologyError as exc:
+        assert "AWS allows /16 to /28" in exc.problems[0].message
+    else:
+        raise AssertionError("expected TopologyError")
+
+
+def test_topology_can_be_built_from_model_objects() -> None:
+    topology = peerstack.Topology(
+        name="py",
+        defaults=peerstack.Defaults(region="us-east-1"),
+        accounts={"main": peerstack.Account(id="111111111111")},
+        vpcs={
+            "a": peerstack.Vpc(cidr="10.0.0.0/16"),
+            "b": peerstack.Vpc(cidr="10.1.0.0/16"),
+        },
+        peerings=[peerstack.Peering(requester="a", accepter="b")],
+    )
+    plan = peerstack.build_plan(topology)
+    assert plan.reachability == {"a": ("b",), "b": ("a",)}
+    assert plan.to_dict()["links"][0]["auto_accept"] is True
