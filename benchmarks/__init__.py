@@ -1,0 +1,1 @@
+"""peerstack's benchmarks: `python -m benchmarks` prints one line per figure, with its target."""
