@@ -1,0 +1,71 @@
+"""Deploy topologies with the Pulumi Automation API (needs the Pulumi CLI on PATH).
+
+::
+
+    from peerstack.automation import Deployment
+
+    deployment = Deployment("corp.yaml", stack="dev")
+    deployment.preview()
+    result = deployment.up()
+    result.outputs.peering_connection_ids   # {"shared--app-eu": "pcx-..."}
+    deployment.destroy()
+
+Failures raise :class:`~peerstack.errors.DeployError` subclasses, each with a ``hint``
+(see :func:`classify_error`).
+"""
+
+from peerstack.automation._deployment import (
+    PASSPHRASE_ENV,
+    Deployment,
+    aws_plugin_version,
+    default_work_dir,
+)
+from peerstack.automation._errors import INSTALL_HINT, classify_error
+from peerstack.automation._events import (
+    Event,
+    EventKind,
+    LinkProgress,
+    LinkState,
+    OnEvent,
+    Operation,
+    Progress,
+    ProgressTracker,
+    ResourceStep,
+)
+from peerstack.automation._program import OUTPUT_NAMES, endpoint_settings
+from peerstack.automation._results import (
+    SECRET,
+    ChangeSummary,
+    DestroyResult,
+    Outputs,
+    PreviewResult,
+    RefreshResult,
+    UpResult,
+)
+
+__all__ = [
+    "INSTALL_HINT",
+    "OUTPUT_NAMES",
+    "PASSPHRASE_ENV",
+    "SECRET",
+    "ChangeSummary",
+    "Deployment",
+    "DestroyResult",
+    "Event",
+    "EventKind",
+    "LinkProgress",
+    "LinkState",
+    "OnEvent",
+    "Operation",
+    "Outputs",
+    "PreviewResult",
+    "Progress",
+    "ProgressTracker",
+    "RefreshResult",
+    "ResourceStep",
+    "UpResult",
+    "aws_plugin_version",
+    "classify_error",
+    "default_work_dir",
+    "endpoint_settings",
+]

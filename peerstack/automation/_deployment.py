@@ -1,0 +1,477 @@
+"""Deploy a topology with the Pulumi Automation API: preview, up, refresh, destroy, outputs."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import subprocess
+import time
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from pulumi import automation as auto
+from pulumi.automation import errors as auto_errors
+
+from peerstack.automation._errors import (
+    MIN_INLINE_REFRESH_DESTROY,
+    classify_error,
+    first_error,
+    pulumi_not_installed,
+    scrub,
+)
+from peerstack.automation._events import OnEvent, Operation, ProgressTracker
+from peerstack.automation._program import endpoint_settings, make_program
+from peerstack.automation._results import (
+    ChangeSummary,
+    DestroyResult,
+    Outputs,
+    PreviewResult,
+    RefreshResult,
+    UpResult,
+)
+from peerstack.errors import DeployError, PluginInstallError, PulumiVersionError
+
+if TYPE_CHECKING:
+    from peerstack._components import ProviderSettings
+    from peerstack.plan import Plan
+    from peerstack.spec import Topology
+
+__all__ = [
+    "PASSPHRASE_ENV",
+    "Deployment",
+    "aws_plugin_version",
+    "default_work_dir",
+]
+
+logger = logging.getLogger("peerstack")
+
+PASSPHRASE_ENV = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+"""Where the passphrase that encrypts a self-managed stack's secrets comes from."""
+
+_DIY_SCHEMES = ("file://", "s3://", "azblob://", "gs://", "postgres://")
+_STACK_NAME = re.compile(r"^(?:[A-Za-z0-9_.-]+/){0,2}[A-Za-z0-9_.-]+$")
+
+
+def aws_plugin_version() -> str:
+    """The ``aws`` resource plugin version that matches the installed ``pulumi-aws``."""
+    try:
+        return "v" + metadata.version("pulumi-aws")
+    except metadata.PackageNotFoundError:
+        raise PluginInstallError(
+            "the pulumi-aws Python package is not installed, so the aws plugin version is unknown",
+            hint="install peerstack with its dependencies: `pip install peerstack`",
+        ) from None
+
+
+def default_work_dir(topology_name: str) -> Path:
+    """``.peerstack/<topology>`` under the current directory: Pulumi.yaml, stack settings
+    and (with the default backend) the state live there."""
+    return Path.cwd() / ".peerstack" / topology_name
+
+
+class Deployment:
+    """One topology deployed as one Pulumi stack, driven from Python.
+
+    ::
+
+        from peerstack.automation import Deployment
+
+        deployment = Deployment("corp.yaml", stack="prod")
+        print(deployment.preview().changes)
+        result = deployment.up()
+        print(result.outputs.peering_connection_ids)
+        deployment.destroy()
+
+    The topology is validated and planned when the Deployment is made: a
+    :class:`~peerstack.errors.TopologyError` is raised before Pulumi is touched.
+
+    State goes to ``<work_dir>/.pulumi-state`` (a ``file://`` backend) unless
+    ``backend_url`` names another (``s3://bucket``, ``https://api.pulumi.com`` ...).
+    Self-managed backends encrypt secrets with the passphrase in PULUMI_CONFIG_PASSPHRASE
+    or PULUMI_CONFIG_PASSPHRASE_FILE; peerstack reads neither and never logs them.
+
+    Several Deployments (one per stack, say) may be used from one process.
+    """
+
+    def __init__(
+        self,
+        topology: Topology | Plan | str | os.PathLike[str],
+        *,
+        stack: str = "dev",
+        project: str | None = None,
+        work_dir: str | os.PathLike[str] | None = None,
+        backend_url: str | None = None,
+        endpoint: str | None = None,
+        provider_settings: ProviderSettings | None = None,
+        config: Mapping[str, str | auto.ConfigValue] | None = None,
+        parallel: int | None = None,
+        on_event: OnEvent | None = None,
+        secrets_provider: str | None = None,
+        pulumi_command: auto.PulumiCommand | None = None,
+        pulumi_home: str | os.PathLike[str] | None = None,
+        install_plugins: bool = True,
+    ) -> None:
+        """
+        :param topology: a :class:`~peerstack.Topology`, a :class:`~peerstack.Plan`, or
+            the path of a topology file.
+        :param stack: the stack name (``org/project/stack`` for Pulumi Cloud is accepted).
+        :param project: the Pulumi project name; default ``peerstack-<topology name>``.
+        :param work_dir: where Pulumi.yaml and the stack settings live; default
+            ``.peerstack/<topology name>`` under the current directory.
+        :param backend_url: where state is stored; default ``file://<work_dir>/.pulumi-state``.
+        :param endpoint: point every AWS provider at this URL (LocalStack, a moto server),
+            with dummy credentials and AWS's account and credential checks skipped.
+        :param provider_settings: settings for every AWS provider (instead of ``endpoint``).
+        :param config: stack configuration, ``key -> value`` (a
+            ``pulumi.automation.ConfigValue(value, secret=True)`` for a secret).
+        :param parallel: at most this many resource operations at once.
+        :param on_event: called with each :class:`~peerstack.automation.Event` of every
+            operation (on a background thread; keep it quick).
+        :param secrets_provider: for new stacks, e.g. ``awskms://alias/key``; default:
+            the passphrase for self-managed backends, Pulumi Cloud's own otherwise.
+        :param pulumi_command: the Pulumi CLI to run; default ``pulumi`` on PATH.
+        :param pulumi_home: PULUMI_HOME for the CLI (plugins, credentials).
+        :param install_plugins: install the ``aws`` plugin matching pulumi-aws first.
+        """
+        if not stack or not _STACK_NAME.match(stack):
+            raise ValueError(
+                f"invalid stack name {stack!r}: use letters, digits, '-', '_' and '.' "
+                "(optionally prefixed with 'org/' or 'org/project/')"
+            )
+        if endpoint is not None and provider_settings is not None:
+            raise ValueError("give either endpoint or provider_settings, not both")
+        if endpoint is not None and not re.match(r"^https?://[^\s/]+", endpoint):
+            raise ValueError(f"endpoint must be an http(s) URL, not {endpoint!r}")
+        if parallel is not None and parallel < 1:
+            raise ValueError(f"parallel must be at least 1, not {parallel!r}")
+
+        self._plan = _as_plan(topology)
+        self._stack_name = stack
+        self._project = project or f"peerstack-{self._plan.topology}"
+        self._work_dir = Path(
+            work_dir if work_dir is not None else default_work_dir(self._plan.topology)
+        ).absolute()
+        self._backend_url = backend_url or f"file://{self._work_dir / '.pulumi-state'}"
+        self._endpoint = endpoint
+        if endpoint is not None:
+            provider_settings = endpoint_settings(endpoint)
+        self._provider_settings = provider_settings
+        self._config = dict(config or {})
+        self._parallel = parallel
+        self._on_event = on_event
+        self._secrets_provider = secrets_provider
+        self._pulumi_command = pulumi_command
+        self._pulumi_home = os.fspath(pulumi_home) if pulumi_home is not None else None
+        self._install_plugins = install_plugins
+        self._program = make_program(self._plan, provider_settings)
+        self._stack: auto.Stack | None = None
+        self._plugin_ready = False
+
+    # -- what this deployment is ------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan:
+        return self._plan
+
+    @property
+    def stack_name(self) -> str:
+        return self._stack_name
+
+    @property
+    def project_name(self) -> str:
+        return self._project
+
+    @property
+    def work_dir(self) -> Path:
+        return self._work_dir
+
+    @property
+    def backend_url(self) -> str:
+        return self._backend_url
+
+    @property
+    def endpoint(self) -> str | None:
+        return self._endpoint
+
+    def __repr__(self) -> str:
+        return (
+            f"Deployment(topology={self._plan.topology!r}, stack={self._stack_name!r}, "
+            f"backend_url={self._backend_url!r}, work_dir={str(self._work_dir)!r})"
+        )
+
+    def workspace_options(self) -> auto.LocalWorkspaceOptions:
+        """The options of the LocalWorkspace every operation runs in.
+
+        The environment given to the CLI holds no secret: the passphrase and AWS
+        credentials reach Pulumi through the process environment only.
+        """
+        return auto.LocalWorkspaceOptions(
+            work_dir=str(self._work_dir),
+            pulumi_home=self._pulumi_home,
+            program=self._program,
+            env_vars={"PULUMI_SKIP_UPDATE_CHECK": "true"},
+            secrets_provider=self._secrets_provider,
+            project_settings=auto.ProjectSettings(
+                name=self._project,
+                runtime="python",
+                description=f"peerstack topology {self._plan.topology!r}",
+                backend=auto.ProjectBackend(url=self._backend_url),
+            ),
+            pulumi_command=self._pulumi_command,
+        )
+
+    # -- operations -------------------------------------------------------------------
+
+    def preview(self, *, on_event: OnEvent | None = None) -> PreviewResult:
+        """What ``up`` would change, without changing anything."""
+        stack = self._ready_stack(create=True, operation=Operation.PREVIEW)
+        tracker = self._tracker(Operation.PREVIEW, on_event)
+        started = time.monotonic()
+        with self._classified(Operation.PREVIEW, tracker):
+            result = stack.preview(parallel=self._parallel, on_event=tracker)
+        return PreviewResult(
+            stack=self._stack_name,
+            changes=ChangeSummary.from_op_map(result.change_summary),
+            duration=_since(started),
+        )
+
+    def up(self, *, on_event: OnEvent | None = None) -> UpResult:
+        """Create or update every resource of the topology; return the stack's outputs."""
+        stack = self._ready_stack(create=True, operation=Operation.UP)
+        tracker = self._tracker(Operation.UP, on_event)
+        started = time.monotonic()
+        with self._classified(Operation.UP, tracker):
+            result = stack.up(parallel=self._parallel, on_event=tracker)
+        return UpResult(
+            stack=self._stack_name,
+            changes=_changes(result.summary, tracker),
+            duration=_since(started),
+            outputs=Outputs.from_output_map(result.outputs),
+        )
+
+    def refresh(self, *, on_event: OnEvent | None = None) -> RefreshResult:
+        """Read every resource back from AWS and take differences into the stack's state."""
+        stack = self._ready_stack(create=False, operation=Operation.REFRESH)
+        tracker = self._tracker(Operation.REFRESH, on_event)
+        started = time.monotonic()
+        with self._classified(Operation.REFRESH, tracker):
+            result = stack.refresh(parallel=self._parallel, on_event=tracker)
+        return RefreshResult(
+            stack=self._stack_name,
+            changes=_changes(result.summary, tracker),
+            duration=_since(started),
+        )
+
+    def destroy(
+        self, *, on_event: OnEvent | None = None, remove_stack: bool = False
+    ) -> DestroyResult:
+        """Delete every resource peerstack created (adopted VPCs are never touched).
+
+        With ``remove_stack``, the emptied stack and its settings are removed too.
+        """
+        stack = self._ready_stack(create=False, operation=Operation.DESTROY)
+        tracker = self._tracker(Operation.DESTROY, on_event)
+        started = time.monotonic()
+        with self._classified(Operation.DESTROY, tracker):
+            result = stack.destroy(
+                parallel=self._parallel, on_event=tracker, remove=remove_stack or None
+            )
+        if remove_stack:
+            self._stack = None
+        return DestroyResult(
+            stack=self._stack_name,
+            changes=_changes(result.summary, tracker),
+            duration=_since(started),
+        )
+
+    def outputs(self) -> Outputs:
+        """The stack's outputs from its last ``up`` (empty if it was never deployed)."""
+        stack = self._ready_stack(create=False, operation="outputs")
+        with self._classified("outputs", None):
+            return Outputs.from_output_map(stack.outputs())
+
+    # -- the workspace ----------------------------------------------------------------
+
+    def pulumi_version(self) -> str | None:
+        """The version of the Pulumi CLI this deployment runs (None if it can't be parsed)."""
+        version = self._command().version
+        return str(version) if version is not None else None
+
+    def _command(self) -> auto.PulumiCommand:
+        if self._pulumi_command is None:
+            try:
+                self._pulumi_command = auto.PulumiCommand()
+            except (FileNotFoundError, PermissionError, NotADirectoryError) as exc:
+                raise pulumi_not_installed(exc.strerror) from exc
+            except subprocess.CalledProcessError as exc:
+                raise DeployError(
+                    f"`pulumi version` failed with exit code {exc.returncode}",
+                    hint="check that the `pulumi` on PATH runs: `pulumi version`",
+                ) from exc
+            except auto_errors.InvalidVersionError as exc:
+                raise classify_error(exc, operation="version", stack=self._stack_name) from exc
+        return self._pulumi_command
+
+    def _ready_stack(self, *, create: bool, operation: str) -> auto.Stack:
+        command = self._command()
+        if operation in (Operation.REFRESH, Operation.DESTROY):
+            _require_inline_support(command, operation)
+        if create:
+            self._check_passphrase()
+        stack = self._stack
+        if stack is None:
+            stack = self._open_stack(command, create=create, operation=operation)
+        if operation != "outputs" and self._install_plugins and not self._plugin_ready:
+            self._install_aws_plugin(stack)
+        return stack
+
+    def _open_stack(
+        self, command: auto.PulumiCommand, *, create: bool, operation: str
+    ) -> auto.Stack:
+        self._work_dir.mkdir(parents=True, exist_ok=True)
+        if self._backend_url.startswith("file://"):
+            Path(self._backend_url.removeprefix("file://")).expanduser().mkdir(
+                parents=True, exist_ok=True
+            )
+        options = self.workspace_options()
+        options.pulumi_command = command
+        open_stack = auto.create_or_select_stack if create else auto.select_stack
+        with self._classified(operation, None):
+            stack = open_stack(
+                self._stack_name,
+                project_name=self._project,
+                program=self._program,
+                opts=options,
+            )
+            if self._config:
+                stack.set_all_config(
+                    {
+                        key: value
+                        if isinstance(value, auto.ConfigValue)
+                        else auto.ConfigValue(value)
+                        for key, value in self._config.items()
+                    }
+                )
+        self._stack = stack
+        return stack
+
+    def _install_aws_plugin(self, stack: auto.Stack) -> None:
+        version = aws_plugin_version()
+        try:
+            stack.workspace.install_plugin("aws", version)
+        except auto_errors.CommandError as exc:
+            reason = first_error(scrub(str(exc), self._secrets()))
+            raise PluginInstallError(
+                f"the Pulumi aws plugin {version} could not be installed: {reason}",
+                hint=(
+                    "installing it needs network access once; on a connected machine run "
+                    f"`pulumi plugin install resource aws {version}` and copy ~/.pulumi/plugins "
+                    "over (or point PULUMI_HOME at a directory that has it). "
+                    "`--emulate` works offline"
+                ),
+            ) from exc
+        self._plugin_ready = True
+
+    def _check_passphrase(self) -> None:
+        """Fail early, and clearly, when a self-managed stack would need a passphrase."""
+        if self._secrets_provider not in (None, "passphrase"):
+            return
+        if not self._backend_url.startswith(_DIY_SCHEMES):
+            return
+        if any(name in os.environ for name in PASSPHRASE_ENV):
+            return
+        settings = self._work_dir / f"Pulumi.{self._stack_name.rsplit('/', 1)[-1]}.yaml"
+        if settings.exists():
+            with contextlib.suppress(OSError, yaml.YAMLError):
+                data = yaml.safe_load(settings.read_text(encoding="utf-8")) or {}
+                provider = data.get("secretsprovider") if isinstance(data, dict) else None
+                if provider and not str(provider).startswith("passphrase"):
+                    return
+        raise DeployError(
+            f"stack {self._stack_name!r} keeps its secrets encrypted with a passphrase, "
+            "and none is set",
+            hint=(
+                "export PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE, the path "
+                "of a file holding it); keep it: the stack's secrets can't be read without it"
+            ),
+        )
+
+    def _tracker(self, operation: Operation, on_event: OnEvent | None) -> ProgressTracker:
+        return ProgressTracker(
+            self._plan, operation, stack=self._stack_name, on_event=on_event or self._on_event
+        )
+
+    @contextlib.contextmanager
+    def _classified(self, operation: str, tracker: ProgressTracker | None) -> Iterator[None]:
+        try:
+            yield
+        except (auto_errors.CommandError, auto_errors.InvalidVersionError) as exc:
+            diagnostics = (
+                [message for severity, message in tracker.diagnostics if severity == "error"]
+                if tracker is not None
+                else []
+            )
+            raise classify_error(
+                exc,
+                operation=str(operation),
+                stack=self._stack_name,
+                plan=self._plan,
+                work_dir=str(self._work_dir),
+                diagnostics=diagnostics,
+                secrets=self._secrets(),
+            ) from exc
+
+    def _secrets(self) -> list[str]:
+        values = [
+            value.value
+            for value in self._config.values()
+            if isinstance(value, auto.ConfigValue) and value.secret
+        ]
+        settings = self._provider_settings
+        for name in ("secret_key", "access_key"):
+            value = getattr(settings, name, None) if settings is not None else None
+            if isinstance(value, str):
+                values.append(value)
+        return values
+
+
+def _as_plan(topology: Any) -> Plan:
+    from peerstack.plan import Plan, build_plan
+    from peerstack.spec import Topology, load_topology
+
+    if isinstance(topology, Plan):
+        return topology
+    if isinstance(topology, Topology):
+        return build_plan(topology)
+    if isinstance(topology, str | os.PathLike):
+        return build_plan(load_topology(topology))
+    raise TypeError(f"topology must be a Topology, a Plan or a path, not {type(topology).__name__}")
+
+
+def _require_inline_support(command: auto.PulumiCommand, operation: str) -> None:
+    version = command.version
+    if version is None:
+        return
+    found = (version.major, version.minor, version.patch)
+    if found < MIN_INLINE_REFRESH_DESTROY:
+        needed = ".".join(str(part) for part in MIN_INLINE_REFRESH_DESTROY)
+        raise PulumiVersionError(
+            f"`{operation}` runs the topology as an inline program, which needs the Pulumi CLI "
+            f">= {needed}; the installed one is {version}",
+            hint="upgrade it: `curl -fsSL https://get.pulumi.com | sh` (or `brew upgrade pulumi`)",
+        )
+
+
+def _changes(summary: Any, tracker: ProgressTracker) -> ChangeSummary:
+    changes = getattr(summary, "resource_changes", None)
+    return ChangeSummary.from_op_map(changes if changes is not None else tracker.summary)
+
+
+def _since(started: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - started)

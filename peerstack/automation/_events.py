@@ -1,0 +1,407 @@
+"""Engine events, turned into progress a person can read: resources done of planned, and
+the state of every peering link.
+
+The Pulumi engine reports one step per resource (``ResourcePreEvent`` when it starts,
+``ResOutputsEvent`` when it is done, ``ResOpFailedEvent`` when it fails). A
+:class:`ProgressTracker` folds those into an immutable :class:`Progress` snapshot and hands
+the caller one typed :class:`Event` per engine event.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pulumi.automation import EngineEvent
+
+    from peerstack.plan import Plan
+
+__all__ = [
+    "Event",
+    "EventKind",
+    "LinkProgress",
+    "LinkState",
+    "OnEvent",
+    "Operation",
+    "Progress",
+    "ProgressTracker",
+    "ResourceStep",
+]
+
+logger = logging.getLogger("peerstack")
+
+
+class Operation(enum.StrEnum):
+    """A Pulumi operation peerstack runs."""
+
+    PREVIEW = "preview"
+    UP = "up"
+    REFRESH = "refresh"
+    DESTROY = "destroy"
+
+
+class EventKind(enum.StrEnum):
+    """What an :class:`Event` reports."""
+
+    STARTED = "started"
+    """The engine began the operation."""
+    STEP_STARTED = "step-started"
+    """The engine started working on one resource."""
+    STEP_DONE = "step-done"
+    """One resource is done."""
+    STEP_FAILED = "step-failed"
+    """One resource failed."""
+    DIAGNOSTIC = "diagnostic"
+    """A message from the engine, a provider or the program (see ``severity``)."""
+    SUMMARY = "summary"
+    """The operation's change summary (its last event before ``FINISHED``)."""
+    FINISHED = "finished"
+    """The engine stopped sending events."""
+
+
+class LinkState(enum.StrEnum):
+    """Where one peering link stands during an operation."""
+
+    WAITING = "waiting"
+    """The engine has not reached any resource of this link yet."""
+    WORKING = "working"
+    """Some of the link's resources are being changed."""
+    DONE = "done"
+    """Every resource of the link the engine announced is done."""
+    FAILED = "failed"
+    """A resource of the link failed."""
+
+
+_REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced"})
+_DELETE_OPS = frozenset({"delete", "discard", "discard-replaced"})
+
+_STAGES: Mapping[str, str] = {
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "peering connection",
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": "accepter",
+    "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions": "peering options",
+    "aws:ec2/route:Route": "route",
+}
+"""Resource types that make up a link, and what a person calls them."""
+
+_BOUNDARY = "-_.:/$ "
+
+
+def normalize_op(op: object) -> str:
+    """``OpType.CREATE`` or ``"create"`` -> ``"create"``; the replace family -> ``"replace"``."""
+    text = str(getattr(op, "value", op))
+    if text in _REPLACE_OPS:
+        return "replace"
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceStep:
+    """One resource the engine is working on."""
+
+    urn: str
+    type: str
+    """The Pulumi type token, e.g. ``aws:ec2/route:Route``."""
+    name: str
+    """The resource's logical name (the last part of its URN)."""
+    op: str
+    """``create``, ``update``, ``delete``, ``replace``, ``same``, ``refresh``, ``read`` ..."""
+    link: str | None
+    """The peering link this resource belongs to, when it belongs to one."""
+
+    @property
+    def stage(self) -> str | None:
+        """``peering connection``, ``accepter``, ``peering options`` or ``route``."""
+        return _STAGES.get(self.type)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkProgress:
+    """Progress of the resources that make up one peering link."""
+
+    name: str
+    state: LinkState
+    planned: int = 0
+    done: int = 0
+    failed: int = 0
+    changes: Mapping[str, int] = field(default_factory=dict)
+    """Resources of this link by operation (``create``, ``same`` ...), as announced."""
+    stage: str | None = None
+    """What is being worked on (``accepter``, ``route`` ...) while ``WORKING``."""
+
+    @property
+    def unchanged(self) -> bool:
+        """Every announced resource of this link is kept as it is."""
+        return self.planned > 0 and set(self.changes) <= {"same", "read", "refresh"}
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A snapshot of an operation: resources done of planned, and each link's state."""
+
+    operation: Operation
+    stack: str
+    planned: int = 0
+    """Resources the engine has announced so far (grows while the program registers them)."""
+    done: int = 0
+    failed: int = 0
+    changes: Mapping[str, int] = field(default_factory=dict)
+    """Announced resources by operation (``create``, ``update``, ``delete``, ``same`` ...)."""
+    links: Mapping[str, LinkProgress] = field(default_factory=dict)
+    finished: bool = False
+
+    @property
+    def fraction(self) -> float:
+        """Done (or failed) of planned, between 0 and 1."""
+        if not self.planned:
+            return 1.0 if self.finished else 0.0
+        return min(1.0, (self.done + self.failed) / self.planned)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One engine event, typed, with the progress it leads to."""
+
+    kind: EventKind
+    progress: Progress
+    step: ResourceStep | None = None
+    """The resource concerned (``STEP_*`` events, and diagnostics about a resource)."""
+    message: str | None = None
+    """Diagnostic text (``DIAGNOSTIC`` events). Pulumi masks secret values in it."""
+    severity: str | None = None
+    """``info``, ``warning`` or ``error`` (``DIAGNOSTIC`` events)."""
+    sequence: int = 0
+
+
+OnEvent = Callable[[Event], None]
+"""A callback receiving each :class:`Event` of an operation, in order."""
+
+
+@dataclass(slots=True)
+class _Resource:
+    step: ResourceStep
+    done: bool = False
+    failed: bool = False
+
+
+def parse_urn(urn: str) -> tuple[str, str]:
+    """``(type, name)`` of a URN ``urn:pulumi:STACK::PROJECT::PARENT$TYPE::NAME``."""
+    parts = urn.split("::", 3)
+    if len(parts) < 4:
+        return "", urn
+    return parts[2].rsplit("$", 1)[-1], parts[3]
+
+
+class LinkMatcher:
+    """Finds the peering link a resource belongs to, from the names in the plan.
+
+    Resource names are derived from topology names (DESIGN: names never churn), so the
+    resources of link ``a--b`` carry ``a--b`` in their names and a route carries its
+    route key (``vpc-table-destination``). The longest name found at word boundaries wins.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        candidates: dict[str, str] = {link.name: link.name for link in plan.links}
+        for route in plan.routes:
+            candidates.setdefault(route.key, route.link)
+        self._candidates = sorted(candidates.items(), key=lambda item: -len(item[0]))
+        self._cache: dict[str, str | None] = {}
+
+    def link_of(self, name: str) -> str | None:
+        if name not in self._cache:
+            self._cache[name] = self._find(name)
+        return self._cache[name]
+
+    def _find(self, name: str) -> str | None:
+        for candidate, link in self._candidates:
+            for match in re.finditer(re.escape(candidate), name):
+                before = name[match.start() - 1] if match.start() else " "
+                after = name[match.end()] if match.end() < len(name) else " "
+                if before in _BOUNDARY and after in _BOUNDARY:
+                    return link
+        return None
+
+
+class ProgressTracker:
+    """Folds engine events into :class:`Progress` and typed :class:`Event` objects.
+
+    Engine events arrive on the SDK's watcher thread; :meth:`handle` is safe to call from
+    any thread and callbacks run in the order events arrive.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        operation: Operation,
+        *,
+        stack: str,
+        on_event: OnEvent | None = None,
+    ) -> None:
+        self.operation = operation
+        self.stack = stack
+        # The fewest resources a link has: its connection, the accepter's side when AWS
+        # cannot auto-accept, and its routes. Until they are all done it is not done.
+        self._expected = {
+            link.name: 1 + int(link.needs_accepter) + sum(1 for _ in plan.routes_over(link.name))
+            for link in plan.links
+        }
+        self._matcher = LinkMatcher(plan)
+        self._on_event = on_event
+        self._resources: dict[str, _Resource] = {}
+        self._finished = False
+        self._lock = threading.Lock()
+        self.diagnostics: list[tuple[str, str]] = []
+        """Every diagnostic as ``(severity, message)``, kept to explain a failure."""
+        self.summary: Mapping[str, int] | None = None
+        self.callback_errors = 0
+
+    # -- the SDK's callback ---------------------------------------------------------
+
+    def __call__(self, engine_event: EngineEvent) -> None:
+        event = self.handle(engine_event)
+        if event is None or self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:
+            # The SDK calls us on its watcher thread; an exception there would silently
+            # stop every later event. Report it and keep the operation going.
+            self.callback_errors += 1
+            logger.exception("the on_event callback raised; later events are still delivered")
+
+    def handle(self, engine_event: EngineEvent) -> Event | None:
+        with self._lock:
+            return self._handle(engine_event)
+
+    def _handle(self, ev: EngineEvent) -> Event | None:
+        sequence = int(getattr(ev, "sequence", 0) or 0)
+        if ev.prelude_event is not None:
+            return Event(EventKind.STARTED, self._snapshot(), sequence=sequence)
+        if ev.resource_pre_event is not None:
+            step = self._step(ev.resource_pre_event.metadata)
+            self._resources[step.urn] = _Resource(step)
+            return Event(EventKind.STEP_STARTED, self._snapshot(), step=step, sequence=sequence)
+        if ev.res_outputs_event is not None:
+            step = self._step(ev.res_outputs_event.metadata)
+            resource = self._resources.setdefault(step.urn, _Resource(step))
+            resource.done = True
+            return Event(EventKind.STEP_DONE, self._snapshot(), step=step, sequence=sequence)
+        if ev.res_op_failed_event is not None:
+            step = self._step(ev.res_op_failed_event.metadata)
+            resource = self._resources.setdefault(step.urn, _Resource(step))
+            resource.failed = True
+            return Event(EventKind.STEP_FAILED, self._snapshot(), step=step, sequence=sequence)
+        if ev.diagnostic_event is not None:
+            diag = ev.diagnostic_event
+            severity = str(diag.severity or "info")
+            message = _strip_color(str(diag.message or "")).strip()
+            if severity == "debug" or not message:
+                return None
+            self.diagnostics.append((severity, message))
+            known = self._resources.get(diag.urn) if diag.urn else None
+            return Event(
+                EventKind.DIAGNOSTIC,
+                self._snapshot(),
+                step=known.step if known else None,
+                message=message,
+                severity=severity,
+                sequence=sequence,
+            )
+        if ev.summary_event is not None:
+            changes = ev.summary_event.resource_changes or {}
+            self.summary = {normalize_op(op): int(count) for op, count in changes.items()}
+            return Event(EventKind.SUMMARY, self._snapshot(), sequence=sequence)
+        if ev.cancel_event is not None:
+            self._finished = True
+            return Event(EventKind.FINISHED, self._snapshot(), sequence=sequence)
+        return None
+
+    def _step(self, metadata: object) -> ResourceStep:
+        urn = str(getattr(metadata, "urn", "") or "")
+        type_, name = parse_urn(urn)
+        type_ = str(getattr(metadata, "type", "") or type_)
+        op = normalize_op(getattr(metadata, "op", "same"))
+        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=self._link_of(name))
+
+    def _link_of(self, name: str) -> str | None:
+        return self._matcher.link_of(name)
+
+    # -- snapshots --------------------------------------------------------------------
+
+    def snapshot(self) -> Progress:
+        with self._lock:
+            return self._snapshot()
+
+    def _snapshot(self) -> Progress:
+        changes: dict[str, int] = {}
+        done = failed = 0
+        per_link: dict[str, list[_Resource]] = {name: [] for name in self._expected}
+        for resource in self._resources.values():
+            changes[resource.step.op] = changes.get(resource.step.op, 0) + 1
+            if resource.failed:
+                failed += 1
+            elif resource.done:
+                done += 1
+            if resource.step.link in per_link:
+                per_link[resource.step.link].append(resource)
+        links = {
+            name: _link_progress(
+                name, items, expected=self._expected[name], finished=self._finished
+            )
+            for name, items in per_link.items()
+        }
+        return Progress(
+            operation=self.operation,
+            stack=self.stack,
+            planned=len(self._resources),
+            done=done,
+            failed=failed,
+            changes=MappingProxyType(changes),
+            links=MappingProxyType(links),
+            finished=self._finished,
+        )
+
+
+def _link_progress(
+    name: str, resources: Iterable[_Resource], *, expected: int, finished: bool
+) -> LinkProgress:
+    items = list(resources)
+    if not items:
+        return LinkProgress(name=name, state=LinkState.WAITING)
+    changes: dict[str, int] = {}
+    for item in items:
+        changes[item.step.op] = changes.get(item.step.op, 0) + 1
+    failed = sum(1 for item in items if item.failed)
+    done = sum(1 for item in items if item.done and not item.failed)
+    # Once the engine has finished, nothing is still being worked on.
+    working = [] if finished else [i for i in items if not i.done and not i.failed]
+    if failed:
+        state = LinkState.FAILED
+    elif working or (done < expected and not finished):
+        state = LinkState.WORKING
+    else:
+        state = LinkState.DONE
+    stage = next((item.step.stage for item in reversed(working) if item.step.stage), None)
+    return LinkProgress(
+        name=name,
+        state=state,
+        planned=len(items),
+        done=done,
+        failed=failed,
+        changes=MappingProxyType(changes),
+        stage=stage,
+    )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|<\{%[^%]*%\}>")
+
+
+def _strip_color(text: str) -> str:
+    """Drop ANSI escapes and Pulumi's ``<{%reset%}>`` color tags."""
+    return _ANSI.sub("", text)
