@@ -1,0 +1,55 @@
+"""The README's examples run, so it never lies."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+
+
+def test_python_examples_run() -> None:
+    blocks = _blocks("python")
+    assert blocks
+    for code in blocks:
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+
+
+def test_validate_output_shown_is_what_users_get() -> None:
+    (shown,) = [b for b in _blocks("text") if b.startswith("$ peerstack validate")]
+    command, *expected = shown.strip().splitlines()
+    args = command.removeprefix("$ peerstack ").split()
+    result = subprocess.run(
+        [sys.executable, "-m", "peerstack", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "400"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == expected
+
+
+def test_tour_commands_that_need_no_cloud_succeed() -> None:
+    (tour,) = [b for b in _blocks("sh") if "peerstack validate" in b]
+    for line in tour.strip().splitlines():
+        command = line.split("#")[0].split(">")[0].strip()
+        if "--emulate" in command or not command.startswith("peerstack "):
+            continue
+        args = command.removeprefix("peerstack ").split()
+        if "examples/*.yaml" in args:
+            args = [a for a in args if a != "examples/*.yaml"] + [
+                str(p.relative_to(ROOT)) for p in sorted((ROOT / "examples").glob("*.yaml"))
+            ]
+        result = subprocess.run(
+            [sys.executable, "-m", "peerstack", *args], cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, (command, result.stderr)
