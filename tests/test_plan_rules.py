@@ -409,7 +409,9 @@ def test_routes_per_table_quota_is_per_address_family(problems_of, plan_of):
         "route table 'main' of 'hub' would hold 51 IPv6 peering routes; the quota is 50 per "
         "table per address family",
     ]
-    plan = plan_of(text.replace("peerings_per_vpc: 60", "peerings_per_vpc: 60, routes_per_table: 51"))
+    plan = plan_of(
+        text.replace("peerings_per_vpc: 60", "peerings_per_vpc: 60, routes_per_table: 51")
+    )
     assert len(list(plan.routes_of("hub"))) == 102
 
 
@@ -424,9 +426,7 @@ def test_cidr_blocks_per_vpc_quota(one_problem):
 
 
 def test_outstanding_requests_quota(problems_of):
-    spokes = "\n".join(
-        f"  s{i}: {{cidr: 10.{i}.0.0/16, account: prod}}" for i in range(1, 27)
-    )
+    spokes = "\n".join(f"  s{i}: {{cidr: 10.{i}.0.0/16, account: prod}}" for i in range(1, 27))
     text = f"vpcs:\n  hub: {{cidr: 10.0.0.0/16}}\n{spokes}\nhubs:\n"
     text += "  - {hub: hub, spokes: [" + ", ".join(f"s{i}" for i in range(1, 27)) + "]}\n"
     found = problems_of(text)

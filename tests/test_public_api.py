@@ -43,7 +43,9 @@ def test_all_is_exactly_the_public_names() -> None:
 
 def test_importing_peerstack_does_not_import_pulumi_or_boto3() -> None:
     code = "import sys, peerstack; print(sorted(m for m in ('pulumi', 'boto3', 'moto') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
@@ -52,7 +54,9 @@ def test_every_model_field_has_a_description() -> None:
     for name in spec.__all__:
         model = getattr(spec, name)
         if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
-            missing += [f"{name}.{f}" for f, info in model.model_fields.items() if not info.description]
+            missing += [
+                f"{name}.{f}" for f, info in model.model_fields.items() if not info.description
+            ]
     assert missing == []
 
 

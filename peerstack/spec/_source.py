@@ -42,6 +42,8 @@ class SourceMap:
     file: str | None = None
     lines: dict[Path, int] = field(default_factory=dict)
     key_lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)
+    """The text as written, for scalars YAML turned into something other than a string."""
 
     def line_of(self, path: Path, *, key: bool = False) -> int | None:
         """The line of ``path``, or of its nearest ancestor that was written down."""
@@ -159,7 +161,10 @@ def _build(
             _build(item, (*path, index), source, problems, constructor)
             for index, item in enumerate(node.value)
         ]
-    return constructor.construct_object(node, deep=True)
+    value = constructor.construct_object(node, deep=True)
+    if not isinstance(value, str):
+        source.raw[path] = str(node.value)
+    return value
 
 
 _BAD_KEY = object()

@@ -98,6 +98,10 @@ def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> P
     kind = error["type"]
     value = error.get("input")
     message, hint = _message(kind, error, value, loc, root)
+    written = source.raw.get(loc)
+    if written is not None and kind in ("string_type", "str_type"):
+        message = f"expected text, got {written} (which YAML reads as {_describe(value)})"
+        hint = f'quote it: "{written}"'
     if is_key and kind != "value_error":
         message = f"invalid name {loc[-1]!r}: {message}" if loc else message
     line = source.line_of(loc, key=is_key or kind == "extra_forbidden")

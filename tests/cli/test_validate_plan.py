@@ -75,19 +75,43 @@ def test_plan_json_is_the_documented_shape() -> None:
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert {"topology", "vpcs", "links", "routes", "reachability"} <= set(data)
-    vpc_keys = {"name", "account", "account_id", "region", "cidrs", "ipv6", "route_tables", "managed"}
+    vpc_keys = {
+        "name",
+        "account",
+        "account_id",
+        "region",
+        "cidrs",
+        "ipv6",
+        "route_tables",
+        "managed",
+    }
     assert all(vpc_keys <= set(v) for v in data["vpcs"])
-    link_keys = {"name", "requester", "accepter", "cross_account", "cross_region", "auto_accept",
-                 "dns_resolution"}
+    link_keys = {
+        "name",
+        "requester",
+        "accepter",
+        "cross_account",
+        "cross_region",
+        "auto_accept",
+        "dns_resolution",
+    }
     assert all(link_keys <= set(link) for link in data["links"])
-    assert all({"vpc", "route_table", "destination", "peer", "link"} <= set(r) for r in data["routes"])
+    assert all(
+        {"vpc", "route_table", "destination", "peer", "link"} <= set(r) for r in data["routes"]
+    )
 
 
 def test_plan_table_reads_clearly() -> None:
     result = run("plan", str(EXAMPLES[0].parent / "hub-cross-account.yaml"))
     assert result.exit_code == 0
-    for words in ("Links", "Routes by route table", "Reachability", "accepted by prod in eu-west-1",
-                  "cross-account, cross-region", "MTU of 1500"):
+    for words in (
+        "Links",
+        "Routes by route table",
+        "Reachability",
+        "accepted by prod in eu-west-1",
+        "cross-account, cross-region",
+        "MTU of 1500",
+    ):
         assert words in result.output
 
 

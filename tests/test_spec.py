@@ -1,0 +1,83 @@
+"""The topology format: YAML loading with locations, and field-level rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peerstack import TopologyError, load_topology
+from peerstack.spec import Account, ExistingVpc, Subnet, topology_from_text
+
+GOOD = """\
+name: t
+defaults: {region: us-east-1}
+accounts:
+  main: {id: "111111111111"}
+vpcs:
+  a: {cidr: 10.0.0.0/16}
+"""
+
+
+def problems(text: str):
+    with pytest.raises(TopologyError) as info:
+        topology_from_text(text, file="t.yaml")
+    return info.value.problems
+
+
+def test_good_topology_loads_and_remembers_lines(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(GOOD)
+    topology = load_topology(path)
+    assert topology.vpcs["a"].cidr == "10.0.0.0/16"
+    assert topology.source.file == str(path)
+    assert topology.source.line_of(("vpcs", "a", "cidr")) == 6
+
+
+def test_duplicate_keys_are_rejected_with_both_lines() -> None:
+    (p,) = problems(GOOD + "  a: {cidr: 10.1.0.0/16}\n")
+    assert p.line == 7 and p.path == "vpcs.a"
+    assert "duplicate key 'a' (first written on line 6)" in p.message
+
+
+def test_unquoted_account_id_gets_a_quoting_hint() -> None:
+    (p,) = problems(GOOD.replace('"111111111111"', "011111111111"))
+    assert p.path == "accounts.main.id" and p.line == 4
+    # YAML 1.1 reads 011111111111 as an octal-ish int: the hint restores the zeros
+    assert p.hint == 'quote it: "011111111111"'
+
+
+def test_unknown_field_suggests_the_closest() -> None:
+    (p,) = problems(GOOD + "peering: []\n")
+    assert p.message == "unknown field 'peering'" and p.hint == "did you mean 'peerings'?"
+    assert p.line == 7
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    (p,) = problems("name: t\nvpcs: {a: [\n")
+    assert p.line is not None and "YAML syntax error" in p.message
+
+
+def test_missing_required_field_points_at_its_parent() -> None:
+    (p,) = problems(GOOD.replace("{cidr: 10.0.0.0/16}", "{existing: {cidrs: [10.0.0.0/16]}}"))
+    assert p.path == "vpcs.a.existing.vpc_id" and p.line == 6
+    assert p.message == "required field is missing"
+
+
+def test_account_rules() -> None:
+    with pytest.raises(TopologyError, match="external_id is only used with role_arn"):
+        Account(id="111111111111", external_id="x-1")
+    with pytest.raises(TopologyError, match="not an IAM role ARN"):
+        Account(id="111111111111", role_arn="arn:aws:iam::111111111111:user/bob")
+    gov = Account(id="111111111111", role_arn="arn:aws-us-gov:iam::111111111111:role/p")
+    assert gov.role_arn
+
+
+def test_ids_and_azs() -> None:
+    with pytest.raises(TopologyError, match="not a route table id"):
+        ExistingVpc(
+            vpc_id="vpc-0123456789abcdef0", cidrs=["10.0.0.0/16"], route_tables={"main": "rt-1"}
+        )
+    assert Subnet(name="s", cidr="10.0.0.0/24", az="use1-az1").az == "use1-az1"
+    with pytest.raises(TopologyError, match="availability zone"):
+        Subnet(name="s", cidr="10.0.0.0/24", az="zone-one")
