@@ -1,0 +1,125 @@
+"""One ``aws.Provider`` per account, configured only from the plan and ``ProviderSettings``.
+
+Explicit providers ignore ``aws:*`` stack configuration, so everything a provider needs
+comes from the topology (account id, role, profile) or from :class:`ProviderSettings`.
+Every resource passes ``region=`` itself (pulumi-aws v7), so one provider serves every
+region of its account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from peerstack.plan.model import AccountPlan, Plan
+
+__all__ = ["ENDPOINT_SERVICES", "ProviderSettings", "make_providers"]
+
+ENDPOINT_SERVICES = ("ec2", "iam", "sts")
+"""Services pointed at :attr:`ProviderSettings.endpoint` (all the providers call)."""
+
+_MASK = "'***'"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class ProviderSettings:
+    """How the account providers reach AWS, beyond what the topology says.
+
+    Use it to point every provider at an emulator (LocalStack, ``moto_server``) or to pass
+    static credentials. ``access_key`` and ``secret_key`` are handed to Pulumi as secrets
+    and never shown in ``repr``.
+    """
+
+    endpoint: str | None = None
+    """One URL for every service the providers call (ec2, iam, sts), e.g. an emulator's."""
+    skip_credentials_validation: bool = False
+    skip_requesting_account_id: bool = False
+    skip_metadata_api_check: bool = False
+    skip_region_validation: bool = False
+    access_key: str | None = None
+    secret_key: str | None = None
+    default_region: str | None = None
+    """Region of the providers themselves (STS, assume-role); resources set their own.
+    Default: the region of the account's first VPC in the topology."""
+
+    def __repr__(self) -> str:
+        parts = []
+        for field in fields(self):
+            name = field.name
+            value = getattr(self, name)
+            if value is None or value is False:
+                continue
+            shown = _MASK if name in ("access_key", "secret_key") else repr(value)
+            parts.append(f"{name}={shown}")
+        return f"ProviderSettings({', '.join(parts)})"
+
+
+def session_name(topology: str) -> str:
+    """The STS session name a provider uses when it assumes an account's role."""
+    return f"peerstack-{topology}"[:64]
+
+
+def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:
+    if settings.default_region is not None:
+        return settings.default_region
+    # The first VPC in topology order: appending VPCs to the file never changes it. (Even
+    # when it does change, pulumi-aws v7 updates the provider in place; it does not
+    # replace the resources, which all carry their own region.)
+    return next((v.region for v in plan.vpcs if v.account == alias), None)
+
+
+def provider_args(
+    plan: Plan,
+    account: AccountPlan,
+    settings: ProviderSettings,
+    secrets: dict[str, pulumi.Output[str]],
+) -> dict[str, Any]:
+    """The provider's inputs: only what differs from the provider's defaults."""
+    args: dict[str, Any] = {"region": provider_region(plan, account.alias, settings)}
+    if account.profile is not None:
+        args["profile"] = account.profile
+    if account.role_arn is not None:
+        role: dict[str, str] = {
+            "role_arn": account.role_arn,
+            "session_name": session_name(plan.topology),
+        }
+        if account.external_id is not None:
+            role["external_id"] = account.external_id
+        args["assume_roles"] = [role]
+    if settings.endpoint is not None:
+        args["endpoints"] = [{service: settings.endpoint for service in ENDPOINT_SERVICES}]
+    for flag in (
+        "skip_credentials_validation",
+        "skip_requesting_account_id",
+        "skip_metadata_api_check",
+        "skip_region_validation",
+    ):
+        if getattr(settings, flag):
+            args[flag] = True
+    args.update(secrets)
+    return args
+
+
+def make_providers(
+    prefix: str, plan: Plan, settings: ProviderSettings, parent: pulumi.Resource
+) -> dict[str, aws.Provider]:
+    """One provider per account that owns a VPC of the plan, keyed by account alias."""
+    secrets: dict[str, pulumi.Output[str]] = {}
+    if settings.access_key is not None:
+        secrets["access_key"] = pulumi.Output.secret(settings.access_key)
+    if settings.secret_key is not None:
+        secrets["secret_key"] = pulumi.Output.secret(settings.secret_key)
+    used = {v.account for v in plan.vpcs}
+    opts = pulumi.ResourceOptions(parent=parent)
+    return {
+        account.alias: aws.Provider(
+            f"{prefix}.{account.alias}",
+            opts=opts,
+            **provider_args(plan, account, settings, secrets),
+        )
+        for account in plan.accounts
+        if account.alias in used
+    }

@@ -1,0 +1,103 @@
+"""``peerstack:index:PeeringTopology``: a whole plan as Pulumi resources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pulumi
+
+from peerstack._components._link import LinkComponent
+from peerstack._components._providers import ProviderSettings, make_providers
+from peerstack._components._vpc import VpcComponent
+from peerstack.plan.model import Plan, RoutePlan
+from peerstack.spec.models import Topology
+
+__all__ = ["TOPOLOGY_TYPE", "PeeringTopology"]
+
+TOPOLOGY_TYPE = "peerstack:index:PeeringTopology"
+
+
+class PeeringTopology(pulumi.ComponentResource):
+    """Every VPC, peering connection and route of a topology, as Pulumi resources.
+
+    Give it a :class:`~peerstack.Topology` (it is planned first: nothing is registered
+    unless the whole topology is valid) or a :class:`~peerstack.Plan`. The components
+    make no networking decisions: each resource comes from the plan.
+
+    Children are named ``{name}.{vpc}``, ``{name}.{link}``, ``{name}.{vpc}.{subnet}``,
+    ``{name}.{vpc}.{table}``, ``{name}.{vpc}.{table}.{destination}`` (routes) and
+    ``{name}.{account}`` (providers): only topology names, so adding a VPC or a link
+    never renames an existing resource, and two topologies in one stack do not collide.
+    """
+
+    vpc_ids: pulumi.Output[dict[str, str]]
+    """VPC name -> VPC id."""
+    route_table_ids: pulumi.Output[dict[str, dict[str, str]]]
+    """VPC name -> route table name -> id (discovered tables are keyed by their id)."""
+    peering_connection_ids: pulumi.Output[dict[str, str]]
+    """Link name -> peering connection id."""
+    reachability: dict[str, list[str]]
+    """VPC name -> the VPCs it can reach (a plain value, known before deploy)."""
+
+    def __init__(
+        self,
+        name: str,
+        topology: Topology | Plan,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        provider_settings: ProviderSettings | None = None,
+    ) -> None:
+        if isinstance(topology, Plan):
+            plan = topology
+        else:
+            from peerstack.plan import build_plan
+
+            plan = build_plan(topology)  # raises TopologyError before anything registers
+        super().__init__(TOPOLOGY_TYPE, name, None, opts)
+        self.plan = plan
+        settings = provider_settings or ProviderSettings()
+        self.providers = make_providers(name, plan, settings, self)
+        self.vpcs: dict[str, VpcComponent] = {
+            vpc.name: VpcComponent(
+                f"{name}.{vpc.name}",
+                vpc,
+                topology=plan.topology,
+                tags=plan.tags,
+                provider=self.providers[vpc.account],
+                parent=self,
+            )
+            for vpc in plan.vpcs
+        }
+        routes_by_link: dict[str, list[RoutePlan]] = defaultdict(list)
+        for route in plan.routes:
+            routes_by_link[route.link].append(route)
+        self.links: dict[str, LinkComponent] = {
+            link.name: LinkComponent(
+                f"{name}.{link.name}",
+                link,
+                prefix=name,
+                topology=plan.topology,
+                tags=plan.tags,
+                vpcs=self.vpcs,
+                routes=routes_by_link[link.name],
+                parent=self,
+            )
+            for link in plan.links
+        }
+
+        vpc_ids = {n: v.vpc_id for n, v in self.vpcs.items()}
+        route_table_ids = {n: v.route_table_ids for n, v in self.vpcs.items()}
+        peering_ids = {n: link.peering_connection_id for n, link in self.links.items()}
+        self.vpc_ids = pulumi.Output.from_input(vpc_ids)  # type: ignore[arg-type]
+        self.route_table_ids = pulumi.Output.from_input(route_table_ids)  # type: ignore[arg-type]
+        self.peering_connection_ids = pulumi.Output.from_input(peering_ids)  # type: ignore[arg-type]
+        self.reachability = {vpc: list(peers) for vpc, peers in plan.reachability.items()}
+        # Plain dicts (not one Output each) keep every entry's own known/unknown state.
+        self.register_outputs(
+            {
+                "vpc_ids": vpc_ids,
+                "route_table_ids": route_table_ids,
+                "peering_connection_ids": peering_ids,
+                "reachability": self.reachability,
+            }
+        )

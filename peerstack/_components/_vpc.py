@@ -1,0 +1,164 @@
+"""``peerstack:index:Vpc``: one VPC of the plan, created or adopted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_aws as aws
+
+from peerstack.errors import TopologyError
+from peerstack.plan.model import DISCOVERED, MAIN, VpcPlan, slug
+from peerstack.spec._cidr import contains, parse_network
+
+__all__ = ["VPC_TYPE", "VpcComponent"]
+
+VPC_TYPE = "peerstack:index:Vpc"
+
+
+class VpcComponent(pulumi.ComponentResource):
+    """A VPC and what peerstack owns in it; an adopted VPC owns nothing and is only read.
+
+    Created: ``Vpc``, one ``VpcIpv4CidrBlockAssociation`` per secondary block, ``Subnet``s,
+    one ``RouteTable`` per named table and a ``RouteTableAssociation`` per subnet that uses
+    one. Subnets without a named table use the VPC's main table, which AWS creates with
+    the VPC (``main_route_table_id``).
+    """
+
+    vpc_id: pulumi.Input[str]
+    route_table_ids: dict[str, pulumi.Input[str]]
+    """Route table ids by name (``main`` included); by id for discovered tables."""
+    ipv6_cidr_block: pulumi.Output[str] | None
+    """The Amazon-provided IPv6 block of a created VPC with IPv6 (known after deploy)."""
+
+    def __init__(
+        self,
+        name: str,
+        vpc: VpcPlan,
+        *,
+        topology: str,
+        tags: Mapping[str, str],
+        provider: aws.Provider,
+        parent: pulumi.Resource,
+    ) -> None:
+        super().__init__(VPC_TYPE, name, None, pulumi.ResourceOptions(parent=parent))
+        self.plan = vpc
+        self.provider = provider
+        self.resource: aws.ec2.Vpc | None = None
+        self.cidr_associations: dict[str, aws.ec2.VpcIpv4CidrBlockAssociation] = {}
+        self.subnets: dict[str, aws.ec2.Subnet] = {}
+        self.route_tables: dict[str, aws.ec2.RouteTable] = {}
+        self.ipv6_cidr_block = None
+        base_tags = {
+            **tags,
+            **vpc.tags,
+            "peerstack:topology": topology,
+            "peerstack:vpc": vpc.name,
+        }
+        if vpc.managed:
+            self._create(name, vpc, topology, base_tags)
+        else:
+            self._adopt(vpc)
+        self.register_outputs({"vpc_id": self.vpc_id, "route_table_ids": self.route_table_ids})
+
+    def _create(self, name: str, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
+        opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        region = vpc.region
+        label = f"{topology}-{vpc.name}"
+        resource = aws.ec2.Vpc(
+            name,
+            cidr_block=vpc.cidrs[0],
+            enable_dns_support=True,
+            enable_dns_hostnames=vpc.dns_hostnames,
+            assign_generated_ipv6_cidr_block=vpc.ipv6,
+            region=region,
+            tags={**base_tags, "Name": label},
+            opts=opts,
+        )
+        self.resource = resource
+        self.vpc_id = resource.id
+        if vpc.ipv6:
+            self.ipv6_cidr_block = resource.ipv6_cidr_block
+        for cidr in vpc.secondary_cidrs:
+            self.cidr_associations[cidr] = aws.ec2.VpcIpv4CidrBlockAssociation(
+                f"{name}.{slug(cidr)}",
+                vpc_id=resource.id,
+                cidr_block=cidr,
+                region=region,
+                opts=opts,
+            )
+        self.route_table_ids = {MAIN: resource.main_route_table_id}
+        for table in vpc.named_route_tables:
+            route_table = aws.ec2.RouteTable(
+                f"{name}.{table}",
+                vpc_id=resource.id,
+                region=region,
+                tags={**base_tags, "Name": f"{label}-{table}"},
+                opts=opts,
+            )
+            self.route_tables[table] = route_table
+            self.route_table_ids[table] = route_table.id
+        for subnet in vpc.subnets:
+            zone = subnet.availability_zone
+            created = aws.ec2.Subnet(
+                f"{name}.{subnet.name}",
+                vpc_id=self._vpc_id_for(subnet.cidr),
+                cidr_block=subnet.cidr,
+                availability_zone=None if subnet.az_is_id else zone,
+                availability_zone_id=zone if subnet.az_is_id else None,
+                region=region,
+                tags={**base_tags, "Name": f"{label}-{subnet.name}"},
+                opts=opts,
+            )
+            self.subnets[subnet.name] = created
+            if subnet.route_table != MAIN:
+                aws.ec2.RouteTableAssociation(
+                    f"{name}.{subnet.name}",
+                    subnet_id=created.id,
+                    route_table_id=self.route_tables[subnet.route_table].id,
+                    region=region,
+                    opts=opts,
+                )
+
+    def _vpc_id_for(self, subnet_cidr: str) -> pulumi.Input[str]:
+        """The VPC id, through the association of the block that holds the subnet.
+
+        AWS refuses a subnet outside the VPC's associated blocks, so a subnet in a
+        secondary block must wait for that block's association: taking the VPC id from
+        the association's output makes it wait without an explicit ``depends_on``.
+        """
+        inner = parse_network(subnet_cidr)
+        for cidr, association in self.cidr_associations.items():
+            if contains(parse_network(cidr), inner):
+                return association.vpc_id
+        return self.vpc_id
+
+    def _adopt(self, vpc: VpcPlan) -> None:
+        assert vpc.vpc_id is not None  # the plan sets it for every adopted VPC
+        self.vpc_id = vpc.vpc_id
+        if not vpc.discovers_route_tables:
+            self.route_table_ids = dict(vpc.route_table_ids)
+            return
+        # A plain (not Output) invoke: the ids are known while the program runs, so the
+        # routes into these tables are registered, and shown, in a preview too.
+        found = aws.ec2.get_route_tables(
+            vpc_id=vpc.vpc_id,
+            region=vpc.region,
+            opts=pulumi.InvokeOptions(parent=self, provider=self.provider),
+        )
+        ids = sorted(found.ids or ())
+        if not ids:
+            raise TopologyError.single(
+                f"vpcs.{vpc.name}.existing",
+                f"no route tables found for adopted VPC {vpc.name!r} ({vpc.vpc_id!r}) in "
+                f"account {vpc.account_id!r}, region {vpc.region!r}",
+                hint="check the VPC id, account and region, or list its tables under "
+                "`existing.route_tables`",
+            )
+        self.route_table_ids = {rtb: rtb for rtb in ids}
+
+    def tables_for(self, route_table: str) -> list[tuple[str, pulumi.Input[str]]]:
+        """``(name, id)`` of the tables a plan route in ``route_table`` goes into."""
+        if route_table == DISCOVERED:
+            return list(self.route_table_ids.items())
+        return [(route_table, self.route_table_ids[route_table])]
