@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from peerstack.plan.model import DISCOVERED, slug
+
 if TYPE_CHECKING:
     from pulumi.automation import EngineEvent
 
@@ -90,7 +92,7 @@ _STAGES: Mapping[str, str] = {
 }
 """Resource types that make up a link, and what a person calls them."""
 
-_BOUNDARY = "-_.:/$ "
+_DISCOVERED_SLUG = slug(DISCOVERED)
 
 
 def normalize_op(op: object) -> str:
@@ -199,18 +201,22 @@ def parse_urn(urn: str) -> tuple[str, str]:
 
 
 class LinkMatcher:
-    """Finds the peering link a resource belongs to, from the names in the plan.
+    """Finds the peering link a resource belongs to, from its logical name.
 
-    Resource names are derived from topology names (DESIGN: names never churn), so the
-    resources of link ``a--b`` carry ``a--b`` in their names and a route carries its
-    route key (``vpc-table-destination``). The longest name found at word boundaries wins.
+    Resource names are made of topology names only (DESIGN: names never churn), joined
+    with dots: ``{topology}.{link}`` for a link's connection and accepter (and
+    ``.requester``/``.accepter`` after it for its options), and
+    ``{topology}.{vpc}.{table}.{destination}`` for a route. Link names are the only names
+    with ``--`` in them; a route is found by its VPC, table and destination.
     """
 
     def __init__(self, plan: Plan) -> None:
-        candidates: dict[str, str] = {link.name: link.name for link in plan.links}
+        self._links = frozenset(link.name for link in plan.links)
+        self._routes: dict[tuple[str, str, str], str] = {}
         for route in plan.routes:
-            candidates.setdefault(route.key, route.link)
-        self._candidates = sorted(candidates.items(), key=lambda item: -len(item[0]))
+            self._routes.setdefault(
+                (route.vpc, slug(route.route_table), slug(route.destination)), route.link
+            )
         self._cache: dict[str, str | None] = {}
 
     def link_of(self, name: str) -> str | None:
@@ -219,12 +225,19 @@ class LinkMatcher:
         return self._cache[name]
 
     def _find(self, name: str) -> str | None:
-        for candidate, link in self._candidates:
-            for match in re.finditer(re.escape(candidate), name):
-                before = name[match.start() - 1] if match.start() else " "
-                after = name[match.end()] if match.end() < len(name) else " "
-                if before in _BOUNDARY and after in _BOUNDARY:
-                    return link
+        parts = name.split(".")
+        for part in parts:
+            if "--" in part and part in self._links:
+                return part
+        # A route: {prefix}.{vpc}.{table}.{destination}, the destination holding dots.
+        for start in range(1, len(parts) - 2):
+            vpc, table, destination = parts[start], parts[start + 1], ".".join(parts[start + 2 :])
+            link = self._routes.get((vpc, table, destination))
+            if link is None:
+                # Tables of an adopted VPC found at deploy time are named by their ids.
+                link = self._routes.get((vpc, _DISCOVERED_SLUG, destination))
+            if link is not None:
+                return link
         return None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from pulumi.automation import PulumiCommand
 
 from peerstack.plan import Plan
+from peerstack.plan.model import slug
 
 SCRIPT = Path(__file__).resolve().parent / "fake_pulumi.py"
 
@@ -21,6 +22,7 @@ ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
 ROUTE = "aws:ec2/route:Route"
 VPC = "aws:ec2/vpc:Vpc"
 COMPONENT = "peerstack:index:PeeringTopology"
+LINK_PARENT = f"{COMPONENT}$peerstack:index:Link"
 
 
 @dataclass
@@ -98,15 +100,17 @@ def step(kind: str, op: str, urn_: str, type_: str) -> dict[str, Any]:
 
 
 def link_resources(plan: Plan, stack: str, project: str) -> list[tuple[str, str]]:
-    """``(urn, type)`` of every resource a link is made of, named from topology names."""
+    """``(urn, type)`` of every resource a link is made of, named as PeeringTopology names
+    them: ``{topology}.{link}`` and ``{topology}.{vpc}.{table}.{destination}``."""
     resources: list[tuple[str, str]] = []
     for link in plan.links:
-        resources.append((urn(stack, project, PEERING, f"{plan.topology}-{link.name}"), PEERING))
+        name = f"{plan.topology}.{link.name}"
+        resources.append((urn(stack, project, PEERING, name, parent=LINK_PARENT), PEERING))
         if link.needs_accepter:
-            name = f"{plan.topology}-{link.name}-accepter"
-            resources.append((urn(stack, project, ACCEPTER, name), ACCEPTER))
+            resources.append((urn(stack, project, ACCEPTER, name, parent=LINK_PARENT), ACCEPTER))
     for route in plan.routes:
-        resources.append((urn(stack, project, ROUTE, f"{plan.topology}-{route.key}"), ROUTE))
+        name = f"{plan.topology}.{route.vpc}.{slug(route.route_table)}.{slug(route.destination)}"
+        resources.append((urn(stack, project, ROUTE, name, parent=LINK_PARENT), ROUTE))
     return resources
 
 
@@ -119,7 +123,7 @@ def events_for(
     plan: Plan, *, stack: str, project: str, op: str = "create", finish: bool = True
 ) -> list[dict[str, Any]]:
     """The events of an operation that does ``op`` to every resource of ``plan``."""
-    resources = [(urn(stack, project, VPC, f"{plan.topology}-{v.name}"), VPC) for v in plan.vpcs]
+    resources = [(urn(stack, project, VPC, f"{plan.topology}.{v.name}"), VPC) for v in plan.vpcs]
     resources += link_resources(plan, stack, project)
     events: list[dict[str, Any]] = [{"preludeEvent": {"config": {}}}]
     for urn_, type_ in resources:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from pulumi.automation import EngineEvent
 
 from peerstack.automation import Event, EventKind, LinkState, Operation, ProgressTracker
 from peerstack.automation._events import LinkMatcher, parse_urn
-from peerstack.plan import Plan
+from peerstack.plan import DISCOVERED, Plan
+from peerstack.plan.model import slug
 
 STACK, PROJECT = "dev", "peerstack-corp"
 
@@ -26,9 +28,9 @@ def feed(tracker: ProgressTracker, *events: dict[str, Any]) -> list[Event]:
 
 
 def test_parse_urn() -> None:
-    assert parse_urn(urn(STACK, PROJECT, ROUTE, "corp-shared-main-10.1.0.0-16")) == (
+    assert parse_urn(urn(STACK, PROJECT, ROUTE, "corp.shared.main.10.1.0.0-16")) == (
         ROUTE,
-        "corp-shared-main-10.1.0.0-16",
+        "corp.shared.main.10.1.0.0-16",
     )
     assert parse_urn("not-a-urn") == ("", "not-a-urn")
 
@@ -37,19 +39,36 @@ def test_resources_are_matched_to_links_by_their_topology_names(hub: Plan) -> No
     matcher = LinkMatcher(hub)
     link = hub.links[0]
     route = next(hub.routes_over(link.name))
+    table, destination = slug(route.route_table), slug(route.destination)
 
-    assert matcher.link_of(f"corp-{link.name}") == link.name
-    assert matcher.link_of(f"corp-{link.name}-accepter") == link.name
-    assert matcher.link_of(f"corp-{route.key}") == link.name
-    assert matcher.link_of("corp-shared") is None  # a VPC belongs to no link
-    assert matcher.link_of(f"x{link.name}") is None  # only at word boundaries
+    assert matcher.link_of(f"corp.{link.name}") == link.name  # connection, accepter
+    assert matcher.link_of(f"corp.{link.name}.requester") == link.name  # options
+    assert matcher.link_of(f"corp.{route.vpc}.{table}.{destination}") == link.name
+    assert matcher.link_of("corp.shared") is None  # a VPC belongs to no link
+    assert matcher.link_of("corp.shared.tools") is None  # nor does a route table
+    assert matcher.link_of(f"corp.{link.name}x") is None
+
+
+def test_routes_in_discovered_tables_are_matched(plan_of: Callable[[str], Plan]) -> None:
+    plan = plan_of(
+        """
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          legacy: {existing: {vpc_id: vpc-0123456789abcdef0, cidrs: [172.31.0.0/16]}}
+        peerings:
+          - {requester: a, accepter: legacy}
+        """
+    )
+    route = next(r for r in plan.routes if r.route_table == DISCOVERED)
+    name = f"t.{route.vpc}.rtb-0123456789abcdef0.{slug(route.destination)}"
+    assert LinkMatcher(plan).link_of(name) == route.link == "a--legacy"
 
 
 def test_progress_counts_resources_done_of_planned(mesh: Plan) -> None:
     tracker = ProgressTracker(mesh, Operation.UP, stack=STACK)
-    vpc = urn(STACK, PROJECT, VPC, "mesh-web")
+    vpc = urn(STACK, PROJECT, VPC, "mesh.web")
     link = mesh.links[0]
-    pcx = urn(STACK, PROJECT, PEERING, f"mesh-{link.name}")
+    pcx = urn(STACK, PROJECT, PEERING, f"mesh.{link.name}")
 
     started, *_ = feed(tracker, {"preludeEvent": {"config": {}}})
     assert started.kind is EventKind.STARTED
@@ -80,8 +99,8 @@ def test_a_link_is_done_only_when_its_connection_accepter_and_routes_are(hub: Pl
     link = next(link for link in hub.links if link.needs_accepter)
     routes = list(hub.routes_over(link.name))
     tracker = ProgressTracker(hub, Operation.UP, stack=STACK)
-    pcx = urn(STACK, PROJECT, PEERING, f"corp-{link.name}")
-    accepter = urn(STACK, PROJECT, ACCEPTER, f"corp-{link.name}-accepter")
+    pcx = urn(STACK, PROJECT, PEERING, f"corp.{link.name}")
+    accepter = urn(STACK, PROJECT, ACCEPTER, f"corp.{link.name}")
 
     *_, event = feed(
         tracker,
@@ -99,7 +118,8 @@ def test_a_link_is_done_only_when_its_connection_accepter_and_routes_are(hub: Pl
     assert event.progress.links[link.name].state is LinkState.WORKING
 
     for route in routes:
-        route_urn = urn(STACK, PROJECT, ROUTE, f"corp-{route.key}")
+        name = f"corp.{route.vpc}.{slug(route.route_table)}.{slug(route.destination)}"
+        route_urn = urn(STACK, PROJECT, ROUTE, name)
         *_, event = feed(
             tracker,
             step("resourcePreEvent", "create", route_urn, ROUTE),
@@ -113,7 +133,7 @@ def test_a_link_is_done_only_when_its_connection_accepter_and_routes_are(hub: Pl
 
 def test_a_failed_resource_fails_its_link(mesh: Plan) -> None:
     link = mesh.links[0]
-    pcx = urn(STACK, PROJECT, PEERING, f"mesh-{link.name}")
+    pcx = urn(STACK, PROJECT, PEERING, f"mesh.{link.name}")
     tracker = ProgressTracker(mesh, Operation.UP, stack=STACK)
 
     *_, failed = feed(
@@ -156,7 +176,7 @@ def test_diagnostics_are_events_without_color_codes(mesh: Plan) -> None:
 
 def test_the_replace_family_counts_as_one_replace(mesh: Plan) -> None:
     tracker = ProgressTracker(mesh, Operation.UP, stack=STACK)
-    pcx = urn(STACK, PROJECT, PEERING, f"mesh-{mesh.links[0].name}")
+    pcx = urn(STACK, PROJECT, PEERING, f"mesh.{mesh.links[0].name}")
     *_, event = feed(
         tracker,
         step("resourcePreEvent", "create-replacement", pcx, PEERING),
