@@ -11,31 +11,25 @@ if TYPE_CHECKING:
 
     from peerstack.plan import Plan
 
-__all__ = ["OUTPUT_NAMES", "Program", "run_program", "topology_program"]
+__all__ = ["Program", "run_program", "topology_program"]
 
 Program = Callable[[], Mapping[str, Any] | None]
-"""A Pulumi program: registers resources, returns the stack outputs (Outputs or values)."""
-
-OUTPUT_NAMES = ("vpc_ids", "route_table_ids", "peering_connection_ids", "reachability")
-"""The outputs of a PeeringTopology, as exported by a peerstack stack."""
+"""A Pulumi program: registers resources, exports (or returns) the stack outputs."""
 
 
 def topology_program(plan: Plan) -> Program:
-    """The program every peerstack deploy runs: one PeeringTopology for the plan."""
+    """The program every peerstack deploy runs (the automation's): one PeeringTopology."""
+    from peerstack.automation._program import make_program
 
-    def program() -> dict[str, Any]:
-        from peerstack._components import PeeringTopology
-
-        topology = PeeringTopology(plan.topology, plan)
-        return {name: getattr(topology, name) for name in OUTPUT_NAMES}
-
-    return program
+    return make_program(plan, None)
 
 
 def run_program(
     program: Program, mocks: pulumi.runtime.Mocks, *, project: str, stack: str, preview: bool
 ) -> dict[str, Any]:
     """Run ``program`` under ``mocks`` until every registration is done; return its outputs.
+
+    The outputs are those the program exports (``pulumi.export``) and those it returns.
 
     The run happens in a copy of the current context, so Pulumi settings of the caller
     (its own ``set_mocks``, say) are neither used nor disturbed. Values unknown in a
@@ -53,10 +47,12 @@ def run_program(
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
 
         def body() -> Any:
-            outputs = program() or {}
+            returned = program() or {}
+            root = settings.get_root_resource()
+            exported = dict(getattr(root, "outputs", None) or {})
 
             async def collect() -> None:
-                for key, value in outputs.items():
+                for key, value in {**exported, **returned}.items():
                     result[key] = await pulumi.Output.from_input(value).future()
 
             return collect()

@@ -1,0 +1,141 @@
+"""What verify found: each difference from the plan, each link's state, the reachability."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from peerstack.errors import VerificationError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult", "render_table"]
+
+
+class DifferenceKind(enum.StrEnum):
+    """What kind of thing differs from the plan."""
+
+    VPC_MISSING = "vpc-missing"
+    ROUTE_TABLE_MISSING = "route-table-missing"
+    DNS_ATTRIBUTE = "dns-attribute"
+    LINK_MISSING = "link-missing"
+    LINK_WRONG_VPCS = "link-wrong-vpcs"
+    LINK_NOT_ACTIVE = "link-not-active"
+    DNS_OPTION = "dns-option"
+    ROUTE_MISSING = "route-missing"
+    ROUTE_WRONG_TARGET = "route-wrong-target"
+    ROUTE_BLACKHOLE = "route-blackhole"
+    ROUTE_UNEXPECTED = "route-unexpected"
+    REACHABILITY = "reachability"
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One way AWS differs from the plan."""
+
+    kind: DifferenceKind
+    subject: str
+    """What differs: a link name, ``vpc/table -> destination``, ``a -> b`` ..."""
+    message: str
+    """A sentence for people."""
+    expected: str | None = None
+    actual: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.subject}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "subject": self.subject,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LinkStatus:
+    """The peering connection found for one link of the plan."""
+
+    link: str
+    connection_id: str | None
+    """None when no connection was found."""
+    status: str
+    """AWS's status code (``active``, ``pending-acceptance``, ``deleted`` ...) or ``missing``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"link": self.link, "connection_id": self.connection_id, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of comparing AWS with a plan: ``ok`` when nothing differs."""
+
+    topology: str
+    differences: tuple[Difference, ...]
+    links: tuple[LinkStatus, ...] = ()
+    reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """VPC-level reachability recomputed from the route tables found."""
+    routes_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+    def raise_for_differences(self) -> None:
+        """Raise :class:`~peerstack.errors.VerificationError` unless ``ok``."""
+        if self.ok:
+            return
+        count = len(self.differences)
+        shown = "\n".join(f"  {d}" for d in self.differences[:10])
+        more = f"\n  ... and {count - 10} more" if count > 10 else ""
+        raise VerificationError(
+            f"{count} difference{'s' if count != 1 else ''} between AWS and the plan of "
+            f"{self.topology!r}:\n{shown}{more}"
+        )
+
+    def summary(self) -> str:
+        """One line: what was checked and how it went."""
+        checked = f"{len(self.links)} links, {self.routes_checked} routes"
+        if self.ok:
+            return f"verified: {checked} match the plan of {self.topology!r}"
+        count = len(self.differences)
+        return f"{count} difference{'s' if count != 1 else ''} from the plan ({checked} checked)"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "topology": self.topology,
+            "ok": self.ok,
+            "differences": [d.to_dict() for d in self.differences],
+            "links": [link.to_dict() for link in self.links],
+            "reachability": {vpc: list(peers) for vpc, peers in self.reachability.items()},
+            "routes_checked": self.routes_checked,
+        }
+
+
+def render_table(result: VerifyResult) -> Table:
+    """The differences as a rich table (one row per difference; a single row when ok)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"verify {result.topology}", title_justify="left")
+    table.add_column("difference", style="bold red", no_wrap=True)
+    table.add_column("where")
+    table.add_column("expected", style="green")
+    table.add_column("found", style="yellow")
+    table.add_column("what it means")
+    if result.ok:
+        table.add_row("[green]none[/]", escape(result.summary()), "", "", "")
+    for d in result.differences:
+        table.add_row(
+            escape(str(d.kind)),
+            escape(d.subject),
+            escape(d.expected or ""),
+            escape(d.actual or ""),
+            escape(d.message),
+        )
+    return table
