@@ -12,7 +12,8 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -331,6 +332,7 @@ class _ProgressView:
         self._live_enabled = err.is_terminal
         self._live: Any = None
         self._reported: dict[str, str] = {}
+        self._drawn = 0.0
         self._lock = threading.Lock()
 
     def __enter__(self) -> _ProgressView:
@@ -357,9 +359,20 @@ class _ProgressView:
             if event.kind is EventKind.DIAGNOSTIC and event.severity == "warning":
                 err.print(f"[yellow]warning[/]: {escape(event.message or '')}")
             if self._live is not None:
-                self._live.update(self._render(event.progress))
+                # Redraw at most ten times a second: a big topology sends many events.
+                now = time.monotonic()
+                if now - self._drawn >= 0.1 or event.kind is EventKind.FINISHED:
+                    self._drawn = now
+                    self._live.update(self._render(event.progress))
                 return
-            for name, link in event.progress.links.items():
+            if event.kind is EventKind.FINISHED:
+                names: Iterable[str] = event.progress.links
+            elif event.step is not None and event.step.link is not None:
+                names = (event.step.link,)
+            else:
+                return
+            for name in names:
+                link = event.progress.links[name]
                 if link.state in (LinkState.DONE, LinkState.FAILED) and (
                     self._reported.get(name) != link.state
                 ):

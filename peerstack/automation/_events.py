@@ -245,7 +245,8 @@ class ProgressTracker:
     """Folds engine events into :class:`Progress` and typed :class:`Event` objects.
 
     Engine events arrive on the SDK's watcher thread; :meth:`handle` is safe to call from
-    any thread and callbacks run in the order events arrive.
+    any thread and callbacks run in the order events arrive. Each event updates counters
+    and the one link it concerns, so a topology of thousands of links stays cheap.
     """
 
     def __init__(
@@ -260,13 +261,19 @@ class ProgressTracker:
         self.stack = stack
         # The fewest resources a link has: its connection, the accepter's side when AWS
         # cannot auto-accept, and its routes. Until they are all done it is not done.
-        self._expected = {
-            link.name: 1 + int(link.needs_accepter) + sum(1 for _ in plan.routes_over(link.name))
-            for link in plan.links
-        }
+        self._expected = {link.name: 1 + int(link.needs_accepter) for link in plan.links}
+        for route in plan.routes:
+            self._expected[route.link] = self._expected.get(route.link, 1) + 1
         self._matcher = LinkMatcher(plan)
         self._on_event = on_event
         self._resources: dict[str, _Resource] = {}
+        self._by_link: dict[str, dict[str, _Resource]] = {name: {} for name in self._expected}
+        self._links: dict[str, LinkProgress] = {
+            name: LinkProgress(name=name, state=LinkState.WAITING) for name in self._expected
+        }
+        self._changes: dict[str, int] = {}
+        self._done = 0
+        self._failed = 0
         self._finished = False
         self._lock = threading.Lock()
         self.diagnostics: list[tuple[str, str]] = []
@@ -298,17 +305,15 @@ class ProgressTracker:
             return Event(EventKind.STARTED, self._snapshot(), sequence=sequence)
         if ev.resource_pre_event is not None:
             step = self._step(ev.resource_pre_event.metadata)
-            self._resources[step.urn] = _Resource(step)
+            self._record(step, done=False, failed=False)
             return Event(EventKind.STEP_STARTED, self._snapshot(), step=step, sequence=sequence)
         if ev.res_outputs_event is not None:
             step = self._step(ev.res_outputs_event.metadata)
-            resource = self._resources.setdefault(step.urn, _Resource(step))
-            resource.done = True
+            self._record(step, done=True, failed=False)
             return Event(EventKind.STEP_DONE, self._snapshot(), step=step, sequence=sequence)
         if ev.res_op_failed_event is not None:
             step = self._step(ev.res_op_failed_event.metadata)
-            resource = self._resources.setdefault(step.urn, _Resource(step))
-            resource.failed = True
+            self._record(step, done=False, failed=True)
             return Event(EventKind.STEP_FAILED, self._snapshot(), step=step, sequence=sequence)
         if ev.diagnostic_event is not None:
             diag = ev.diagnostic_event
@@ -332,6 +337,8 @@ class ProgressTracker:
             return Event(EventKind.SUMMARY, self._snapshot(), sequence=sequence)
         if ev.cancel_event is not None:
             self._finished = True
+            for name in self._links:
+                self._update_link(name)
             return Event(EventKind.FINISHED, self._snapshot(), sequence=sequence)
         return None
 
@@ -340,10 +347,37 @@ class ProgressTracker:
         type_, name = parse_urn(urn)
         type_ = str(getattr(metadata, "type", "") or type_)
         op = normalize_op(getattr(metadata, "op", "same"))
-        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=self._link_of(name))
+        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=self._matcher.link_of(name))
 
-    def _link_of(self, name: str) -> str | None:
-        return self._matcher.link_of(name)
+    def _record(self, step: ResourceStep, *, done: bool, failed: bool) -> None:
+        """Set one resource's state, keeping every counter in step."""
+        resource = self._resources.get(step.urn)
+        if resource is None:
+            resource = self._resources[step.urn] = _Resource(step)
+            self._changes[step.op] = self._changes.get(step.op, 0) + 1
+        else:
+            if resource.step.op != step.op:
+                self._changes[resource.step.op] -= 1
+                if not self._changes[resource.step.op]:
+                    del self._changes[resource.step.op]
+                self._changes[step.op] = self._changes.get(step.op, 0) + 1
+            self._done -= int(resource.done and not resource.failed)
+            self._failed -= int(resource.failed)
+            resource.step = step
+        resource.done, resource.failed = done, failed
+        self._done += int(done and not failed)
+        self._failed += int(failed)
+        if step.link is not None and step.link in self._by_link:
+            self._by_link[step.link][step.urn] = resource
+            self._update_link(step.link)
+
+    def _update_link(self, name: str) -> None:
+        self._links[name] = _link_progress(
+            name,
+            self._by_link[name].values(),
+            expected=self._expected[name],
+            finished=self._finished,
+        )
 
     # -- snapshots --------------------------------------------------------------------
 
@@ -352,31 +386,14 @@ class ProgressTracker:
             return self._snapshot()
 
     def _snapshot(self) -> Progress:
-        changes: dict[str, int] = {}
-        done = failed = 0
-        per_link: dict[str, list[_Resource]] = {name: [] for name in self._expected}
-        for resource in self._resources.values():
-            changes[resource.step.op] = changes.get(resource.step.op, 0) + 1
-            if resource.failed:
-                failed += 1
-            elif resource.done:
-                done += 1
-            if resource.step.link in per_link:
-                per_link[resource.step.link].append(resource)
-        links = {
-            name: _link_progress(
-                name, items, expected=self._expected[name], finished=self._finished
-            )
-            for name, items in per_link.items()
-        }
         return Progress(
             operation=self.operation,
             stack=self.stack,
             planned=len(self._resources),
-            done=done,
-            failed=failed,
-            changes=MappingProxyType(changes),
-            links=MappingProxyType(links),
+            done=self._done,
+            failed=self._failed,
+            changes=MappingProxyType(dict(self._changes)),
+            links=MappingProxyType(dict(self._links)),
             finished=self._finished,
         )
 
