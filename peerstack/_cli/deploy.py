@@ -263,14 +263,10 @@ def _emulated(
             "--backend and --endpoint do not apply",
             code=Exit.INVALID,
         )
-    import importlib
+    from peerstack._cli import emulate
 
-    try:
-        emulate = importlib.import_module("peerstack._cli.emulate")
-    except ImportError as exc:
-        fail(f"--emulate is not available: {exc}", code=Exit.ENVIRONMENT)
     run = emulate.preview_emulated if operation == "preview" else emulate.up_emulated
-    raise typer.Exit(int(run(file, output_format=output_format.value)))
+    raise typer.Exit(run(file, output_format=output_format.value))
 
 
 def _confirm_destroy(plan: Plan, stack: str) -> None:

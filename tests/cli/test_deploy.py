@@ -349,7 +349,8 @@ def test_emulate_does_not_take_a_backend_or_endpoint(fake: Any) -> None:
 def test_emulate_hands_over_to_the_emulation(
     command: str, fake: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    emulate = pytest.importorskip("peerstack._cli.emulate")
+    from peerstack._cli import emulate
+
     calls: list[tuple[Path, str]] = []
 
     def emulated(file: Path, *, output_format: str) -> int:
