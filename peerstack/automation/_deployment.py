@@ -129,7 +129,9 @@ class Deployment:
             with dummy credentials and AWS's account and credential checks skipped.
         :param provider_settings: settings for every AWS provider (instead of ``endpoint``).
         :param config: stack configuration, ``key -> value`` (a
-            ``pulumi.automation.ConfigValue(value, secret=True)`` for a secret).
+            ``pulumi.automation.ConfigValue(value, secret=True)`` for a secret, stored
+            encrypted; the SDK hands values to the CLI on its command line, so prefer the
+            environment for credentials).
         :param parallel: at most this many resource operations at once.
         :param on_event: called with each :class:`~peerstack.automation.Event` of every
             operation (on a background thread; keep it quick).

@@ -363,3 +363,24 @@ def test_emulate_hands_over_to_the_emulation(
     assert result.exit_code == 7
     assert calls == [(MESH, "json")]
     assert fake.commands() == []
+
+
+def test_debug_shows_pulumi_s_full_output_without_secrets(
+    fake: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # --debug sets PEERSTACK_DEBUG in this process; restore it for the tests after this one.
+    monkeypatch.setenv("PEERSTACK_DEBUG", "0")
+    fake.update(
+        up={
+            "exit": 255,
+            "stdout": "Updating (dev):\n    detail only the full output has\n"
+            "    error: leaked not-logged-anywhere\n",
+        }
+    )
+    plain = run("up", str(MESH))
+    debug = run("--debug", "up", str(MESH))
+
+    assert plain.exit_code == debug.exit_code == 1
+    assert "detail only the full output has" not in plain.stderr
+    assert "detail only the full output has" in debug.stderr
+    assert "not-logged-anywhere" not in debug.output
