@@ -28,14 +28,44 @@ from peerstack.spec import (
 )
 
 if TYPE_CHECKING:
-    pass
+    from peerstack._components import PeeringTopology, ProviderSettings
+    from peerstack.automation import (
+        Deployment,
+        DestroyResult,
+        Outputs,
+        PreviewResult,
+        RefreshResult,
+        UpResult,
+    )
+    from peerstack.verify import VerifyResult, verify
 
 # Names whose modules import Pulumi or boto3: loaded on first use.
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "PeeringTopology": "peerstack._components",
+    "ProviderSettings": "peerstack._components",
+    "Deployment": "peerstack.automation",
+    "PreviewResult": "peerstack.automation",
+    "UpResult": "peerstack.automation",
+    "RefreshResult": "peerstack.automation",
+    "DestroyResult": "peerstack.automation",
+    "Outputs": "peerstack.automation",
+    "VerifyResult": "peerstack.verify",
+    "verify": "peerstack.verify",
+}
 
 __all__ = [
     "Account",
     "Defaults",
+    "Deployment",
+    "DestroyResult",
+    "Outputs",
+    "PeeringTopology",
+    "PreviewResult",
+    "ProviderSettings",
+    "RefreshResult",
+    "UpResult",
+    "VerifyResult",
+    "verify",
     "ExistingVpc",
     "Hub",
     "LinkPlan",
