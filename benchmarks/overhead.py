@@ -1,0 +1,123 @@
+"""Overhead over the SDK: PeeringTopology under mocks vs a hand-written pulumi_aws program.
+
+Both programs run in the same harness (``benchmarks._mocked``), in the same process,
+interleaved, after checking that they register the same custom resources: types, names,
+inputs, providers and dependencies. Only the program differs.
+
+Two more programs are timed as diagnostics, not baselines: the raw program parented under
+a bare copy of PeeringTopology's component tree (components that only register
+themselves), and the same without the per-link components. They tell what the SDK
+charges for the component tree apart from what peerstack's own code costs, and how much
+of it the per-link components are.
+
+Wall time is the gated figure (best of the rounds); process CPU time is reported beside
+it because it is less disturbed by other processes on a busy machine.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Callable
+
+from benchmarks._figures import Figure
+from benchmarks._mocked import Run, run_program
+from benchmarks.raw_program import raw_program
+from benchmarks.topologies import mesh
+from peerstack import Plan, build_plan, topology_from_data
+
+TARGET_RATIO = 1.10
+SIZES = {10: 9, 30: 3}
+"""Mesh size -> rounds (each round runs every program once, interleaved)."""
+
+
+def programs(plan: Plan) -> dict[str, Callable[[], object]]:
+    from peerstack._components import PeeringTopology
+
+    return {
+        "peerstack": lambda: PeeringTopology(plan.topology, plan),
+        "raw": lambda: raw_program(plan),
+        "tree": lambda: raw_program(plan, component_tree=True),
+        "vpc tree": lambda: raw_program(plan, component_tree=True, link_components=False),
+    }
+
+
+def check_same_resources(runs: dict[str, Run]) -> None:
+    """Refuse to time programs that do not register the same resources."""
+    ours, raw, tree = runs["peerstack"], runs["raw"], runs["tree"]
+    if ours.comparable() != raw.comparable():
+        differ = sorted(set(ours.comparable().items()) ^ set(raw.comparable().items()))
+        raise AssertionError(f"the raw program registers other resources: {differ[:3]}")
+    if ours.comparable(tree=True) != tree.comparable(tree=True):
+        raise AssertionError("the bare component tree differs from PeeringTopology's")
+
+
+def timed(program: Callable[[], object]) -> tuple[float, float]:
+    """(wall, process CPU) seconds of one run."""
+    gc.collect()
+    start, cpu = time.perf_counter(), time.process_time()
+    run_program(program)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    figures = []
+    for n, rounds in SIZES.items():
+        plan = build_plan(topology_from_data(mesh(n)))
+        progs = programs(plan)
+        # The first run of each also warms imports and caches; it is not timed.
+        runs = {label: run_program(program) for label, program in progs.items()}
+        check_same_resources(runs)
+        resources = len(runs["raw"].custom)
+        components = len(runs["peerstack"].components)
+        times: dict[str, list[float]] = {label: [] for label in progs}
+        cpu: dict[str, list[float]] = {label: [] for label in progs}
+        for _ in range(1 if quick else rounds):
+            for label, program in progs.items():
+                wall, used = timed(program)
+                times[label].append(wall)
+                cpu[label].append(used)
+        best = {label: min(values) for label, values in times.items()}
+        median = {label: statistics.median(values) for label, values in times.items()}
+        least = {label: min(values) for label, values in cpu.items()}
+        ratio = best["peerstack"] / best["raw"]
+        label = f"mesh of {n} VPCs"
+        for who, name in (("peerstack", "PeeringTopology"), ("raw", "raw pulumi_aws")):
+            figures.append(
+                Figure(
+                    name=f"mocked {name}, {label}",
+                    value=best[who] * 1000 / resources,
+                    unit="ms/res",
+                    target="(report)",
+                    ok=True,
+                    detail=f"best of {len(times[who])}: {best[who] * 1000:.0f} ms for "
+                    f"{resources} resources; median {median[who] * 1000:.0f} ms; "
+                    f"CPU {least[who] * 1000:.0f} ms",
+                )
+            )
+        figures.append(
+            Figure(
+                name=f"overhead over the SDK, {label}",
+                value=ratio,
+                unit="x",
+                target=f"<= {TARGET_RATIO:.2f}",
+                ok=ratio <= TARGET_RATIO,
+                detail=f"median {median['peerstack'] / median['raw']:.2f}, CPU "
+                f"{least['peerstack'] / least['raw']:.2f}; the same {resources} resources "
+                "(type, name, inputs, provider, deps)",
+            )
+        )
+        figures.append(
+            Figure(
+                name=f"  bare component tree ({components}) / raw, {label}",
+                value=least["tree"] / least["raw"],
+                unit="x CPU",
+                target="(diagnostic)",
+                ok=True,
+                detail=f"PeeringTopology / bare tree {least['peerstack'] / least['tree']:.2f}; "
+                f"bare tree without per-link components / raw "
+                f"{least['vpc tree'] / least['raw']:.2f}",
+            )
+        )
+    return figures

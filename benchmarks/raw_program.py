@@ -1,0 +1,260 @@
+"""The baseline: a hand-written pulumi_aws program for a plan, with no components.
+
+Plain loops over the plan call pulumi_aws directly and register the same resources as
+``PeeringTopology`` (types, names, inputs, providers, ``depends_on``), so timing the two
+under the same mocks measures only what the components add. ``benchmarks.overhead``
+asserts the two registered sets are equal before it times anything.
+
+It is what a careful user would write without peerstack's components: one provider per
+account, ``region=`` on every resource, connections, accepters where AWS cannot
+auto-accept, DNS options per side, one route per plan route.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, Plan, slug
+from peerstack.spec._cidr import contains, parse_network
+
+
+def raw_program(
+    plan: Plan,
+    name: str | None = None,
+    *,
+    component_tree: bool = False,
+    link_components: bool = True,
+) -> None:
+    """Register every resource of ``plan`` directly (``name`` prefixes resource names).
+
+    ``component_tree=True`` is a diagnostic, not a baseline: the same resources, parented
+    under empty components of the same types and names as PeeringTopology's (which do
+    nothing else, not even ``register_outputs``). It separates what the SDK charges for
+    registering a component tree from what peerstack's own code costs. With
+    ``link_components=False`` as well, each link's resources sit directly under the
+    topology component instead of a per-link component.
+    """
+    prefix = plan.topology if name is None else name
+    topology = plan.topology
+    tree = _Tree(prefix, link_components=link_components) if component_tree else None
+
+    def under(kind: str, key: str, **kwargs: Any) -> pulumi.ResourceOptions:
+        parent = tree.component(kind, key) if tree is not None else None
+        return pulumi.ResourceOptions(parent=parent, **kwargs)
+
+    providers: dict[str, aws.Provider] = {}
+    for account in plan.accounts:
+        regions = [v.region for v in plan.vpcs if v.account == account.alias]
+        if not regions:
+            continue
+        args: dict[str, Any] = {"region": regions[0]}
+        if account.profile is not None:
+            args["profile"] = account.profile
+        if account.role_arn is not None:
+            role = {"role_arn": account.role_arn, "session_name": f"peerstack-{topology}"[:64]}
+            if account.external_id is not None:
+                role["external_id"] = account.external_id
+            args["assume_roles"] = [role]
+        providers[account.alias] = aws.Provider(
+            f"{prefix}.{account.alias}", opts=under("top", ""), **args
+        )
+
+    vpc_resources: dict[str, aws.ec2.Vpc] = {}
+    vpc_ids: dict[str, pulumi.Input[str]] = {}
+    ipv6_blocks: dict[str, pulumi.Output[str]] = {}
+    associations: dict[str, list[aws.ec2.VpcIpv4CidrBlockAssociation]] = {}
+    table_ids: dict[str, dict[str, pulumi.Input[str]]] = {}
+
+    for vpc in plan.vpcs:
+        opts = under("Vpc", vpc.name, provider=providers[vpc.account])
+        base = f"{prefix}.{vpc.name}"
+        tags = {
+            **plan.tags,
+            **vpc.tags,
+            "peerstack:topology": topology,
+            "peerstack:vpc": vpc.name,
+        }
+        label = f"{topology}-{vpc.name}"
+        if not vpc.managed:
+            assert vpc.vpc_id is not None
+            vpc_ids[vpc.name] = vpc.vpc_id
+            if vpc.discovers_route_tables:
+                found = aws.ec2.get_route_tables(
+                    vpc_id=vpc.vpc_id,
+                    region=vpc.region,
+                    opts=pulumi.InvokeOptions(
+                        provider=providers[vpc.account],
+                        parent=tree.component("Vpc", vpc.name) if tree else None,
+                    ),
+                )
+                table_ids[vpc.name] = {rtb: rtb for rtb in sorted(found.ids or ())}
+            else:
+                table_ids[vpc.name] = dict(vpc.route_table_ids)
+            continue
+
+        resource = aws.ec2.Vpc(
+            base,
+            cidr_block=vpc.cidrs[0],
+            enable_dns_support=True,
+            enable_dns_hostnames=vpc.dns_hostnames,
+            assign_generated_ipv6_cidr_block=vpc.ipv6,
+            region=vpc.region,
+            tags={**tags, "Name": label},
+            opts=opts,
+        )
+        vpc_resources[vpc.name] = resource
+        vpc_ids[vpc.name] = resource.id
+        if vpc.ipv6:
+            ipv6_blocks[vpc.name] = resource.ipv6_cidr_block
+        blocks = {}
+        for cidr in vpc.secondary_cidrs:
+            blocks[cidr] = aws.ec2.VpcIpv4CidrBlockAssociation(
+                f"{base}.{slug(cidr)}",
+                vpc_id=resource.id,
+                cidr_block=cidr,
+                region=vpc.region,
+                opts=opts,
+            )
+        associations[vpc.name] = list(blocks.values())
+        tables: dict[str, aws.ec2.RouteTable] = {}
+        table_ids[vpc.name] = {MAIN: resource.main_route_table_id}
+        for table in vpc.named_route_tables:
+            tables[table] = aws.ec2.RouteTable(
+                f"{base}.{table}",
+                vpc_id=resource.id,
+                region=vpc.region,
+                tags={**tags, "Name": f"{label}-{table}"},
+                opts=opts,
+            )
+            table_ids[vpc.name][table] = tables[table].id
+        for subnet in vpc.subnets:
+            # A subnet in a secondary block waits for that block's association.
+            vpc_id: pulumi.Input[str] = resource.id
+            for cidr, association in blocks.items():
+                if contains(parse_network(cidr), parse_network(subnet.cidr)):
+                    vpc_id = association.vpc_id
+            zone = subnet.availability_zone
+            created = aws.ec2.Subnet(
+                f"{base}.{subnet.name}",
+                vpc_id=vpc_id,
+                cidr_block=subnet.cidr,
+                availability_zone=None if subnet.az_is_id else zone,
+                availability_zone_id=zone if subnet.az_is_id else None,
+                region=vpc.region,
+                tags={**tags, "Name": f"{label}-{subnet.name}"},
+                opts=opts,
+            )
+            if subnet.route_table != MAIN:
+                aws.ec2.RouteTableAssociation(
+                    f"{base}.{subnet.name}",
+                    subnet_id=created.id,
+                    route_table_id=tables[subnet.route_table].id,
+                    region=vpc.region,
+                    opts=opts,
+                )
+
+    active_ids: dict[str, pulumi.Output[str]] = {}
+    for link in plan.links:
+        base = f"{prefix}.{link.name}"
+        requester = plan.vpc(link.requester)
+        accepter = plan.vpc(link.accepter)
+        tags = {
+            **plan.tags,
+            **link.tags,
+            "peerstack:topology": topology,
+            "peerstack:link": link.name,
+            "Name": f"{topology}-{link.name}",
+        }
+        connection = aws.ec2.VpcPeeringConnection(
+            base,
+            vpc_id=vpc_ids[link.requester],
+            peer_vpc_id=vpc_ids[link.accepter],
+            peer_owner_id=link.peer_owner_id,
+            peer_region=link.peer_region,
+            auto_accept=True if link.auto_accept else None,
+            region=link.requester_region,
+            tags={**tags, "peerstack:side": "requester"},
+            opts=under(
+                "Link",
+                link.name,
+                provider=providers[requester.account],
+                depends_on=associations.get(link.requester) or None,
+            ),
+        )
+        active_id = connection.id
+        if link.needs_accepter:
+            accepted = aws.ec2.VpcPeeringConnectionAccepter(
+                base,
+                vpc_peering_connection_id=connection.id,
+                auto_accept=True,
+                region=link.accepter_region,
+                tags={**tags, "peerstack:side": "accepter"},
+                opts=under("Link", link.name, provider=providers[accepter.account]),
+            )
+            active_id = accepted.vpc_peering_connection_id
+        active_ids[link.name] = active_id
+        if link.dns_resolution:
+            both = [vpc_resources[v] for v in (link.requester, link.accepter) if v in vpc_resources]
+            for side, vpc in (("requester", requester), ("accepter", accepter)):
+                block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": True}}
+                aws.ec2.PeeringConnectionOptions(
+                    f"{base}.{side}",
+                    vpc_peering_connection_id=active_id,
+                    region=vpc.region,
+                    opts=under("Link", link.name, provider=providers[vpc.account], depends_on=both),
+                    **block,
+                )
+
+    for route in plan.routes:
+        own = plan.vpc(route.vpc)
+        if route.deferred:
+            destination: dict[str, Any] = {
+                "destination_ipv6_cidr_block": ipv6_blocks[route.destination[len(IPV6_PREFIX) :]]
+            }
+        elif route.ipv6:
+            destination = {"destination_ipv6_cidr_block": route.destination}
+        else:
+            destination = {"destination_cidr_block": route.destination}
+        tables_of_vpc = table_ids[route.vpc]
+        if route.route_table == DISCOVERED:
+            targets = list(tables_of_vpc.items())
+        else:
+            targets = [(route.route_table, tables_of_vpc[route.route_table])]
+        for table, table_id in targets:
+            aws.ec2.Route(
+                f"{prefix}.{route.vpc}.{slug(table)}.{slug(route.destination)}",
+                route_table_id=table_id,
+                vpc_peering_connection_id=active_ids[route.link],
+                region=own.region,
+                opts=under("Link", route.link, provider=providers[own.account]),
+                **destination,
+            )
+
+
+class _Bare(pulumi.ComponentResource):
+    """A component that only registers itself."""
+
+    def __init__(self, typ: str, name: str, parent: pulumi.Resource | None) -> None:
+        super().__init__(typ, name, None, pulumi.ResourceOptions(parent=parent))
+
+
+class _Tree:
+    """PeeringTopology's component tree, bare: ``{prefix}``, ``{prefix}.{vpc|link}``."""
+
+    def __init__(self, prefix: str, *, link_components: bool = True) -> None:
+        self.prefix = prefix
+        self.link_components = link_components
+        self.top = _Bare("peerstack:index:PeeringTopology", prefix, None)
+        self.children: dict[tuple[str, str], _Bare] = {}
+
+    def component(self, kind: str, key: str) -> pulumi.Resource:
+        if kind == "top" or (kind == "Link" and not self.link_components):
+            return self.top
+        child = self.children.get((kind, key))
+        if child is None:
+            child = _Bare(f"peerstack:index:{kind}", f"{self.prefix}.{key}", self.top)
+            self.children[(kind, key)] = child
+        return child
