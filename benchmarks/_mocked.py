@@ -51,6 +51,10 @@ class Registration:
     parent: str | None
     dependencies: frozenset[str]
     """URNs this resource waits for: explicit ``depends_on`` and through its inputs."""
+    id: str | None = None
+    """The mock's id (None for components)."""
+    outputs: Mapping[str, Any] = field(default_factory=dict)
+    """The state the mock returned: inputs plus the computed outputs the programs read."""
 
     @property
     def key(self) -> Key:
@@ -129,6 +133,10 @@ class BenchMocks(pulumi_mocks.Mocks):
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:  # type: ignore[type-arg]
         self.local.args = args
+        self.local.result = result = self._new_resource(args)
+        return result
+
+    def _new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:  # type: ignore[type-arg]
         if not args.custom:
             return None, {}
         state = dict(args.inputs)
@@ -169,7 +177,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def __init__(self, mocks: BenchMocks) -> None:
         super().__init__(mocks)
         self._lock = threading.Lock()
-        self.records: list[tuple[Any, pulumi_mocks.MockResourceArgs, str]] = []
+        self.records: list[tuple[Any, pulumi_mocks.MockResourceArgs, str, Any]] = []
         self.invokes = 0
         self.loops: set[asyncio.AbstractEventLoop] = set()
         """Event loops the SDK's monitor opened in worker threads (closed after the run)."""
@@ -179,7 +187,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         with self._lock:
             self._note_loop()
             if request.type != "pulumi:pulumi:Stack":
-                self.records.append((request, self.mocks.local.args, response.urn))
+                local = self.mocks.local
+                self.records.append((request, local.args, response.urn, local.result))
         return response
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802
@@ -205,7 +214,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def run(self) -> Run:
         registrations = []
         seen: set[str] = set()
-        for request, args, urn in self.records:
+        for request, args, urn, (resource_id, state) in self.records:
             if urn in seen:
                 raise AssertionError(f"registered twice: {urn}")
             seen.add(urn)
@@ -225,6 +234,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     provider=provider,
                     parent=request.parent or None,
                     dependencies=frozenset(dependencies),
+                    id=resource_id or None,
+                    outputs=_plain(state),
                 )
             )
         return Run(registrations=tuple(registrations), invokes=self.invokes)
