@@ -25,7 +25,7 @@ class Figure:
         mark = "ok  " if self.ok else "MISS"
         value = f"{self.value:.3f}" if isinstance(self.value, float) else str(self.value)
         detail = f"  ({self.detail})" if self.detail else ""
-        return f"{mark} {self.name:<48} {value:>10} {self.unit:<8} target {self.target}{detail}"
+        return f"{mark} {self.name:<60} {value:>10} {self.unit:<8} target {self.target}{detail}"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
