@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,9 +33,9 @@ def run_program(
 
     The outputs are those the program exports (``pulumi.export``) and those it returns.
 
-    The run happens in a copy of the current context, so Pulumi settings of the caller
-    (its own ``set_mocks``, say) are neither used nor disturbed. Values unknown in a
-    preview come back as None.
+    The run happens on its own thread and event loop, in a copy of the current context,
+    so Pulumi settings of the caller (its own ``set_mocks``, say) are neither used nor
+    disturbed. Values unknown in a preview come back as None.
     """
     result: dict[str, Any] = {}
 
@@ -41,10 +43,6 @@ def run_program(
         import pulumi
         from pulumi.runtime import settings
         from pulumi.runtime.stack import run_pulumi_func
-        from pulumi.runtime.sync_await import _sync_await
-
-        settings.ROOT.set(None)
-        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
 
         def body() -> Any:
             returned = program() or {}
@@ -57,7 +55,21 @@ def run_program(
 
             return collect()
 
-        _sync_await(run_pulumi_func(body))
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            settings.ROOT.set(None)
+            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
+            loop.run_until_complete(run_pulumi_func(body))
+        finally:
+            loop.run_until_complete(loop.shutdown_default_executor())
+            loop.close()
+            asyncio.set_event_loop(None)
 
-    contextvars.copy_context().run(run)
+    # Its own thread and event loop: callable from anywhere, an async test included.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-emulator")
+    try:
+        pool.submit(contextvars.copy_context().run, run).result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     return result

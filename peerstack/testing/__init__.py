@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from peerstack.testing._emulated import emulated
     from peerstack.testing._mocks import (
         UNKNOWN,
         MockRun,
@@ -27,6 +28,7 @@ _LAZY: dict[str, str] = {
     "RegisteredInvoke": "peerstack.testing._mocks",
     "RegisteredResource": "peerstack.testing._mocks",
     "run_mocked": "peerstack.testing._mocks",
+    "emulated": "peerstack.testing._emulated",
 }
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "RegisteredInvoke",
     "RegisteredResource",
     "run_mocked",
+    "emulated",
 ]
 
 

@@ -1,0 +1,581 @@
+"""The emulator really creates every resource, in its account and region, or fails loudly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pulumi
+import pulumi_aws as aws
+import pytest
+from moto import mock_aws
+
+from peerstack import emulator
+from peerstack.emulator import Emulation
+from peerstack.errors import EmulatorError
+from peerstack.plan import Plan, build_plan
+from peerstack.spec import load_topology
+from peerstack.testing import emulated
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+HUB = EXAMPLES / "hub-cross-account.yaml"
+
+PlanOf = Callable[[str], Plan]
+
+
+def example(name: str) -> Plan:
+    return build_plan(load_topology(EXAMPLES / f"{name}.yaml"))
+
+
+def vpc_ids_in(env: Emulation, account: str, region: str) -> set[str]:
+    ec2 = env.client("ec2", account=account, region=region)
+    return {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]}
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_deploys_and_verifies(path: Path) -> None:
+    plan = build_plan(load_topology(path))
+    result = emulator.up(plan)
+    assert result.ok, [str(d) for d in result.verification.differences]
+    counts = result.deployment.counts_by_type()
+    assert counts["VpcPeeringConnection"] == len(plan.links)
+    assert counts.get("VpcPeeringConnectionAccepter", 0) == sum(
+        link.needs_accepter for link in plan.links
+    )
+    assert counts["Vpc"] == sum(v.managed for v in plan.vpcs)
+    assert counts["Route"] >= len(plan.routes)
+    assert {s.status for s in result.verification.links} == {"active"}
+    assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
+
+
+def test_each_vpc_lives_in_its_own_account_and_region() -> None:
+    plan = example("hub-cross-account")
+    with emulated(plan) as env:
+        ids = env.outputs["vpc_ids"]
+        for vpc in plan.vpcs:
+            assert ids[vpc.name] in vpc_ids_in(env, vpc.account, vpc.region), vpc.name
+            for other in plan.accounts:
+                if other.id != vpc.account_id:
+                    assert ids[vpc.name] not in vpc_ids_in(env, other.alias, vpc.region)
+        owner = {
+            v["VpcId"]: v["OwnerId"]
+            for v in env.client("ec2", account="prod", region="eu-west-1").describe_vpcs()["Vpcs"]
+        }
+        assert owner[ids["app-eu"]] == "222222222222"
+
+
+def test_cross_account_and_region_links_are_accepted_by_the_accepter() -> None:
+    plan = example("hub-cross-account")
+    with emulated(plan) as env:
+        pcx_id = env.outputs["peering_connection_ids"]["shared--app-eu"]
+        # The accepter's account sees the connection in its own region, active.
+        ec2 = env.client("ec2", account="prod", region="eu-west-1")
+        (pcx,) = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx_id])[
+            "VpcPeeringConnections"
+        ]
+        assert pcx["Status"]["Code"] == "active"
+        assert pcx["RequesterVpcInfo"]["OwnerId"] == "111111111111"
+        assert pcx["RequesterVpcInfo"]["Region"] == "us-east-1"
+        assert pcx["AccepterVpcInfo"]["OwnerId"] == "222222222222"
+        assert pcx["AccepterVpcInfo"]["Region"] == "eu-west-1"
+        # Each side set its own DNS option.
+        assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
+        assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
+
+
+def test_outputs_are_the_emulations_own_ids_and_attributes() -> None:
+    plan = example("hub-cross-account")
+    seen: dict[str, Any] = {}
+
+    def program() -> dict[str, Any]:
+        from peerstack._components import PeeringTopology
+
+        topology = PeeringTopology(plan.topology, plan)
+        shared = topology.vpcs["shared"].resource
+        assert shared is not None
+        link = topology.links["shared--app-eu"]
+        assert link.accepter is not None
+        return {
+            "main": shared.main_route_table_id,
+            "default": shared.default_route_table_id,
+            "ipv6": shared.ipv6_cidr_block,
+            "arn": shared.arn,
+            "owner": shared.owner_id,
+            "accept_status": link.accepter.accept_status,
+            "requested_status": link.connection.accept_status,
+        }
+
+    with emulated(plan, program=program) as env:
+        seen = env.outputs
+        ec2 = env.client("ec2", account="network", region="us-east-1")
+        (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:peerstack:vpc", "Values": ["shared"]}])[
+            "Vpcs"
+        ]
+        (main,) = ec2.describe_route_tables(
+            Filters=[
+                {"Name": "vpc-id", "Values": [vpc["VpcId"]]},
+                {"Name": "association.main", "Values": ["true"]},
+            ]
+        )["RouteTables"]
+    assert seen["main"] == seen["default"] == main["RouteTableId"]
+    assert seen["ipv6"] == vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    assert seen["arn"] == f"arn:aws:ec2:us-east-1:111111111111:vpc/{vpc['VpcId']}"
+    assert seen["owner"] == "111111111111"
+    assert seen["accept_status"] == "active"
+    assert seen["requested_status"] == "pending-acceptance"
+
+
+def test_deferred_ipv6_routes_use_the_block_aws_assigned() -> None:
+    plan = example("longest-prefix-ipv6")
+    with emulated(plan) as env:
+        ec2 = env.client("ec2", account="main", region="us-east-2")
+        vpcs = {
+            t["Value"]: v
+            for v in ec2.describe_vpcs()["Vpcs"]
+            for t in v.get("Tags", [])
+            if t["Key"] == "peerstack:vpc"
+        }
+        wide_v6 = vpcs["wide"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+        table = env.outputs["route_table_ids"]["central"]["main"]
+        (found,) = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"]
+        over_peering = {
+            r.get("DestinationIpv6CidrBlock")
+            for r in found["Routes"]
+            if r.get("VpcPeeringConnectionId")
+        }
+        assert wide_v6 in over_peering
+
+
+def test_adopted_vpc_keeps_the_ids_its_topology_gives() -> None:
+    plan = example("hub-cross-account")
+    with emulated(plan) as env:
+        ec2 = env.client("ec2", account="prod", region="us-east-1")
+        (vpc,) = ec2.describe_vpcs(VpcIds=["vpc-0123456789abcdef0"])["Vpcs"]
+        assert vpc["CidrBlock"] == "172.31.0.0/16"
+        (table,) = ec2.describe_route_tables(RouteTableIds=["rtb-0123456789abcdef0"])["RouteTables"]
+        assert table["VpcId"] == "vpc-0123456789abcdef0"
+        assert any(a.get("Main") for a in table["Associations"])
+        pcx = env.outputs["peering_connection_ids"]["shared--legacy"]
+        assert {
+            (r.get("DestinationCidrBlock"), r.get("VpcPeeringConnectionId"))
+            for r in table["Routes"]
+            if r.get("VpcPeeringConnectionId")
+        } == {("10.0.1.0/24", pcx)}
+
+
+def test_adopted_vpc_keeps_what_it_had_before_up() -> None:
+    plan = example("hub-cross-account")
+    before: dict[str, Any] = {}
+
+    def legacy_as_it_is(env: Emulation) -> None:
+        ec2 = env.client("ec2", account="prod", region="us-east-1")
+        subnet = ec2.create_subnet(
+            VpcId="vpc-0123456789abcdef0", CidrBlock="172.31.1.0/24", AvailabilityZone="us-east-1a"
+        )["Subnet"]
+        igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId="vpc-0123456789abcdef0")
+        ec2.create_route(
+            RouteTableId="rtb-0123456789abcdef0", DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
+        )
+        other = ec2.create_route_table(VpcId="vpc-0123456789abcdef0")["RouteTable"]
+        ec2.create_route(
+            RouteTableId=other["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
+        )
+        before.update(
+            subnet=subnet["SubnetId"],
+            igw=igw,
+            other=other["RouteTableId"],
+            tables=ec2.describe_route_tables(
+                Filters=[{"Name": "vpc-id", "Values": ["vpc-0123456789abcdef0"]}]
+            )["RouteTables"],
+        )
+
+    with emulated(plan, before_up=legacy_as_it_is) as env:
+        assert env.verify().ok
+        ec2 = env.client("ec2", account="prod", region="us-east-1")
+        after = {
+            t["RouteTableId"]: t
+            for t in ec2.describe_route_tables(
+                Filters=[{"Name": "vpc-id", "Values": ["vpc-0123456789abcdef0"]}]
+            )["RouteTables"]
+        }
+        assert set(after) == {t["RouteTableId"] for t in before["tables"]}
+        for table in before["tables"]:
+            new = [r for r in after[table["RouteTableId"]]["Routes"] if r not in table["Routes"]]
+            assert all(r in after[table["RouteTableId"]]["Routes"] for r in table["Routes"])
+            if table["RouteTableId"] == "rtb-0123456789abcdef0":
+                assert [r["DestinationCidrBlock"] for r in new] == ["10.0.1.0/24"]
+            else:
+                assert new == []  # a table the plan does not name is not touched
+            assert table["Associations"] == after[table["RouteTableId"]]["Associations"]
+        (vpc,) = ec2.describe_vpcs(VpcIds=["vpc-0123456789abcdef0"])["Vpcs"]
+        assert ec2.describe_subnets(SubnetIds=[before["subnet"]])["Subnets"]
+        assert ec2.describe_internet_gateways(InternetGatewayIds=[before["igw"]])[
+            "InternetGateways"
+        ][0]["Attachments"]
+        assert vpc["CidrBlock"] == "172.31.0.0/16"
+        no_dns = ec2.describe_vpc_attribute(
+            VpcId="vpc-0123456789abcdef0", Attribute="enableDnsHostnames"
+        )
+        assert not no_dns["EnableDnsHostnames"]["Value"]
+
+
+def test_route_tables_of_an_adopted_vpc_are_discovered_at_deploy_time(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        """
+        vpcs:
+          app: {cidr: 10.1.0.0/16}
+          old:
+            existing: {vpc_id: vpc-0aaaaaaaaaaaaaaa1, cidrs: [172.20.0.0/16]}
+        peerings:
+          - {requester: app, accepter: old}
+        """
+    )
+    extra: list[str] = []
+
+    def another_table(env: Emulation) -> None:
+        ec2 = env.client("ec2", account="net", region="us-east-1")
+        extra.append(
+            ec2.create_route_table(VpcId="vpc-0aaaaaaaaaaaaaaa1")["RouteTable"]["RouteTableId"]
+        )
+
+    with emulated(plan, before_up=another_table) as env:
+        assert env.verify().ok
+        ec2 = env.client("ec2", account="net", region="us-east-1")
+        tables = ec2.describe_route_tables(
+            Filters=[{"Name": "vpc-id", "Values": ["vpc-0aaaaaaaaaaaaaaa1"]}]
+        )["RouteTables"]
+        assert len(tables) == 2 and extra[0] in {t["RouteTableId"] for t in tables}
+        for table in tables:
+            assert [
+                r["DestinationCidrBlock"]
+                for r in table["Routes"]
+                if r.get("VpcPeeringConnectionId")
+            ] == ["10.1.0.0/16"]
+
+
+def test_preview_lists_resources_and_creates_none() -> None:
+    plan = example("hub-cross-account")
+    with Emulation(plan) as env:
+        preview = env.preview()
+        assert preview.counts_by_type() == {
+            "PeeringConnectionOptions": 6,
+            "Route": 17,
+            "RouteTable": 1,
+            "RouteTableAssociation": 1,
+            "Subnet": 4,
+            "Vpc": 4,
+            "VpcIpv4CidrBlockAssociation": 1,
+            "VpcPeeringConnection": 4,
+            "VpcPeeringConnectionAccepter": 4,
+        }
+        assert all(r.id is None for r in preview.resources if r.account_id is not None)
+        assert vpc_ids_in(env, "network", "us-east-1") == set()
+        assert vpc_ids_in(env, "prod", "us-east-1") == {"vpc-0123456789abcdef0"}
+        assert not env.client(
+            "ec2", account="network", region="us-east-1"
+        ).describe_vpc_peering_connections()["VpcPeeringConnections"]
+    assert emulator.preview(plan).counts_by_type() == preview.counts_by_type()
+
+
+def test_progress_is_reported_per_resource() -> None:
+    seen: list[str] = []
+    result = emulator.up(example("specific-routes"), on_resource=lambda r: seen.append(r.type))
+    assert seen.count("aws:ec2/route:Route") == result.deployment.counts_by_type()["Route"]
+
+
+def test_the_emulation_is_discarded_and_fresh_each_time() -> None:
+    plan = example("specific-routes")
+    with emulated(plan) as env:
+        first = env.outputs["vpc_ids"]["central"]
+    with emulated(plan) as env:
+        assert first not in vpc_ids_in(env, "main", "eu-central-1")
+        assert len(vpc_ids_in(env, "main", "eu-central-1")) == 3
+
+
+def test_an_active_moto_is_joined_not_reset() -> None:
+    plan = example("specific-routes")
+    with mock_aws():
+        with emulated(plan) as env:
+            central = env.outputs["vpc_ids"]["central"]
+        # The caller's moto keeps what the emulation created.
+        sts = boto3.client("sts", region_name="us-east-1")
+        creds = sts.assume_role(RoleArn="arn:aws:iam::444444444444:role/x", RoleSessionName="test")[
+            "Credentials"
+        ]
+        ec2 = boto3.client(
+            "ec2",
+            region_name="eu-central-1",
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        assert ec2.describe_vpcs(VpcIds=[central])["Vpcs"]
+
+
+def test_clients_are_cached_per_account_and_region() -> None:
+    with Emulation(example("specific-routes")) as env:
+        a = env.client("ec2", account="main", region="eu-central-1")
+        assert env.client("ec2", account="444444444444", region="eu-central-1") is a
+        assert env.client("ec2", account="main", region="us-east-1") is not a
+        with pytest.raises(EmulatorError, match="unknown account 'nope'"):
+            env.client("ec2", account="nope", region="us-east-1")
+    with pytest.raises(EmulatorError, match="not running"):
+        env.client("ec2", account="main", region="eu-central-1")
+
+
+def test_moto_account_id_in_the_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "999999999999")
+    with pytest.raises(EmulatorError, match="MOTO_ACCOUNT_ID"):
+        emulator.up(example("specific-routes"))
+
+
+# -- failing loudly -----------------------------------------------------------------------
+
+
+def _run(plan: Plan, program: Callable[[], Any]) -> None:
+    with Emulation(plan) as env:
+        env.up(program=program)
+
+
+def _provider() -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(provider=aws.Provider("net", region="us-east-1"))
+
+
+@pytest.fixture
+def two_vpcs(plan_of: PlanOf) -> Plan:
+    return plan_of(
+        """
+        vpcs:
+          a: {cidr: 10.1.0.0/16}
+          b: {cidr: 10.2.0.0/16, account: prod, region: eu-west-1}
+        peerings:
+          - {requester: a, accepter: b}
+        """
+    )
+
+
+def test_an_unsupported_resource_type_fails_naming_it(two_vpcs: Plan) -> None:
+    def program() -> None:
+        opts = _provider()
+        vpc = aws.ec2.Vpc("v", cidr_block="10.9.0.0/16", region="us-east-1", opts=opts)
+        aws.ec2.InternetGateway("igw", vpc_id=vpc.id, region="us-east-1", opts=opts)
+
+    with pytest.raises(EmulatorError, match=r"aws:ec2/internetGateway:InternetGateway.*'igw'"):
+        _run(two_vpcs, program)
+
+
+def test_an_unsupported_invoke_fails_naming_it(two_vpcs: Plan) -> None:
+    def program() -> None:
+        aws.get_caller_identity(opts=pulumi.InvokeOptions(provider=aws.Provider("net")))
+
+    with pytest.raises(EmulatorError, match="aws:index/getCallerIdentity:getCallerIdentity"):
+        _run(two_vpcs, program)
+
+
+def test_an_input_the_emulator_would_ignore_fails_naming_it(two_vpcs: Plan) -> None:
+    def program() -> None:
+        aws.ec2.Vpc(
+            "v",
+            cidr_block="10.9.0.0/16",
+            enable_network_address_usage_metrics=True,
+            region="us-east-1",
+            opts=_provider(),
+        )
+
+    with pytest.raises(EmulatorError, match="enableNetworkAddressUsageMetrics"):
+        _run(two_vpcs, program)
+
+
+def test_a_resource_without_region_fails(two_vpcs: Plan) -> None:
+    def program() -> None:
+        aws.ec2.Vpc("v", cidr_block="10.9.0.0/16", opts=_provider_without_region())
+
+    with pytest.raises(EmulatorError, match="has no `region`"):
+        _run(two_vpcs, program)
+
+
+def _provider_without_region() -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(provider=aws.Provider("net"))
+
+
+def test_aws_errors_from_the_emulation_fail_the_deploy(two_vpcs: Plan) -> None:
+    def program() -> None:
+        aws.ec2.Vpc("v", cidr_block="10.9.0.0/8", region="us-east-1", opts=_provider())
+
+    with pytest.raises(EmulatorError, match=r"creating Vpc 'v'.*InvalidVpc\.Range"):
+        _run(two_vpcs, program)
+
+
+def _cross_account_pair(*, accept: bool, options_from: str | None = None) -> Callable[[], None]:
+    def program() -> None:
+        net = aws.Provider("net", region="us-east-1")
+        prod = aws.Provider(
+            "prod",
+            region="eu-west-1",
+            assume_roles=[
+                aws.ProviderAssumeRoleArgs(role_arn="arn:aws:iam::222222222222:role/peerstack")
+            ],
+        )
+        a = aws.ec2.Vpc(
+            "a",
+            cidr_block="10.1.0.0/16",
+            region="us-east-1",
+            opts=pulumi.ResourceOptions(provider=net),
+        )
+        b = aws.ec2.Vpc(
+            "b",
+            cidr_block="10.2.0.0/16",
+            region="eu-west-1",
+            opts=pulumi.ResourceOptions(provider=prod),
+        )
+        pcx = aws.ec2.VpcPeeringConnection(
+            "a-b",
+            vpc_id=a.id,
+            peer_vpc_id=b.id,
+            peer_owner_id="222222222222",
+            peer_region="eu-west-1",
+            region="us-east-1",
+            opts=pulumi.ResourceOptions(provider=net),
+        )
+        pcx_id = pcx.id
+        if accept:
+            accepter = aws.ec2.VpcPeeringConnectionAccepter(
+                "a-b",
+                vpc_peering_connection_id=pcx.id,
+                auto_accept=True,
+                region="eu-west-1",
+                opts=pulumi.ResourceOptions(provider=prod),
+            )
+            pcx_id = accepter.vpc_peering_connection_id
+        if options_from == "requester-account-for-accepter":
+            aws.ec2.PeeringConnectionOptions(
+                "a-b.accepter",
+                vpc_peering_connection_id=pcx_id,
+                accepter=aws.ec2.PeeringConnectionOptionsAccepterArgs(
+                    allow_remote_vpc_dns_resolution=True
+                ),
+                region="us-east-1",
+                opts=pulumi.ResourceOptions(provider=net),
+            )
+        elif options_from == "requester":
+            aws.ec2.PeeringConnectionOptions(
+                "a-b.requester",
+                vpc_peering_connection_id=pcx_id,
+                requester=aws.ec2.PeeringConnectionOptionsRequesterArgs(
+                    allow_remote_vpc_dns_resolution=True
+                ),
+                region="us-east-1",
+                opts=pulumi.ResourceOptions(provider=net),
+            )
+
+    return program
+
+
+def test_peering_options_need_an_active_connection(two_vpcs: Plan) -> None:
+    with pytest.raises(EmulatorError, match=r"OperationNotPermitted.*'pending-acceptance'"):
+        _run(two_vpcs, _cross_account_pair(accept=False, options_from="requester"))
+
+
+def test_each_side_sets_its_own_peering_options(two_vpcs: Plan) -> None:
+    with pytest.raises(
+        EmulatorError, match=r"accepter options .* only by account 222222222222 in eu-west-1"
+    ):
+        _run(
+            two_vpcs,
+            _cross_account_pair(accept=True, options_from="requester-account-for-accepter"),
+        )
+
+
+def test_auto_accept_across_accounts_is_refused(two_vpcs: Plan) -> None:
+    def program() -> None:
+        net = pulumi.ResourceOptions(provider=aws.Provider("net", region="us-east-1"))
+        a = aws.ec2.Vpc("a", cidr_block="10.1.0.0/16", region="us-east-1", opts=net)
+        b = aws.ec2.Vpc("b", cidr_block="10.2.0.0/16", region="us-east-1", opts=net)
+        aws.ec2.VpcPeeringConnection(
+            "a-b",
+            vpc_id=a.id,
+            peer_vpc_id=b.id,
+            peer_owner_id="222222222222",
+            auto_accept=True,
+            region="us-east-1",
+            opts=net,
+        )
+
+    with pytest.raises(EmulatorError, match="auto_accept works only within one account"):
+        _run(two_vpcs, program)
+
+
+def test_a_route_to_another_vpcs_connection_is_refused(two_vpcs: Plan) -> None:
+    def program() -> None:
+        net = pulumi.ResourceOptions(provider=aws.Provider("net", region="us-east-1"))
+        a = aws.ec2.Vpc("a", cidr_block="10.1.0.0/16", region="us-east-1", opts=net)
+        b = aws.ec2.Vpc("b", cidr_block="10.2.0.0/16", region="us-east-1", opts=net)
+        c = aws.ec2.Vpc("c", cidr_block="10.3.0.0/16", region="us-east-1", opts=net)
+        pcx = aws.ec2.VpcPeeringConnection(
+            "a-b", vpc_id=a.id, peer_vpc_id=b.id, auto_accept=True, region="us-east-1", opts=net
+        )
+        aws.ec2.Route(
+            "c-to-a",
+            route_table_id=c.main_route_table_id,
+            destination_cidr_block="10.1.0.0/16",
+            vpc_peering_connection_id=pcx.id,
+            region="us-east-1",
+            opts=net,
+        )
+
+    with pytest.raises(EmulatorError, match="not a side of peering connection"):
+        _run(two_vpcs, program)
+
+
+def test_a_subnet_in_another_regions_zone_is_refused(two_vpcs: Plan) -> None:
+    def program() -> None:
+        net = pulumi.ResourceOptions(provider=aws.Provider("net", region="us-east-1"))
+        a = aws.ec2.Vpc("a", cidr_block="10.1.0.0/16", region="us-east-1", opts=net)
+        aws.ec2.Subnet(
+            "s",
+            vpc_id=a.id,
+            cidr_block="10.1.1.0/24",
+            availability_zone="eu-west-1a",
+            region="us-east-1",
+            opts=net,
+        )
+
+    with pytest.raises(EmulatorError, match="'eu-west-1a' is not in region 'us-east-1'"):
+        _run(two_vpcs, program)
+
+
+def test_a_provider_whose_account_cannot_be_told_fails(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        """
+        name: two-ambient
+        defaults: {account: a, region: us-east-1}
+        accounts:
+          a: {id: "111111111111"}
+          b: {id: "222222222222"}
+        vpcs:
+          x: {cidr: 10.1.0.0/16}
+          y: {cidr: 10.2.0.0/16, account: b}
+        peerings:
+          - {requester: x, accepter: y}
+        """
+    )
+    with pytest.raises(EmulatorError, match="cannot tell which account provider"):
+        emulator.up(plan)
+
+
+def test_runs_from_inside_a_running_event_loop() -> None:
+    import asyncio
+
+    async def deploy() -> bool:
+        return emulator.up(example("specific-routes")).ok
+
+    assert asyncio.run(deploy())
+
+
+def test_the_pytest_fixture_deploys_and_discards(peerstack_emulated: Any) -> None:
+    env = peerstack_emulated(EXAMPLES / "specific-routes.yaml")
+    assert env.verify().ok
+    assert set(env.outputs["peering_connection_ids"]) == {"central--blue", "central--green"}
