@@ -1,0 +1,315 @@
+"""Emulated deploy: ``up --emulate`` of a 20-VPC mesh against its floor, in the same run.
+
+``up --emulate`` is timed through the code path the CLI takes (``Emulation(plan)``, then
+``up()``, then ``verify()``), without the progress display. Its floor is the sum of:
+
+- the same boto3 calls issued directly to moto (``direct_calls``: assume a role per
+  account, create the VPCs, connections, accepts and routes, then the reads verify
+  makes), moto started and stopped as the emulation does; and
+- the raw pulumi_aws program registering the same resources under plain mocks.
+
+Before timing, one untimed run of each counts the boto3 operations both make: the floor
+must issue exactly the emulation's calls, or the comparison is refused.
+
+Diagnostic: the emulation running the raw program instead of PeeringTopology separates
+what the components cost (see ``overhead``) from what the emulator's own mocks cost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from benchmarks._figures import Figure
+from benchmarks._mocked import run_program
+from benchmarks.raw_program import raw_program
+from benchmarks.topologies import mesh
+from peerstack import Plan, build_plan, topology_from_data
+from peerstack.plan import MAIN
+
+SIZE = 20
+TARGET_RATIO = 1.2
+CHUNK = 200  # values per filter, as verify reads
+ROLE = "peerstack-emulation"
+
+
+def emulated_up(plan: Plan, program: Callable[[], object] | None = None) -> bool:
+    """``peerstack up --emulate``'s path: deploy into a fresh emulation, then verify."""
+    from peerstack.emulator import Emulation
+
+    with Emulation(plan) as emulation:
+        emulation.up(program=program)  # type: ignore[arg-type]
+        return emulation.verify().ok
+
+
+def direct_calls(plan: Plan) -> int:
+    """The emulation's boto3 calls, straight to moto; returns the number of resources made."""
+    import boto3
+    import botocore.session
+    from botocore.config import Config
+    from moto import mock_aws
+
+    for vpc in plan.vpcs:
+        if not vpc.managed or vpc.subnets or len(vpc.cidrs) > 1 or vpc.ipv6:
+            raise NotImplementedError(f"the floor covers plain created VPCs, not {vpc.name!r}")
+    if any(route.route_table != MAIN for route in plan.routes):
+        raise NotImplementedError("the floor covers routes in main route tables only")
+    made = 0
+    with mock_aws():
+        botocore_session = botocore.session.Session()
+        botocore_session.set_config_variable("ignore_configured_endpoint_urls", True)
+        sts = boto3.Session(
+            aws_access_key_id="AKIAPEERSTACKFLOOR",
+            aws_secret_access_key="floor",
+            region_name="us-east-1",
+            botocore_session=botocore_session,
+        ).client("sts")
+        sessions = {}
+        for account in {v.account_id for v in plan.vpcs}:
+            creds = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account}:role/{ROLE}", RoleSessionName=ROLE
+            )["Credentials"]
+            sessions[account] = boto3.Session(
+                aws_access_key_id=creds["AccessKeyId"],
+                aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"],
+                botocore_session=botocore_session,
+            )
+        clients: dict[tuple[str, str], Any] = {}
+
+        def ec2(account: str, region: str) -> Any:
+            if (account, region) not in clients:
+                clients[(account, region)] = sessions[account].client(
+                    "ec2", region_name=region, config=Config(retries={"total_max_attempts": 1})
+                )
+            return clients[(account, region)]
+
+        def tags(kind: str, **extra: str) -> list[dict[str, Any]]:
+            tagged = {**plan.tags, "peerstack:topology": plan.topology, **extra}
+            return [
+                {"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tagged.items()]}
+            ]
+
+        vpc_ids, main_tables = {}, {}
+        for vpc in plan.vpcs:
+            client = ec2(vpc.account_id, vpc.region)
+            name = f"{plan.topology}-{vpc.name}"
+            vpc_id = client.create_vpc(
+                CidrBlock=vpc.cidrs[0],
+                TagSpecifications=tags("vpc", **{"peerstack:vpc": vpc.name, "Name": name}),
+            )["Vpc"]["VpcId"]
+            if vpc.dns_hostnames:
+                client.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+            main_tables[vpc.name] = client.describe_route_tables(
+                Filters=[
+                    {"Name": "vpc-id", "Values": [vpc_id]},
+                    {"Name": "association.main", "Values": ["true"]},
+                ]
+            )["RouteTables"][0]["RouteTableId"]
+            vpc_ids[vpc.name] = vpc_id
+            made += 1
+
+        connections = {}
+        for link in plan.links:
+            requester = ec2(link.requester_account_id, link.requester_region)
+            accepter = ec2(link.accepter_account_id, link.accepter_region)
+            kwargs: dict[str, Any] = {}
+            if link.peer_owner_id:
+                kwargs["PeerOwnerId"] = link.peer_owner_id
+            if link.peer_region:
+                kwargs["PeerRegion"] = link.peer_region
+            pcx = requester.create_vpc_peering_connection(
+                VpcId=vpc_ids[link.requester],
+                PeerVpcId=vpc_ids[link.accepter],
+                TagSpecifications=tags(
+                    "vpc-peering-connection",
+                    **{"peerstack:link": link.name, "peerstack:side": "requester"},
+                ),
+                **kwargs,
+            )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            (requester if link.auto_accept else accepter).accept_vpc_peering_connection(
+                VpcPeeringConnectionId=pcx
+            )
+            made += 1
+            if not link.auto_accept:
+                side_tags = tags("vpc-peering-connection", **{"peerstack:link": link.name})
+                accepter.create_tags(
+                    Resources=[pcx],
+                    Tags=[*side_tags[0]["Tags"], {"Key": "peerstack:side", "Value": "accepter"}],
+                )
+                made += 1
+            if link.dns_resolution:
+                for side, client in (("Requester", requester), ("Accepter", accepter)):
+                    client.modify_vpc_peering_connection_options(
+                        VpcPeeringConnectionId=pcx,
+                        **{
+                            f"{side}PeeringConnectionOptions": {
+                                "AllowDnsResolutionFromRemoteVpc": True
+                            }
+                        },
+                    )
+                    made += 1
+            connections[link.name] = pcx
+
+        for route in plan.routes:
+            vpc = plan.vpc(route.vpc)
+            ec2(vpc.account_id, vpc.region).create_route(
+                RouteTableId=main_tables[route.vpc],
+                DestinationCidrBlock=route.destination,
+                VpcPeeringConnectionId=connections[route.link],
+            )
+            made += 1
+
+        # What verify reads back: VPCs and their tables per account and region, DNS
+        # attributes, connections per requester account and region.
+        places: dict[tuple[str, str], list[str]] = {}
+        for vpc in plan.vpcs:
+            places.setdefault((vpc.account_id, vpc.region), []).append(vpc_ids[vpc.name])
+        for (account, region), ids in places.items():
+            client = ec2(account, region)
+            for chunk in _chunks(ids):
+                _read(
+                    client, "describe_vpcs", "Vpcs", Filters=[{"Name": "vpc-id", "Values": chunk}]
+                )
+            for chunk in _chunks(ids):
+                _read(
+                    client,
+                    "describe_route_tables",
+                    "RouteTables",
+                    Filters=[{"Name": "vpc-id", "Values": chunk}],
+                )
+        for vpc in plan.vpcs:
+            if vpc.dns_hostnames:
+                client = ec2(vpc.account_id, vpc.region)
+                for attribute in ("enableDnsSupport", "enableDnsHostnames"):
+                    client.describe_vpc_attribute(VpcId=vpc_ids[vpc.name], Attribute=attribute)
+        by_requester: dict[tuple[str, str], list[str]] = {}
+        for link in plan.links:
+            place = (link.requester_account_id, link.requester_region)
+            by_requester.setdefault(place, []).append(connections[link.name])
+        for (account, region), ids in by_requester.items():
+            for chunk in _chunks(ids):
+                _read(
+                    ec2(account, region),
+                    "describe_vpc_peering_connections",
+                    "VpcPeeringConnections",
+                    Filters=[{"Name": "vpc-peering-connection-id", "Values": chunk}],
+                )
+    return made
+
+
+def _chunks(values: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def _read(client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+    items: list[Any] = []
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        items.extend(page.get(key, []))
+    return items
+
+
+@contextlib.contextmanager
+def counting_calls() -> Iterator[Counter[str]]:
+    """Count boto3 operations (``ec2:CreateVpc``, ...) made inside the block."""
+    import botocore.client
+
+    calls: Counter[str] = Counter()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counted(self: Any, operation: str, params: Any) -> Any:
+        calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
+        return original(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        yield calls
+    finally:
+        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run(*, quick: bool = False) -> list[Figure]:
+    plan = build_plan(topology_from_data(mesh(SIZE)))
+
+    with counting_calls() as emulation_calls:
+        if not emulated_up(plan):
+            raise AssertionError("the emulated deploy does not verify")
+    with counting_calls() as floor_calls:
+        direct_calls(plan)
+    if emulation_calls != floor_calls:
+        missing, extra = emulation_calls - floor_calls, floor_calls - emulation_calls
+        raise AssertionError(
+            f"the floor's boto3 calls differ from the emulation's: missing {dict(missing)}, "
+            f"extra {dict(extra)}"
+        )
+    resources = len(run_program(lambda: raw_program(plan)).custom)
+
+    steps: dict[str, Callable[[], object]] = {
+        "up --emulate": lambda: emulated_up(plan),
+        "boto3 to moto": lambda: direct_calls(plan),
+        "raw SDK under mocks": lambda: run_program(lambda: raw_program(plan)),
+        "emulation of the raw program": lambda: emulated_up(plan, lambda: raw_program(plan)),
+    }
+    times: dict[str, list[float]] = {step: [] for step in steps}
+    for _ in range(1 if quick else 3):
+        for step, fn in steps.items():
+            times[step].append(timed(fn))
+    best = {step: min(values) for step, values in times.items()}
+    floor = best["boto3 to moto"] + best["raw SDK under mocks"]
+    ratio = best["up --emulate"] / floor
+    calls = sum(emulation_calls.values())
+    return [
+        Figure(
+            name=f"up --emulate, mesh of {SIZE} VPCs",
+            value=best["up --emulate"],
+            unit="s",
+            target="(report)",
+            ok=True,
+            detail=f"{resources} resources, {calls} boto3 calls; deploy and verify",
+        ),
+        Figure(
+            name=f"  floor: the same {calls} boto3 calls to moto",
+            value=best["boto3 to moto"],
+            unit="s",
+            target="(report)",
+            ok=True,
+            detail="counted equal to the emulation's, operation by operation",
+        ),
+        Figure(
+            name=f"  floor: raw SDK registering the {resources} resources",
+            value=best["raw SDK under mocks"],
+            unit="s",
+            target="(report)",
+            ok=True,
+            detail="plain mocks",
+        ),
+        Figure(
+            name=f"emulated deploy over its floor, mesh of {SIZE} VPCs",
+            value=ratio,
+            unit="x",
+            target=f"<= {TARGET_RATIO:.1f}",
+            ok=ratio <= TARGET_RATIO,
+            detail=f"best of {len(times['up --emulate'])}: {best['up --emulate']:.2f} s vs "
+            f"{floor:.2f} s",
+        ),
+        Figure(
+            name="  emulation of the raw program / floor",
+            value=best["emulation of the raw program"] / floor,
+            unit="x",
+            target="(diagnostic)",
+            ok=True,
+            detail="the emulator's own cost, without peerstack's components",
+        ),
+    ]
