@@ -27,7 +27,16 @@ __all__ = ["DeployedIds", "verify"]
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _CHUNK = 200  # AWS accepts at most 200 values per filter
 # Which connection stands for a link when several carry its tag or join its VPCs.
-_STATUS_RANK = {"active": 0, "pending-acceptance": 1, "provisioning": 2, "initiating-request": 3}
+# Deleted ones come last: a link whose connection was deleted and requested again is the
+# new request, whatever became of it.
+_STATUS_RANK = {
+    "active": 0,
+    "pending-acceptance": 1,
+    "provisioning": 2,
+    "initiating-request": 3,
+    "deleting": 5,
+    "deleted": 6,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,7 +598,7 @@ def _has_tags(resource: Mapping[str, Any], wanted: Mapping[str, str]) -> bool:
 
 
 def _status_rank(connection: Mapping[str, Any]) -> int:
-    return _STATUS_RANK.get(connection.get("Status", {}).get("Code", ""), len(_STATUS_RANK))
+    return _STATUS_RANK.get(connection.get("Status", {}).get("Code", ""), 4)
 
 
 def _vpc_cidrs(vpc: Mapping[str, Any]) -> list[_Network]:

@@ -1,0 +1,365 @@
+"""Verify catches every fault injected after a deploy, and nothing when there is none."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from peerstack.automation import Outputs
+from peerstack.emulator import Emulation
+from peerstack.errors import CredentialsError, VerificationError
+from peerstack.plan import Plan, build_plan
+from peerstack.spec import load_topology
+from peerstack.testing import emulated
+from peerstack.verify import (
+    AwsSessions,
+    DeployedIds,
+    DifferenceKind,
+    VerifyResult,
+    render_table,
+    verify,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PlanOf = Callable[[str], Plan]
+
+
+def example(name: str) -> Plan:
+    return build_plan(load_topology(EXAMPLES / f"{name}.yaml"))
+
+
+def kinds(result: VerifyResult) -> set[DifferenceKind]:
+    return {d.kind for d in result.differences}
+
+
+def subjects(result: VerifyResult, kind: DifferenceKind) -> set[str]:
+    return {d.subject for d in result.differences if d.kind is kind}
+
+
+@pytest.fixture(scope="module")
+def hub_plan() -> Plan:
+    return example("hub-cross-account")
+
+
+@pytest.fixture
+def hub(hub_plan: Plan) -> Iterator[Emulation]:
+    with emulated(hub_plan) as env:
+        yield env
+
+
+def _ids(env: Emulation) -> dict[str, Any]:
+    return env.outputs
+
+
+def test_a_faithful_deploy_has_no_differences(hub: Emulation, hub_plan: Plan) -> None:
+    result = hub.verify()
+    assert result.ok and result.differences == ()
+    assert result.routes_checked == 17
+    assert [(s.link, s.status) for s in result.links] == [
+        (link.name, "active") for link in hub_plan.links
+    ]
+    assert result.reachability == {k: tuple(v) for k, v in hub_plan.reachability.items()}
+    result.raise_for_differences()  # does not raise
+    assert "verified: 4 links, 17 routes match the plan of 'corp'" == result.summary()
+
+
+def test_resources_are_found_by_tags_without_outputs(hub: Emulation, hub_plan: Plan) -> None:
+    by_tags = verify(hub_plan, sessions=hub.session)
+    assert by_tags.ok
+    assert [s.connection_id for s in by_tags.links] == [
+        hub.outputs["peering_connection_ids"][link.name] for link in hub_plan.links
+    ]
+
+
+def test_a_deleted_route_is_missing(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="prod", region="eu-west-1")
+    ec2.delete_route(
+        RouteTableId=ids["route_table_ids"]["app-eu"]["main"], DestinationCidrBlock="10.0.0.0/16"
+    )
+    result = hub.verify()
+    assert subjects(result, DifferenceKind.ROUTE_MISSING) == {"app-eu/main -> 10.0.0.0/16"}
+    # app-eu still routes 10.100.0.0/16 back to shared: the VPCs still reach each other.
+    assert kinds(result) == {DifferenceKind.ROUTE_MISSING}
+    with pytest.raises(VerificationError, match="route-missing: app-eu/main -> 10.0.0.0/16"):
+        result.raise_for_differences()
+
+
+def test_deleting_every_route_back_breaks_reachability(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="prod", region="us-east-1")
+    for cidr in ("10.0.0.0/16", "10.100.0.0/16"):
+        ec2.delete_route(
+            RouteTableId=ids["route_table_ids"]["app-us"]["main"], DestinationCidrBlock=cidr
+        )
+    result = hub.verify()
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> app-us"}
+    assert result.reachability["app-us"] == ()
+
+
+def test_a_route_pointing_at_the_wrong_connection(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    ec2.replace_route(
+        RouteTableId=ids["route_table_ids"]["shared"]["tools"],
+        DestinationCidrBlock="10.3.0.0/16",
+        VpcPeeringConnectionId=ids["peering_connection_ids"]["shared--app-us"],
+    )
+    result = hub.verify()
+    (wrong,) = [d for d in result.differences if d.kind is DifferenceKind.ROUTE_WRONG_TARGET]
+    assert wrong.subject == "shared/tools -> 10.3.0.0/16"
+    assert wrong.actual is not None and "(shared--app-us)" in wrong.actual
+    assert wrong.expected is not None and "(shared--sandbox)" in wrong.expected
+
+
+def test_a_deleted_peering_connection(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    ec2.delete_vpc_peering_connection(
+        VpcPeeringConnectionId=ids["peering_connection_ids"]["shared--sandbox"]
+    )
+    result = hub.verify()
+    (link,) = [d for d in result.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
+    assert (link.subject, link.actual) == ("shared--sandbox", "deleted")
+    assert subjects(result, DifferenceKind.ROUTE_BLACKHOLE) == {
+        "shared/main -> 10.3.0.0/16",
+        "shared/tools -> 10.3.0.0/16",
+        "sandbox/main -> 10.0.0.0/16",
+        "sandbox/main -> 10.100.0.0/16",
+    }
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> sandbox"}
+    assert {s.link: s.status for s in result.links}["shared--sandbox"] == "deleted"
+
+
+def test_a_rejected_peering_connection(hub: Emulation, hub_plan: Plan) -> None:
+    """The link's connection was replaced by a request the accepter rejected."""
+    ids = _ids(hub)
+    requester = hub.client("ec2", account="network", region="us-east-1")
+    old = ids["peering_connection_ids"]["shared--app-us"]
+    (found,) = requester.describe_vpc_peering_connections(VpcPeeringConnectionIds=[old])[
+        "VpcPeeringConnections"
+    ]
+    requester.delete_vpc_peering_connection(VpcPeeringConnectionId=old)
+    new = requester.create_vpc_peering_connection(
+        VpcId=ids["vpc_ids"]["shared"],
+        PeerVpcId=ids["vpc_ids"]["app-us"],
+        PeerOwnerId="222222222222",
+        TagSpecifications=[{"ResourceType": "vpc-peering-connection", "Tags": found["Tags"]}],
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    hub.client("ec2", account="prod", region="us-east-1").reject_vpc_peering_connection(
+        VpcPeeringConnectionId=new
+    )
+    result = verify(hub_plan, sessions=hub.session)  # by tags: finds the new one
+    statuses = {s.link: (s.connection_id, s.status) for s in result.links}
+    assert statuses["shared--app-us"] == (new, "rejected")
+    (link,) = [d for d in result.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
+    assert (link.subject, link.actual) == ("shared--app-us", "rejected")
+    assert "shared <-> app-us" in subjects(result, DifferenceKind.REACHABILITY)
+
+
+def test_dns_resolution_switched_off_on_one_side(hub: Emulation) -> None:
+    ids = _ids(hub)
+    hub.client("ec2", account="prod", region="eu-west-1").modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=ids["peering_connection_ids"]["shared--app-eu"],
+        AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": False},
+    )
+    result = hub.verify()
+    (dns,) = result.differences
+    assert (dns.kind, dns.subject, dns.expected, dns.actual) == (
+        DifferenceKind.DNS_OPTION,
+        "shared--app-eu (accepter)",
+        "on",
+        "off",
+    )
+
+
+def test_dns_resolution_switched_on_where_the_plan_has_it_off(hub: Emulation) -> None:
+    ids = _ids(hub)
+    hub.client("ec2", account="network", region="us-east-1").modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=ids["peering_connection_ids"]["shared--legacy"],
+        RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+    )
+    assert subjects(hub.verify(), DifferenceKind.DNS_OPTION) == {"shared--legacy (requester)"}
+
+
+def test_dns_hostnames_switched_off_on_a_vpc(hub: Emulation) -> None:
+    ids = _ids(hub)
+    hub.client("ec2", account="prod", region="us-east-1").modify_vpc_attribute(
+        VpcId=ids["vpc_ids"]["app-us"], EnableDnsHostnames={"Value": False}
+    )
+    assert subjects(hub.verify(), DifferenceKind.DNS_ATTRIBUTE) == {"app-us enableDnsHostnames"}
+
+
+def test_an_extra_route_through_a_peerstack_connection(hub: Emulation) -> None:
+    ids = _ids(hub)
+    hub.client("ec2", account="network", region="us-east-1").create_route(
+        RouteTableId=ids["route_table_ids"]["shared"]["tools"],
+        DestinationCidrBlock="192.168.0.0/24",
+        VpcPeeringConnectionId=ids["peering_connection_ids"]["shared--app-us"],
+    )
+    result = hub.verify()
+    (extra,) = result.differences
+    assert extra.kind is DifferenceKind.ROUTE_UNEXPECTED
+    assert extra.subject == "shared/tools -> 192.168.0.0/24"
+    assert "shared--app-us" in extra.message
+
+
+def test_routes_of_other_targets_are_not_peerstacks_business(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="prod", region="us-east-1")
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId="vpc-0123456789abcdef0")
+    ec2.create_route(
+        RouteTableId="rtb-0123456789abcdef0", DestinationCidrBlock="0.0.0.0/0", GatewayId=igw
+    )
+    assert hub.verify().ok
+
+
+def test_a_route_shadowed_by_more_specific_ones_does_not_reach(plan_of: PlanOf) -> None:
+    """Longest prefix wins: a /16 fully covered by two /17s elsewhere carries nothing."""
+    plan = example("specific-routes")
+    with emulated(plan) as env:
+        ids = env.outputs
+        ec2 = env.client("ec2", account="main", region="eu-central-1")
+        blue_table = ids["route_table_ids"]["central"]["blue"]
+        for half in ("192.168.0.0/17", "192.168.128.0/17"):
+            ec2.create_route(
+                RouteTableId=blue_table,
+                DestinationCidrBlock=half,
+                VpcPeeringConnectionId=ids["peering_connection_ids"]["central--green"],
+            )
+        result = env.verify()
+    assert subjects(result, DifferenceKind.ROUTE_UNEXPECTED) == {
+        "central/blue -> 192.168.0.0/17",
+        "central/blue -> 192.168.128.0/17",
+    }
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"central <-> blue"}
+
+
+def test_longest_prefix_routes_to_overlapping_peers_both_reach() -> None:
+    plan = example("longest-prefix-ipv6")
+    with emulated(plan) as env:
+        result = env.verify()
+    assert result.ok
+    assert result.reachability["central"] == ("narrow", "wide")
+
+
+def test_nothing_deployed_means_everything_missing(hub_plan: Plan) -> None:
+    with Emulation(hub_plan) as env:  # adopted VPCs seeded, nothing deployed
+        result = verify(hub_plan, sessions=env.session)
+    missing = subjects(result, DifferenceKind.VPC_MISSING)
+    assert missing == {"shared", "app-eu", "app-us", "sandbox"}
+    assert subjects(result, DifferenceKind.LINK_MISSING) == {link.name for link in hub_plan.links}
+    assert {s.status for s in result.links} == {"missing"}
+    assert all(peers == () for peers in result.reachability.values())
+
+
+def test_outputs_naming_a_connection_that_is_gone(hub: Emulation, hub_plan: Plan) -> None:
+    outputs = {
+        **hub.outputs,
+        "peering_connection_ids": {
+            **hub.outputs["peering_connection_ids"],
+            "shared--app-us": "pcx-00000000000000000",
+        },
+    }
+    result = verify(hub_plan, sessions=hub.session, outputs=outputs)
+    assert subjects(result, DifferenceKind.LINK_MISSING) == {"shared--app-us"}
+
+
+def test_ids_come_from_automation_outputs_too(hub: Emulation, hub_plan: Plan) -> None:
+    outputs = Outputs(dict(hub.outputs))
+    ids = DeployedIds.from_outputs(outputs)
+    assert ids.vpc_ids == hub.outputs["vpc_ids"]
+    assert (
+        ids.route_table_ids["shared"]["tools"] == hub.outputs["route_table_ids"]["shared"]["tools"]
+    )
+    assert verify(hub_plan, sessions=hub.session, outputs=outputs).ok
+
+
+def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
+    ids = _ids(hub)
+    hub.client("ec2", account="network", region="us-east-1").delete_route(
+        RouteTableId=ids["route_table_ids"]["shared"]["main"], DestinationCidrBlock="10.2.0.0/16"
+    )
+    result = hub.verify()
+    data = json.loads(json.dumps(result.to_dict()))
+    assert data["ok"] is False
+    assert data["differences"] == [
+        {
+            "kind": "route-missing",
+            "subject": "shared/main -> 10.2.0.0/16",
+            "message": data["differences"][0]["message"],
+            "expected": f"via shared--app-us ({ids['peering_connection_ids']['shared--app-us']})",
+            "actual": "missing",
+        }
+    ]
+    assert {link["status"] for link in data["links"]} == {"active"}
+    from rich.console import Console
+
+    console = Console(record=True, width=200)
+    console.print(render_table(result))
+    text = console.export_text()
+    assert "route-missing" in text and "shared/main -> 10.2.0.0/16" in text
+
+
+# -- real-AWS sessions (against moto) ----------------------------------------------------
+
+
+def test_aws_sessions_assume_each_accounts_role(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        """
+        name: roles
+        defaults: {account: net, region: us-east-1}
+        accounts:
+          net: {id: "123456789012"}
+          prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/p", external_id: xy}
+        vpcs:
+          a: {cidr: 10.1.0.0/16}
+          b: {cidr: 10.2.0.0/16, account: prod}
+        peerings:
+          - {requester: a, accepter: b}
+        """
+    )
+    with mock_aws():
+        sessions = AwsSessions()
+        prod = sessions(plan.account("prod"), "us-east-1")
+        assert prod.client("sts").get_caller_identity()["Account"] == "222222222222"
+        assert sessions(plan.account("prod"), "us-east-1") is prod
+        net = sessions(plan.account("net"), "eu-west-1")
+        assert net.region_name == "eu-west-1"
+        assert net.client("sts").get_caller_identity()["Account"] == "123456789012"
+
+
+def test_aws_sessions_refuse_credentials_of_another_account(plan_of: PlanOf) -> None:
+    plan = plan_of("vpcs: {a: {cidr: 10.1.0.0/16}}\n")
+    with mock_aws(), pytest.raises(CredentialsError, match="are for account 123456789012"):
+        AwsSessions()(plan.account("net"), "us-east-1")
+
+
+def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
+    """Deployed in the emulation, read back with the real-AWS sessions (moto answers)."""
+    plan = plan_of(
+        """
+        name: real
+        defaults: {account: net, region: us-east-1, dns_resolution: true}
+        accounts:
+          net: {id: "123456789012"}
+          prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/p"}
+        vpcs:
+          a: {cidr: 10.1.0.0/16}
+          b: {cidr: 10.2.0.0/16, account: prod, region: eu-west-1}
+        peerings:
+          - {requester: a, accepter: b}
+        """
+    )
+    with mock_aws(), emulated(plan) as env:
+        assert verify(plan).ok  # AwsSessions: ambient credentials, then the role
+        env.client("ec2", account="prod", region="eu-west-1").delete_route(
+            RouteTableId=env.outputs["route_table_ids"]["b"]["main"],
+            DestinationCidrBlock="10.1.0.0/16",
+        )
+        assert not verify(plan).ok
