@@ -1,0 +1,218 @@
+"""`peerstack up|preview --emulate` and `peerstack verify`, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+from typer.testing import CliRunner
+
+from peerstack._cli.app import app
+from peerstack.emulator import Emulation
+from peerstack.plan import build_plan
+from peerstack.spec import load_topology
+from peerstack.testing import emulated
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+HUB = ROOT / "examples" / "hub-cross-account.yaml"
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_up_emulate_creates_verifies_and_exits_zero(path: Path) -> None:
+    result = run("up", str(path), "--emulate")
+    assert result.exit_code == 0, result.output
+    plan = build_plan(load_topology(path))
+    assert f"resources of topology {plan.topology} in the emulated AWS (moto)" in result.stdout
+    assert "VpcPeeringConnection" in result.stdout
+    for link in plan.links:
+        assert link.name in result.stdout
+    assert result.stdout.count(" active ") >= len(plan.links)
+    assert (
+        f"verified: {len(plan.links)} links, " in result.stdout
+        and f"match the plan of {plan.topology!r}" in result.stdout
+    )
+    assert "creating resources" in result.stderr and "verifying" in result.stderr
+
+
+def test_up_emulate_json_is_for_tools() -> None:
+    result = run("up", str(HUB), "--emulate", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["emulated"] is True and data["operation"] == "up"
+    assert data["resources"]["VpcPeeringConnectionAccepter"] == 4
+    assert data["verification"]["ok"] is True
+    assert data["verification"]["differences"] == []
+    assert set(data["outputs"]["peering_connection_ids"]) == {
+        "shared--legacy",
+        "shared--app-eu",
+        "shared--app-us",
+        "shared--sandbox",
+    }
+    assert data["outputs"]["vpc_ids"]["legacy"] == "vpc-0123456789abcdef0"
+
+
+def test_up_emulate_exits_one_when_the_network_differs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deploy that leaves a route out (injected after `up`) fails verification."""
+    real_up = Emulation.up
+
+    def up_then_lose_a_route(self: Emulation, **kwargs: Any) -> Any:
+        deployment = real_up(self, **kwargs)
+        self.client("ec2", account="network", region="us-east-1").delete_route(
+            RouteTableId=deployment.outputs["route_table_ids"]["shared"]["main"],
+            DestinationCidrBlock="10.2.0.0/16",
+        )
+        return deployment
+
+    monkeypatch.setattr(Emulation, "up", up_then_lose_a_route)
+    result = run("up", str(HUB), "--emulate")
+    assert result.exit_code == 1, result.output
+    assert "route-missing" in result.stdout
+    assert "shared/main -> 10.2.0.0/16" in result.stdout
+    assert "1 difference from the plan" in result.stdout
+
+
+def test_preview_emulate_lists_what_up_would_create() -> None:
+    result = run("preview", str(HUB), "--emulate")
+    assert result.exit_code == 0, result.output
+    assert "42 resources would be created" in result.stdout
+    assert "corp.shared--app-eu" in result.stdout
+    assert "nothing was created" in result.stdout
+    assert "verified" not in result.stdout
+
+
+def test_preview_emulate_json() -> None:
+    result = run("preview", str(HUB), "--emulate", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["operation"] == "preview"
+    assert sum(data["resources"].values()) == len(data["create"]) == 42
+    routes = [r for r in data["create"] if r["type"] == "aws:ec2/route:Route"]
+    assert {r["account_id"] for r in routes} == {"111111111111", "222222222222", "333333333333"}
+
+
+def test_an_invalid_topology_touches_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        'name: bad\naccounts: {a: {id: "111111111111"}}\n'
+        "defaults: {account: a, region: us-east-1}\n"
+        "vpcs:\n  x: {cidr: 10.0.0.0/16}\n  y: {cidr: 10.0.0.0/16}\n"
+        "peerings:\n  - {requester: x, accepter: y}\n"
+    )
+    result = run("up", str(bad), "--emulate")
+    assert result.exit_code == 2
+    assert "bad.yaml:" in result.stderr and "overlap" in result.stderr
+    assert "nothing was deployed" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_emulator_failure_is_one_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "999999999999")
+    result = run("up", str(HUB), "--emulate")
+    assert result.exit_code == 1
+    assert "error: MOTO_ACCOUNT_ID is set" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# -- peerstack verify ---------------------------------------------------------------------
+
+# Ambient credentials are moto's default account, so the real-AWS sessions can read it.
+REAL = """\
+name: real
+defaults: {account: net, region: us-east-1, dns_resolution: true}
+accounts:
+  net: {id: "123456789012"}
+  prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/p"}
+vpcs:
+  a: {cidr: 10.1.0.0/16}
+  b: {cidr: 10.2.0.0/16, account: prod, region: eu-west-1}
+peerings:
+  - {requester: a, accepter: b}
+"""
+
+
+@pytest.fixture
+def real_file(tmp_path: Path) -> Path:
+    path = tmp_path / "real.yaml"
+    path.write_text(REAL)
+    return path
+
+
+def test_verify_finds_resources_by_tags_and_exits_zero(real_file: Path) -> None:
+    with mock_aws(), emulated(real_file):
+        result = run("verify", str(real_file))
+    assert result.exit_code == 0, result.output
+    assert "verified: 1 links, 2 routes match the plan of 'real'" in result.stdout
+
+
+def test_verify_exits_one_and_shows_each_difference(real_file: Path) -> None:
+    with mock_aws(), emulated(real_file) as env:
+        pcx = env.outputs["peering_connection_ids"]["a--b"]
+        env.client("ec2", account="prod", region="eu-west-1").modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=pcx,
+            AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": False},
+        )
+        table = run("verify", str(real_file))
+        as_json = run("verify", str(real_file), "--format", "json")
+    assert table.exit_code == 1
+    assert "dns-option" in table.stdout and "a--b (accepter)" in table.stdout
+    assert "1 difference from the plan" in table.stdout
+    assert as_json.exit_code == 1
+    data = json.loads(as_json.stdout)
+    assert [d["kind"] for d in data["differences"]] == ["dns-option"]
+
+
+def test_verify_without_credentials_for_an_account_exits_three(real_file: Path) -> None:
+    other = real_file.read_text().replace('"123456789012"', '"111111111111"')
+    real_file.write_text(other)
+    with mock_aws():
+        result = run("verify", str(real_file))
+    assert result.exit_code == 3, result.output
+    assert "credentials for account 'net' are for account 123456789012" in result.stderr
+    assert "hint" in result.stderr
+
+
+def test_verify_backend_needs_a_stack(real_file: Path) -> None:
+    result = run("verify", str(real_file), "--backend", "file:///tmp/x")
+    assert result.exit_code == 2
+    assert "--backend and --work-dir need --stack" in result.stderr
+
+
+def test_verify_takes_ids_from_the_stack_outputs(
+    real_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import peerstack.automation
+    from peerstack.automation import Outputs
+
+    asked: dict[str, Any] = {}
+
+    class FakeDeployment:
+        def __init__(self, plan: Any, **kwargs: Any) -> None:
+            asked.update(kwargs, topology=plan.topology)
+
+        def outputs(self) -> Outputs:
+            return Outputs(outputs)
+
+    monkeypatch.setattr(peerstack.automation, "Deployment", FakeDeployment)
+    with mock_aws(), emulated(real_file) as env:
+        outputs = {
+            **env.outputs,
+            "peering_connection_ids": {"a--b": "pcx-00000000000000000"},
+        }
+        result = run("verify", str(real_file), "--stack", "prod", "--backend", "file:///state")
+    assert asked == {
+        "topology": "real",
+        "stack": "prod",
+        "backend_url": "file:///state",
+        "work_dir": None,
+    }
+    assert result.exit_code == 1, result.output
+    assert "link-missing" in result.stdout and "pcx-00000000000000000" in result.stdout
