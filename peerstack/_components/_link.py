@@ -30,11 +30,12 @@ class LinkComponent(pulumi.ComponentResource):
 
     Options and routes take the connection id from the accepter (or from the connection
     when auto-accepted), so they wait for acceptance through their inputs alone.
+
+    Attributes: ``peering_connection_id``; ``accepted_id`` (the same id, available once
+    the connection is active).
     """
 
-    peering_connection_id: pulumi.Output[str]
-    accepted_id: pulumi.Output[str]
-    """The connection id, available once the connection is active."""
+    # No class-level annotations (see VpcComponent).
 
     def __init__(
         self,
@@ -83,7 +84,8 @@ class LinkComponent(pulumi.ComponentResource):
             tags={**base_tags, "peerstack:side": "requester"},
             opts=connection_opts,
         )
-        self.peering_connection_id = self.connection.id
+        self.peering_connection_id: pulumi.Output[str] = self.connection.id
+        self.accepted_id: pulumi.Output[str]
         self.accepter: aws.ec2.VpcPeeringConnectionAccepter | None = None
         if link.needs_accepter:
             self.accepter = aws.ec2.VpcPeeringConnectionAccepter(
@@ -137,4 +139,4 @@ class LinkComponent(pulumi.ComponentResource):
                         **destination,
                     )
                 )
-        self.register_outputs({"peering_connection_id": self.peering_connection_id})
+        # No register_outputs (see VpcComponent).

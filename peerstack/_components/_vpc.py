@@ -23,13 +23,14 @@ class VpcComponent(pulumi.ComponentResource):
     one ``RouteTable`` per named table and a ``RouteTableAssociation`` per subnet that uses
     one. Subnets without a named table use the VPC's main table, which AWS creates with
     the VPC (``main_route_table_id``).
+
+    Attributes: ``vpc_id``; ``route_table_ids`` (by table name, ``main`` included; by id
+    for discovered tables); ``ipv6_cidr_block`` (the Amazon-provided block of a created
+    VPC with IPv6, known after deploy; else None).
     """
 
-    vpc_id: pulumi.Input[str]
-    route_table_ids: dict[str, pulumi.Input[str]]
-    """Route table ids by name (``main`` included); by id for discovered tables."""
-    ipv6_cidr_block: pulumi.Output[str] | None
-    """The Amazon-provided IPv6 block of a created VPC with IPv6 (known after deploy)."""
+    # No class-level annotations: the SDK evaluates a resource class's annotations (with
+    # get_type_hints) on every registration; attributes are typed where they are set.
 
     def __init__(
         self,
@@ -48,7 +49,9 @@ class VpcComponent(pulumi.ComponentResource):
         self.cidr_associations: dict[str, aws.ec2.VpcIpv4CidrBlockAssociation] = {}
         self.subnets: dict[str, aws.ec2.Subnet] = {}
         self.route_tables: dict[str, aws.ec2.RouteTable] = {}
-        self.ipv6_cidr_block = None
+        self.vpc_id: pulumi.Input[str]
+        self.route_table_ids: dict[str, pulumi.Input[str]]
+        self.ipv6_cidr_block: pulumi.Output[str] | None = None
         base_tags = {
             **tags,
             **vpc.tags,
@@ -59,7 +62,8 @@ class VpcComponent(pulumi.ComponentResource):
             self._create(name, vpc, topology, base_tags)
         else:
             self._adopt(vpc)
-        self.register_outputs({"vpc_id": self.vpc_id, "route_table_ids": self.route_table_ids})
+        # No register_outputs: the top component registers every VPC's ids, and one RPC
+        # per child component is a measurable share of a large program's registration.
 
     def _create(self, name: str, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
         opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
