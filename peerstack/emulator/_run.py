@@ -58,7 +58,8 @@ def run_program(
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         try:
-            settings.ROOT.set(None)
+            # Fresh settings (outputs, lock, root): set_mocks alone keeps the caller's.
+            settings.reset_options(project=project, stack=stack, preview=preview)
             pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
             loop.run_until_complete(run_pulumi_func(body))
         finally:
