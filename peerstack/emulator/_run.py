@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from peerstack.plan import Plan
 
 __all__ = ["Program", "run_program", "topology_program"]
+
+log = logging.getLogger("peerstack")
 
 Program = Callable[[], Mapping[str, Any] | None]
 """A Pulumi program: registers resources, exports (or returns) the stack outputs."""
@@ -56,12 +59,26 @@ def run_program(
             return collect()
 
         loop = asyncio.new_event_loop()
+        failed: list[BaseException] = []
+
+        def on_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            # Once a registration fails, every output waiting on it fails the same way and
+            # asyncio reports each as "never retrieved": the one error raised says it all.
+            if failed:
+                log.debug("after a failed run: %s", context.get("message"))
+            else:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(on_loop_error)
         asyncio.set_event_loop(loop)
         try:
             # Fresh settings (outputs, lock, root): set_mocks alone keeps the caller's.
             settings.reset_options(project=project, stack=stack, preview=preview)
             pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
             loop.run_until_complete(run_pulumi_func(body))
+        except BaseException as exc:
+            failed.append(exc)
+            raise
         finally:
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()

@@ -216,3 +216,29 @@ def test_verify_takes_ids_from_the_stack_outputs(
     }
     assert result.exit_code == 1, result.output
     assert "link-missing" in result.stdout and "pcx-00000000000000000" in result.stdout
+
+
+def test_a_failing_deploy_says_it_once(tmp_path: Path) -> None:
+    """One error line, even though every resource waiting on the failed one fails too."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "name: two-ambient\n"
+        "defaults: {account: a, region: us-east-1}\n"
+        'accounts: {a: {id: "111111111111"}, b: {id: "222222222222"}}\n'
+        "vpcs:\n  x: {cidr: 10.1.0.0/16}\n  y: {cidr: 10.2.0.0/16, account: b}\n"
+        "peerings:\n  - {requester: x, accepter: y}\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "peerstack", "up", str(path), "--emulate"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if "error" in line.lower()]
+    assert len(errors) == 1, done.stderr
+    assert "cannot tell which account provider" in errors[0]
+    assert "Traceback" not in done.stderr and "never retrieved" not in done.stderr
