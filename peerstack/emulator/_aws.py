@@ -107,10 +107,6 @@ class Emulation:
     def plan(self) -> Plan:
         return self._plan
 
-    @property
-    def running(self) -> bool:
-        return self._mock is not None
-
     # -- accounts, sessions and clients ----------------------------------------------
 
     def account_id(self, account: str | AccountPlan) -> str:

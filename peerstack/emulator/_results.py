@@ -42,11 +42,6 @@ class EmulatedResource:
     """The account the resource lives in (None for components and providers)."""
     region: str | None
 
-    @property
-    def custom(self) -> bool:
-        """False for component resources, which exist only in Pulumi."""
-        return self.account_id is not None or self.type.startswith("pulumi:providers:")
-
 
 OnResource = Callable[[EmulatedResource], None]
 """Called once per registered resource, as soon as the emulation has handled it."""

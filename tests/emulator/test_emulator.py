@@ -579,3 +579,48 @@ def test_the_pytest_fixture_deploys_and_discards(peerstack_emulated: Any) -> Non
     env = peerstack_emulated(EXAMPLES / "specific-routes.yaml")
     assert env.verify().ok
     assert set(env.outputs["peering_connection_ids"]) == {"central--blue", "central--green"}
+
+
+def test_reads_and_less_common_resources_are_real_too(two_vpcs: Plan) -> None:
+    def program() -> dict[str, Any]:
+        net = pulumi.ResourceOptions(provider=aws.Provider("net", region="us-east-1"))
+        vpc = aws.ec2.Vpc("a", cidr_block="10.1.0.0/16", region="us-east-1", opts=net)
+        v6 = aws.ec2.VpcIpv6CidrBlockAssociation(
+            "a.v6",
+            vpc_id=vpc.id,
+            assign_generated_ipv6_cidr_block=True,
+            region="us-east-1",
+            opts=net,
+        )
+        subnet = aws.ec2.Subnet(
+            "a.s",
+            vpc_id=vpc.id,
+            cidr_block="10.1.1.0/24",
+            availability_zone_id="use1-az1",
+            map_public_ip_on_launch=True,
+            region="us-east-1",
+            opts=net,
+        )
+        read = aws.ec2.Vpc.get("a.read", vpc.id, region="us-east-1", opts=net)
+        return {
+            "vpc": vpc.id,
+            "v6": v6.ipv6_cidr_block,
+            "zone": subnet.availability_zone,
+            "subnet": subnet.id,
+            "read_cidr": read.cidr_block,
+            "read_main": read.main_route_table_id,
+            "main": vpc.main_route_table_id,
+        }
+
+    with Emulation(two_vpcs) as env:
+        deployment = env.up(program=program)
+        out = deployment.outputs
+        ec2 = env.client("ec2", account="net", region="us-east-1")
+        (vpc,) = ec2.describe_vpcs(VpcIds=[out["vpc"]])["Vpcs"]
+        (subnet,) = ec2.describe_subnets(SubnetIds=[out["subnet"]])["Subnets"]
+    assert out["v6"] == vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    assert out["zone"] == subnet["AvailabilityZone"] and subnet["AvailabilityZoneId"] == "use1-az1"
+    assert subnet["MapPublicIpOnLaunch"] is True
+    assert (out["read_cidr"], out["read_main"]) == ("10.1.0.0/16", out["main"])
+    # A read creates nothing: it is not among the resources created.
+    assert "a.read" not in {r.name for r in deployment.resources}
