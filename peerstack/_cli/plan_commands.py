@@ -13,7 +13,10 @@ from peerstack._cli._common import Exit, err, load_plan, out, print_problems, re
 from peerstack.errors import TopologyError
 
 FileArg = Annotated[
-    Path, typer.Argument(help="Topology file (YAML).", dir_okay=False, show_default=False)
+    Path,
+    typer.Argument(
+        help="Topology file (YAML).", dir_okay=False, show_default=False, metavar="FILE"
+    ),
 ]
 
 
@@ -26,7 +29,8 @@ class PlanFormat(enum.StrEnum):
 
 def validate(
     files: Annotated[
-        list[Path], typer.Argument(help="Topology files to check.", show_default=False)
+        list[Path],
+        typer.Argument(help="Topology files to check.", show_default=False, metavar="FILE"),
     ],
 ) -> None:
     """Check topology files against every rule AWS would enforce; exit 2 if any is invalid."""
