@@ -43,7 +43,7 @@ class ProviderSettings:
     secret_key: str | None = None
     default_region: str | None = None
     """Region of the providers themselves (STS, assume-role); resources set their own.
-    Default: the region of the account's first VPC in the topology."""
+    Default: per account, the region of its first VPC in the topology."""
 
     def __repr__(self) -> str:
         parts = []
@@ -63,11 +63,15 @@ def session_name(topology: str) -> str:
 
 
 def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:
+    """The provider's own region (STS calls); every resource names its region anyway.
+
+    The region of the account's first VPC in topology order, so appending VPCs (the way
+    topologies grow) never changes it. If it does change (VPCs reordered), pulumi-aws v7
+    updates the provider in place; resources, which carry their own region, are neither
+    updated nor replaced.
+    """
     if settings.default_region is not None:
         return settings.default_region
-    # The first VPC in topology order: appending VPCs to the file never changes it. (Even
-    # when it does change, pulumi-aws v7 updates the provider in place; it does not
-    # replace the resources, which all carry their own region.)
     return next((v.region for v in plan.vpcs if v.account == alias), None)
 
 
@@ -81,16 +85,22 @@ def provider_args(
     args: dict[str, Any] = {"region": provider_region(plan, account.alias, settings)}
     if account.profile is not None:
         args["profile"] = account.profile
+    # Args classes, not dicts: the provider's nested config is sent as JSON, and only args
+    # classes are translated to the provider's names (roleArn); a dict's keys go as is.
     if account.role_arn is not None:
-        role: dict[str, str] = {
-            "role_arn": account.role_arn,
-            "session_name": session_name(plan.topology),
-        }
-        if account.external_id is not None:
-            role["external_id"] = account.external_id
-        args["assume_roles"] = [role]
+        args["assume_roles"] = [
+            aws.ProviderAssumeRoleArgs(
+                role_arn=account.role_arn,
+                external_id=account.external_id,
+                session_name=session_name(plan.topology),
+            )
+        ]
     if settings.endpoint is not None:
-        args["endpoints"] = [{service: settings.endpoint for service in ENDPOINT_SERVICES}]
+        args["endpoints"] = [
+            aws.ProviderEndpointArgs(
+                **{service: settings.endpoint for service in ENDPOINT_SERVICES}
+            )
+        ]
     for flag in (
         "skip_credentials_validation",
         "skip_requesting_account_id",

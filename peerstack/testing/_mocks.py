@@ -88,6 +88,8 @@ class RegisteredResource:
     """URN of the parent resource (None under the stack)."""
     dependencies: frozenset[str]
     """URNs of the resources this one waits for (explicit and through its inputs)."""
+    property_dependencies: Mapping[str, frozenset[str]]
+    """Input key -> URNs of the resources whose outputs that input came from."""
     id: str | None
     """The mock's id (None for components and for every resource in a preview)."""
     custom: bool
@@ -341,8 +343,8 @@ class _AwsMocks(pulumi_mocks.Mocks):
                 "ids": ids,
                 "vpcId": vpc_id,
                 "region": args.args.get("region"),
-            }, None
-        return {}, None
+            }, []
+        raise NotImplementedError(f"peerstack's mocks do not answer {args.token!r}")
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -400,8 +402,11 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         for request, args, urn, resource_id in self._records:
             inputs, secrets = _plain_inputs(args.inputs)
             dependencies = set(request.dependencies)
-            for deps in request.propertyDependencies.values():
-                dependencies.update(deps.urns)
+            by_property = {
+                key: frozenset(deps.urns) for key, deps in request.propertyDependencies.items()
+            }
+            for urns in by_property.values():
+                dependencies.update(urns)
             provider_urn = request.provider.rsplit("::", 1)[0] if request.provider else None
             resources.append(
                 RegisteredResource(
@@ -412,6 +417,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
                     provider=urn_alias.get(provider_urn, provider_urn) if provider_urn else None,
                     parent=request.parent or None,
                     dependencies=frozenset(dependencies),
+                    property_dependencies=by_property,
                     id=resource_id if request.custom else None,
                     custom=bool(request.custom),
                     secret_inputs=secrets,

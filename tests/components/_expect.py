@@ -1,0 +1,346 @@
+"""Checks of a mocked run against its plan: what every topology must register.
+
+Each check derives what it expects from the plan (never from numbers seen in a run), so
+the same function holds for every example and every hand-made topology.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from typing import Any
+
+from peerstack.plan import DISCOVERED, IPV6_PREFIX, MAIN
+from peerstack.testing import UNKNOWN, MockRun, RegisteredResource
+
+TOPOLOGY = "peerstack:index:PeeringTopology"
+VPC_COMPONENT = "peerstack:index:Vpc"
+LINK_COMPONENT = "peerstack:index:Link"
+PROVIDER = "pulumi:providers:aws"
+VPC = "aws:ec2/vpc:Vpc"
+CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
+SUBNET = "aws:ec2/subnet:Subnet"
+ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
+ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
+CONNECTION = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
+ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
+OPTIONS = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
+ROUTE = "aws:ec2/route:Route"
+
+TAGGABLE = {VPC, SUBNET, ROUTE_TABLE, CONNECTION, ACCEPTER}
+VPC_OWNED = {VPC, CIDR_ASSOCIATION, SUBNET, ROUTE_TABLE, ASSOCIATION}
+
+
+def known(value: Any) -> bool:
+    return value is not UNKNOWN and value is not None
+
+
+def one(resources: list[RegisteredResource], what: str) -> RegisteredResource:
+    assert len(resources) == 1, f"expected exactly one {what}, found {len(resources)}"
+    return resources[0]
+
+
+def component_of(run: MockRun, resource: RegisteredResource) -> RegisteredResource:
+    assert resource.parent is not None, f"{resource.name} has no parent"
+    return run.by_urn(resource.parent)
+
+
+def check_run(run: MockRun, name: str | None = None) -> None:
+    """Every check below, for one run."""
+    name = run.plan.topology if name is None else name
+    check_unique(run)
+    check_components(run, name)
+    check_providers(run)
+    check_vpcs(run)
+    check_links(run)
+    check_routes(run)
+    check_tags(run)
+    check_outputs(run)
+
+
+def check_unique(run: MockRun) -> None:
+    urns = Counter(r.urn for r in run.resources)
+    assert [u for u, n in urns.items() if n > 1] == []
+    keys = Counter((r.type, r.name) for r in run.resources)
+    assert [k for k, n in keys.items() if n > 1] == []
+
+
+def check_components(run: MockRun, name: str) -> None:
+    plan = run.plan
+    top = one(run.of_type(TOPOLOGY), "PeeringTopology")
+    assert top.name == name
+    vpcs = run.of_type(VPC_COMPONENT)
+    links = run.of_type(LINK_COMPONENT)
+    assert sorted(c.name for c in vpcs) == sorted(f"{name}.{v.name}" for v in plan.vpcs)
+    assert sorted(c.name for c in links) == sorted(f"{name}.{link.name}" for link in plan.links)
+    for component in [*vpcs, *links, *run.of_type(PROVIDER)]:
+        assert component.parent == top.urn
+    # Every AWS resource hangs under the component of its VPC or link.
+    for resource in run.resources:
+        if resource.type in VPC_OWNED:
+            assert component_of(run, resource).type == VPC_COMPONENT
+        elif resource.type in (CONNECTION, ACCEPTER, OPTIONS, ROUTE):
+            assert component_of(run, resource).type == LINK_COMPONENT
+
+
+def check_providers(run: MockRun) -> None:
+    plan = run.plan
+    used = {v.account for v in plan.vpcs}
+    providers = run.of_type(PROVIDER)
+    assert sorted(p.name.rsplit(".", 1)[-1] for p in providers) == sorted(used)
+    for resource in run.resources:
+        if resource.custom and resource.type != PROVIDER:
+            assert resource.provider in used, f"{resource.name}: provider {resource.provider}"
+            assert resource.inputs["region"], f"{resource.name} has no region"
+
+
+def check_vpcs(run: MockRun) -> None:
+    plan = run.plan
+    for vpc in plan.vpcs:
+        owned = [
+            r
+            for r in run.resources
+            if r.type in VPC_OWNED and component_of(run, r).name.endswith(f".{vpc.name}")
+        ]
+        by_type = Counter(r.type for r in owned)
+        if not vpc.managed:
+            assert owned == [], f"adopted VPC {vpc.name} got {sorted(by_type)}"
+            continue
+        named_tables = [t for t in vpc.route_tables if t not in (MAIN, DISCOVERED)]
+        expected = {
+            VPC: 1,
+            CIDR_ASSOCIATION: len(vpc.secondary_cidrs),
+            SUBNET: len(vpc.subnets),
+            ROUTE_TABLE: len(named_tables),
+            ASSOCIATION: sum(1 for s in vpc.subnets if s.route_table != MAIN),
+        }
+        assert by_type == +Counter(expected), vpc.name
+        for resource in owned:
+            assert resource.provider == vpc.account
+            assert resource.inputs["region"] == vpc.region
+        created = one([r for r in owned if r.type == VPC], f"Vpc {vpc.name}")
+        assert created.inputs["cidrBlock"] == vpc.cidrs[0]
+        assert created.inputs["assignGeneratedIpv6CidrBlock"] is vpc.ipv6
+        assert created.inputs["enableDnsHostnames"] is vpc.dns_hostnames
+        assert created.inputs["enableDnsSupport"] is True
+        blocks = sorted(r.inputs["cidrBlock"] for r in owned if r.type == CIDR_ASSOCIATION)
+        assert blocks == sorted(vpc.secondary_cidrs)
+        subnets = {r.inputs["cidrBlock"]: r for r in owned if r.type == SUBNET}
+        assert sorted(subnets) == sorted(s.cidr for s in vpc.subnets)
+        for subnet in vpc.subnets:
+            created_subnet = subnets[subnet.cidr]
+            zone_key = "availabilityZoneId" if subnet.az_is_id else "availabilityZone"
+            assert created_subnet.inputs[zone_key] == subnet.availability_zone
+            # A subnet in a secondary block waits for that block's association.
+            for association in (r for r in owned if r.type == CIDR_ASSOCIATION):
+                inside = ipaddress.ip_network(subnet.cidr).subnet_of(
+                    ipaddress.ip_network(association.inputs["cidrBlock"])  # type: ignore[arg-type]
+                )
+                assert run.depends_on(created_subnet, association) is inside
+
+
+def _vpc_resource(run: MockRun, vpc: str) -> RegisteredResource | None:
+    for resource in run.of_type(VPC):
+        if component_of(run, resource).name.endswith(f".{vpc}"):
+            return resource
+    return None
+
+
+def check_links(run: MockRun) -> None:
+    plan = run.plan
+    vpc_ids = run.outputs["vpc_ids"]
+    for link in plan.links:
+        component = run.get(LINK_COMPONENT, _link_component_name(run, link.name))
+        children = run.children_of(component.urn)
+        requester = plan.vpc(link.requester)
+        accepter = plan.vpc(link.accepter)
+
+        connection = one([c for c in children if c.type == CONNECTION], f"connection {link.name}")
+        assert connection.provider == requester.account
+        assert connection.inputs["region"] == link.requester_region
+        assert connection.inputs.get("peerOwnerId") == link.peer_owner_id
+        assert connection.inputs.get("peerRegion") == link.peer_region
+        assert connection.inputs.get("autoAccept") == (True if link.auto_accept else None)
+        assert connection.inputs["vpcId"] == vpc_ids[link.requester]
+        assert connection.inputs["peerVpcId"] == vpc_ids[link.accepter]
+        # AWS refuses to associate a block with a requester whose request is pending.
+        for association in run.of_type(CIDR_ASSOCIATION):
+            if component_of(run, association).name.endswith(f".{link.requester}"):
+                assert run.depends_on(connection, association)
+
+        accepters = [c for c in children if c.type == ACCEPTER]
+        assert len(accepters) == (1 if link.needs_accepter else 0)
+        accepted = connection
+        if link.needs_accepter:
+            accepted = accepters[0]
+            assert accepted.provider == accepter.account
+            assert accepted.inputs["region"] == link.accepter_region
+            assert accepted.inputs["autoAccept"] is True
+            assert run.depends_on(accepted, connection)
+            if known(connection.id):
+                assert accepted.inputs["vpcPeeringConnectionId"] == connection.id
+
+        options = {c.name.rsplit(".", 1)[-1]: c for c in children if c.type == OPTIONS}
+        if not link.dns_resolution:
+            assert options == {}
+        else:
+            assert sorted(options) == ["accepter", "requester"]
+            for side, vpc in (("requester", requester), ("accepter", accepter)):
+                option = options[side]
+                assert option.provider == vpc.account
+                assert option.inputs["region"] == vpc.region
+                assert option.inputs[side] == {"allowRemoteVpcDnsResolution": True}
+                other = "accepter" if side == "requester" else "requester"
+                assert other not in option.inputs
+                assert run.depends_on(option, accepted)
+                # Directly, not only through the connection: an update that turns DNS on
+                # changes the VPCs' attributes, which must land before the options.
+                for created in (_vpc_resource(run, v) for v in (link.requester, link.accepter)):
+                    if created is not None:
+                        assert created.urn in option.dependencies
+                if known(connection.id):
+                    assert option.inputs["vpcPeeringConnectionId"] == connection.id
+
+
+def _link_component_name(run: MockRun, link: str) -> str:
+    top = one(run.of_type(TOPOLOGY), "PeeringTopology")
+    return f"{top.name}.{link}"
+
+
+def _destination(route: RegisteredResource) -> Any:
+    if "destinationCidrBlock" in route.inputs:
+        return route.inputs["destinationCidrBlock"]
+    return route.inputs["destinationIpv6CidrBlock"]
+
+
+def check_routes(run: MockRun) -> None:
+    """One Route per plan route and table, with the plan's destination, after acceptance.
+
+    After a deploy, each route is matched on its table id too; in a preview table ids are
+    unknown, so routes to one destination over one link are matched as a group.
+    """
+    plan = run.plan
+    routes = run.of_type(ROUTE)
+    table_ids = run.outputs["route_table_ids"]
+    groups: dict[tuple[str, str, str], list[Any]] = {}
+    for planned in plan.routes:
+        tables = (
+            list(table_ids[planned.vpc].values())
+            if planned.route_table == DISCOVERED
+            else [table_ids[planned.vpc][planned.route_table]]
+        )
+        groups.setdefault((planned.vpc, planned.link, planned.destination), []).extend(tables)
+    matched = 0
+    for (vpc_name, link_name, destination), tables in groups.items():
+        vpc = plan.vpc(vpc_name)
+        link = plan.link(link_name)
+        component = run.get(LINK_COMPONENT, _link_component_name(run, link.name))
+        children = run.children_of(component.urn)
+        connection = one([c for c in children if c.type == CONNECTION], "connection")
+        accepted = (
+            one([c for c in children if c.type == ACCEPTER], "accepter")
+            if link.needs_accepter
+            else connection
+        )
+        deferred = destination.startswith(IPV6_PREFIX)
+        peer = _vpc_resource(run, destination.removeprefix(IPV6_PREFIX)) if deferred else None
+        candidates = [
+            r
+            for r in children
+            if r.type == ROUTE
+            and r.provider == vpc.account
+            and r.inputs["region"] == vpc.region
+            and (
+                peer.urn in r.property_dependencies.get("destinationIpv6CidrBlock", ())
+                if peer is not None
+                else _destination(r) == destination
+            )
+        ]
+        ipv6 = deferred or ":" in destination
+        key = "destinationIpv6CidrBlock" if ipv6 else "destinationCidrBlock"
+        assert all(key in r.inputs for r in candidates), destination
+        if deferred:
+            # The peer's Amazon-provided block: its Vpc's output, known after deploy only.
+            for route in candidates:
+                block = route.inputs[key]
+                if run.preview:
+                    assert block is UNKNOWN
+                else:
+                    assert ipaddress.ip_network(block).prefixlen == 56
+        if run.preview:
+            assert len(candidates) == len(tables), (vpc_name, destination)
+        else:
+            assert sorted(r.inputs["routeTableId"] for r in candidates) == sorted(tables)
+            for route in candidates:
+                assert route.inputs["vpcPeeringConnectionId"] == connection.id
+        for route in candidates:
+            assert run.depends_on(route, accepted)
+        matched += len(candidates)
+    assert len(routes) == matched
+
+
+def check_tags(run: MockRun) -> None:
+    plan = run.plan
+    for resource in run.resources:
+        if resource.type not in TAGGABLE:
+            continue
+        tags = resource.inputs["tags"]
+        assert tags["peerstack:topology"] == plan.topology
+        assert tags["Name"].startswith(f"{plan.topology}-")
+        for key, value in plan.tags.items():
+            assert tags[key] == value
+        if resource.type in (CONNECTION, ACCEPTER):
+            link = plan.link(tags["peerstack:link"])
+            assert tags["peerstack:side"] == (
+                "requester" if resource.type == CONNECTION else "accepter"
+            )
+            for key, value in link.tags.items():
+                assert tags[key] == value
+        else:
+            vpc = plan.vpc(tags["peerstack:vpc"])
+            for key, value in vpc.tags.items():
+                assert tags[key] == value
+
+
+def check_outputs(run: MockRun) -> None:
+    plan = run.plan
+    outputs = run.outputs
+    assert set(outputs) == {
+        "vpc_ids",
+        "route_table_ids",
+        "peering_connection_ids",
+        "reachability",
+    }
+    assert outputs["reachability"] == {k: list(v) for k, v in plan.reachability.items()}
+    assert set(outputs["vpc_ids"]) == {v.name for v in plan.vpcs}
+    assert set(outputs["peering_connection_ids"]) == {link.name for link in plan.links}
+    for vpc in plan.vpcs:
+        tables = outputs["route_table_ids"][vpc.name]
+        if vpc.managed:
+            assert known(outputs["vpc_ids"][vpc.name]) is not run.preview
+            assert set(tables) == set(vpc.route_tables)
+        else:
+            assert outputs["vpc_ids"][vpc.name] == vpc.vpc_id
+            if not vpc.discovers_route_tables:
+                assert tables == dict(vpc.route_table_ids)
+    for link in plan.links:
+        component = run.get(LINK_COMPONENT, _link_component_name(run, link.name))
+        connection = one(
+            [c for c in run.children_of(component.urn) if c.type == CONNECTION], "connection"
+        )
+        value = outputs["peering_connection_ids"][link.name]
+        assert value == (UNKNOWN if run.preview else connection.id)
+
+
+def dependency_depth(run: MockRun) -> int:
+    """The longest chain of AWS resources waiting for one another (deploy wall time)."""
+    custom = {r.urn: r for r in run.resources if r.custom and r.type != PROVIDER}
+    depth: dict[str, int] = {}
+
+    def of(urn: str) -> int:
+        if urn not in depth:
+            resource = custom[urn]
+            depth[urn] = 1 + max((of(d) for d in resource.dependencies if d in custom), default=0)
+        return depth[urn]
+
+    return max((of(u) for u in custom), default=0)
