@@ -20,7 +20,7 @@ import asyncio
 import contextvars
 import hashlib
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -225,7 +225,7 @@ def run_mocked(
 
 
 def run_program(
-    program: Callable[[], None],
+    program: Callable[[], Awaitable[None] | None],
     *,
     monitor: pulumi_mocks.MockMonitor,
     preview: bool,
@@ -233,6 +233,9 @@ def run_program(
     stack: str,
 ) -> None:
     """Run a Pulumi program against ``monitor`` until every registration has settled.
+
+    ``program`` may return an awaitable (say, to resolve its outputs), which is awaited
+    before the registrations are waited for.
 
     Runs in a fresh thread with a copy of the caller's context, its own event loop and
     fresh runtime settings, so nothing leaks between runs or into the caller.
@@ -243,7 +246,7 @@ def run_program(
 
 
 def _run_in_thread(
-    program: Callable[[], None],
+    program: Callable[[], Awaitable[None] | None],
     monitor: pulumi_mocks.MockMonitor,
     preview: bool,
     project: str,

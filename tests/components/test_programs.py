@@ -1,0 +1,120 @@
+"""The two Pulumi programs in programs/, run under Pulumi's mocks as `pulumi up` would."""
+
+from __future__ import annotations
+
+import runpy
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.runtime import settings
+from pulumi.runtime.config import set_all_config
+
+from peerstack import load_topology
+from peerstack.testing import MockRun, run_mocked
+from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor, run_program
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FROM_CONFIG = ROOT / "programs" / "from_config" / "__main__.py"
+IN_PYTHON = ROOT / "programs" / "in_python" / "__main__.py"
+OUTPUTS = {"vpc_ids", "route_table_ids", "peering_connection_ids", "reachability"}
+
+
+def run_file(
+    path: Path, config: dict[str, str] | None = None
+) -> tuple[_RecordingMonitor, dict[str, Any]]:
+    """Run a program file the way the Python language host does; return its exports."""
+    monitor = _RecordingMonitor(_AwsMocks(preview=False, route_tables={}))
+    exports: dict[str, Any] = {}
+
+    def program() -> Awaitable[None]:
+        set_all_config(config or {})
+        runpy.run_path(str(path), run_name="__main__")
+        outputs = dict(settings.get_root_resource().outputs)  # type: ignore[union-attr]
+
+        async def resolve() -> None:
+            for name, value in outputs.items():
+                exports[name] = await pulumi.Output.from_input(value).future()
+
+        return resolve()
+
+    run_program(program, monitor=monitor, preview=False, project="peerstack", stack="dev")
+    return monitor, exports
+
+
+def registered(monitor: _RecordingMonitor) -> set[tuple[str, str]]:
+    return {(request.type, request.name) for request, _, _, _ in monitor._records}
+
+
+def test_pulumi_yaml_runs_the_config_program() -> None:
+    text = (ROOT / "Pulumi.yaml").read_text()
+    assert "main: programs/from_config/" in text
+    assert "topology:" in text
+
+
+def test_config_program_deploys_the_file_in_stack_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # a relative path is taken from the project directory
+    monitor, exports = run_file(
+        FROM_CONFIG, {"peerstack:topology": "examples/hub-cross-account.yaml"}
+    )
+    expected: MockRun = run_mocked(load_topology(ROOT / "examples" / "hub-cross-account.yaml"))
+    assert registered(monitor) == {(r.type, r.name) for r in expected}
+    assert set(exports) == OUTPUTS
+    assert exports["reachability"] == expected.outputs["reachability"]
+    assert exports["peering_connection_ids"] == expected.outputs["peering_connection_ids"]
+    assert exports["vpc_ids"] == expected.outputs["vpc_ids"]
+
+
+def test_config_program_points_providers_at_an_endpoint() -> None:
+    monitor, _ = run_file(
+        FROM_CONFIG,
+        {
+            "peerstack:topology": str(ROOT / "examples" / "specific-routes.yaml"),
+            "peerstack:endpoint": "http://localhost:4566",
+        },
+    )
+    providers = [
+        args
+        for request, args, _, _ in monitor._records
+        if request.type.startswith("pulumi:providers:")
+    ]
+    assert len(providers) == 1
+    assert "http://localhost:4566" in providers[0].inputs["endpoints"]
+    assert providers[0].inputs["skipCredentialsValidation"] == "true"
+
+
+def test_config_program_reports_topology_problems_without_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: bad\n"
+        "defaults: {account: main, region: us-east-1}\n"
+        'accounts: {main: {id: "111111111111"}}\n'
+        "vpcs:\n"
+        "  a: {cidr: 10.0.0.0/16}\n"
+        "  b: {cidr: 10.0.0.0/16}\n"
+        "peerings:\n"
+        "  - {requester: a, accepter: b}\n"
+    )
+    with pytest.raises(pulumi.RunError) as info:
+        run_file(FROM_CONFIG, {"peerstack:topology": str(bad)})
+    assert f"{bad}:" in str(info.value)
+    assert "overlap" in str(info.value)
+
+
+def test_config_program_needs_the_topology_setting() -> None:
+    with pytest.raises(pulumi.ConfigMissingError):
+        run_file(FROM_CONFIG, {})
+
+
+def test_python_program_builds_its_topology_in_code() -> None:
+    monitor, exports = run_file(IN_PYTHON)
+    assert set(exports) == OUTPUTS
+    assert exports["reachability"] == {
+        "shared": ["app-eu", "app-us"],
+        "app-us": ["shared"],
+        "app-eu": ["shared"],
+    }
+    types = [t for t, _ in registered(monitor)]
+    assert types.count("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter") == 2
