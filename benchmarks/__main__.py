@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 SUITES = ["planning", "overhead", "minimality", "churn", "depth", "emulated"]
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(chosen) - set(SUITES))
     if unknown:
         parser.error(f"unknown suite(s): {', '.join(unknown)}")
+    if hasattr(os, "getloadavg"):
+        # Timings are best-of runs, but a busy machine still shows in them.
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"load average {load} on {os.cpu_count()} CPUs", file=sys.stderr)
     figures = []
     for suite in chosen:
         try:

@@ -43,6 +43,44 @@ def best_of(repeat: int, fn: Callable[[], T]) -> tuple[float, T]:
     return best, result
 
 
+@dataclass(frozen=True)
+class Timing:
+    """One run: wall seconds, process CPU seconds, and seconds in the cyclic GC."""
+
+    wall: float
+    cpu: float
+    gc: float
+
+
+def measure(fn: Callable[[], object], *, pause_gc: bool = False) -> Timing:
+    """Time one run of ``fn`` after a full collection; ``pause_gc`` disables the GC during it."""
+    spent = [0.0, 0.0]
+
+    def on_gc(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            spent[0] = time.perf_counter()
+        else:
+            spent[1] += time.perf_counter() - spent[0]
+
+    gc.collect()
+    gc.callbacks.append(on_gc)
+    if pause_gc:
+        gc.disable()
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        fn()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        gc.enable()
+        gc.callbacks.remove(on_gc)
+    return Timing(wall, cpu, spent[1])
+
+
+def fastest(timings: list[Timing]) -> Timing:
+    """The least disturbed run (least wall time)."""
+    return min(timings, key=lambda t: t.wall)
+
+
 def peak_memory(fn: Callable[[], T]) -> tuple[int, T]:
     """Peak bytes allocated by Python while ``fn`` runs."""
     gc.collect()

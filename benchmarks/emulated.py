@@ -18,13 +18,11 @@ what the components cost (see ``overhead``) from what the emulator's own mocks c
 from __future__ import annotations
 
 import contextlib
-import gc
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from benchmarks._figures import Figure
+from benchmarks._figures import Figure, Timing, fastest, measure
 from benchmarks._mocked import run_program
 from benchmarks.raw_program import raw_program
 from benchmarks.topologies import mesh
@@ -33,6 +31,7 @@ from peerstack.plan import MAIN
 
 SIZE = 20
 TARGET_RATIO = 1.2
+ROUNDS = 4
 CHUNK = 200  # values per filter, as verify reads
 ROLE = "peerstack-emulation"
 
@@ -233,13 +232,6 @@ def counting_calls() -> Iterator[Counter[str]]:
         botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
 
 
-def timed(fn: Callable[[], object]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def run(*, quick: bool = False) -> list[Figure]:
     plan = build_plan(topology_from_data(mesh(SIZE)))
 
@@ -257,43 +249,52 @@ def run(*, quick: bool = False) -> list[Figure]:
     resources = len(run_program(lambda: raw_program(plan)).custom)
 
     steps: dict[str, Callable[[], object]] = {
-        "up --emulate": lambda: emulated_up(plan),
-        "boto3 to moto": lambda: direct_calls(plan),
-        "raw SDK under mocks": lambda: run_program(lambda: raw_program(plan)),
-        "emulation of the raw program": lambda: emulated_up(plan, lambda: raw_program(plan)),
+        "up": lambda: emulated_up(plan),
+        "boto3": lambda: direct_calls(plan),
+        "mocks": lambda: run_program(lambda: raw_program(plan)),
+        "raw up": lambda: emulated_up(plan, lambda: raw_program(plan)),
     }
-    times: dict[str, list[float]] = {step: [] for step in steps}
-    for _ in range(1 if quick else 3):
+    times: dict[str, list[Timing]] = {step: [] for step in steps}
+    paused: dict[str, list[Timing]] = {step: [] for step in ("up", "boto3", "mocks")}
+    for _ in range(1 if quick else ROUNDS):
         for step, fn in steps.items():
-            times[step].append(timed(fn))
-    best = {step: min(values) for step, values in times.items()}
-    floor = best["boto3 to moto"] + best["raw SDK under mocks"]
-    ratio = best["up --emulate"] / floor
+            times[step].append(measure(fn))
+        for step in paused:
+            paused[step].append(measure(steps[step], pause_gc=True))
+    best = {step: fastest(values) for step, values in times.items()}
+    calm = {step: fastest(values).wall for step, values in paused.items()}
+    floor = best["boto3"].wall + best["mocks"].wall
+    ratio = best["up"].wall / floor
     calls = sum(emulation_calls.values())
+
+    def gc_share(step: str) -> str:
+        return f"{best[step].gc / best[step].wall:.0%} in GC"
+
     return [
         Figure(
             name=f"up --emulate, mesh of {SIZE} VPCs",
-            value=best["up --emulate"],
+            value=best["up"].wall,
             unit="s",
             target="(report)",
             ok=True,
-            detail=f"{resources} resources, {calls} boto3 calls; deploy and verify",
+            detail=f"{resources} resources, {calls} boto3 calls, deploy and verify; "
+            + gc_share("up"),
         ),
         Figure(
             name=f"  floor: the same {calls} boto3 calls to moto",
-            value=best["boto3 to moto"],
+            value=best["boto3"].wall,
             unit="s",
             target="(report)",
             ok=True,
-            detail="counted equal to the emulation's, operation by operation",
+            detail="counted equal to the emulation's, operation by operation; " + gc_share("boto3"),
         ),
         Figure(
             name=f"  floor: raw SDK registering the {resources} resources",
-            value=best["raw SDK under mocks"],
+            value=best["mocks"].wall,
             unit="s",
             target="(report)",
             ok=True,
-            detail="plain mocks",
+            detail="plain mocks; " + gc_share("mocks"),
         ),
         Figure(
             name=f"emulated deploy over its floor, mesh of {SIZE} VPCs",
@@ -301,15 +302,16 @@ def run(*, quick: bool = False) -> list[Figure]:
             unit="x",
             target=f"<= {TARGET_RATIO:.1f}",
             ok=ratio <= TARGET_RATIO,
-            detail=f"best of {len(times['up --emulate'])}: {best['up --emulate']:.2f} s vs "
-            f"{floor:.2f} s",
+            detail=f"best of {len(times['up'])}: {best['up'].wall:.2f} s vs {floor:.2f} s; "
+            f"GC paused: {calm['up']:.2f} s vs {calm['boto3'] + calm['mocks']:.2f} s "
+            f"= {calm['up'] / (calm['boto3'] + calm['mocks']):.2f}",
         ),
         Figure(
             name="  emulation of the raw program / floor",
-            value=best["emulation of the raw program"] / floor,
+            value=best["raw up"].wall / floor,
             unit="x",
             target="(diagnostic)",
             ok=True,
-            detail="the emulator's own cost, without peerstack's components",
+            detail="the emulator's own cost, without peerstack's components; " + gc_share("raw up"),
         ),
     ]

@@ -54,10 +54,15 @@ def raw_program(
         if account.profile is not None:
             args["profile"] = account.profile
         if account.role_arn is not None:
-            role = {"role_arn": account.role_arn, "session_name": f"peerstack-{topology}"[:64]}
-            if account.external_id is not None:
-                role["external_id"] = account.external_id
-            args["assume_roles"] = [role]
+            # An args class, not a dict: nested provider config goes as JSON, and only
+            # args classes get the provider's key names (roleArn).
+            args["assume_roles"] = [
+                aws.ProviderAssumeRoleArgs(
+                    role_arn=account.role_arn,
+                    external_id=account.external_id,
+                    session_name=f"peerstack-{topology}"[:64],
+                )
+            ]
         providers[account.alias] = aws.Provider(
             f"{prefix}.{account.alias}", opts=under("top", ""), **args
         )
