@@ -31,6 +31,12 @@ class LinkComponent(pulumi.ComponentResource):
     Options and routes take the connection id from the accepter (or from the connection
     when auto-accepted), so they wait for acceptance through their inputs alone.
 
+    Secondary IPv4 blocks: the connection waits for the requester's block associations,
+    because AWS refuses to associate a block with a requester VPC while its request is
+    pending acceptance. Routes do not wait for the peer's associations: AWS does not
+    check a peering route's destination against the peer's blocks, and the association
+    runs in parallel with the connection, which every route waits for anyway.
+
     Attributes: ``peering_connection_id``; ``accepted_id`` (the same id, available once
     the connection is active).
     """

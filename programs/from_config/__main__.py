@@ -24,8 +24,9 @@ def topology_path(config: pulumi.Config) -> Path:
     path = Path(config.require("topology")).expanduser()
     if path.is_absolute():
         return path
-    # Relative to the project (where Pulumi.yaml is), whatever the current directory.
-    root = pulumi.get_root_directory() or "."
+    # Relative to the project (where Pulumi.yaml is), whatever the current directory;
+    # this program is the project's `main`, two levels below Pulumi.yaml.
+    root = pulumi.get_root_directory() or Path(__file__).resolve().parents[2]
     return Path(root) / path
 
 

@@ -54,8 +54,10 @@ def test_pulumi_yaml_runs_the_config_program() -> None:
     assert "topology:" in text
 
 
-def test_config_program_deploys_the_file_in_stack_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # a relative path is taken from the project directory
+def test_config_program_deploys_the_file_in_stack_config(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a relative path is taken from the project directory
     monitor, exports = run_file(
         FROM_CONFIG, {"peerstack:topology": "examples/hub-cross-account.yaml"}
     )
