@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import math
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -28,7 +29,10 @@ class Figure:
         return f"{mark} {self.name:<60} {value:>10} {self.unit:<8} target {self.target}{detail}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not math.isfinite(self.value):
+            data["value"] = None  # a comparison that was not made (JSON has no NaN)
+        return data
 
 
 def best_of(repeat: int, fn: Callable[[], T]) -> tuple[float, T]:

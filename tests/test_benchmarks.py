@@ -120,6 +120,13 @@ def test_overhead_refuses_a_baseline_that_differs() -> None:
         overhead.check_same_resources(runs)
 
 
+def test_a_refused_comparison_is_a_miss_without_a_number() -> None:
+    figure = bench("overhead").refused("overhead over the SDK, mesh of 3 VPCs", "differs")
+    assert not figure.ok
+    assert figure.line().startswith("MISS")
+    assert json.loads(json.dumps(figure.to_dict()))["value"] is None
+
+
 def test_harness_sees_what_run_mocked_sees() -> None:
     from peerstack.testing import run_mocked
 
