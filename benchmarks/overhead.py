@@ -49,8 +49,9 @@ def programs(plan: Plan) -> dict[str, Callable[[], object]]:
 def check_same_resources(runs: dict[str, Run]) -> None:
     """Refuse to time programs that do not register the same resources."""
     ours, raw, tree = runs["peerstack"], runs["raw"], runs["tree"]
-    if ours.comparable() != raw.comparable():
-        differ = sorted(set(ours.comparable().items()) ^ set(raw.comparable().items()))
+    mine, theirs = ours.comparable(), raw.comparable()
+    if mine != theirs:
+        differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
         raise AssertionError(f"the raw program registers other resources: {differ[:3]}")
     if ours.comparable(tree=True) != tree.comparable(tree=True):
         raise AssertionError("the bare component tree differs from PeeringTopology's")
