@@ -43,7 +43,7 @@ class ProviderSettings:
     secret_key: str | None = None
     default_region: str | None = None
     """Region of the providers themselves (STS, assume-role); resources set their own.
-    Default: per account, the region of its first VPC in the topology."""
+    Default: per account, the plan's ``AccountPlan.region``."""
 
     def __repr__(self) -> str:
         parts = []
@@ -65,14 +65,14 @@ def session_name(topology: str) -> str:
 def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:
     """The provider's own region (STS calls); every resource names its region anyway.
 
-    The region of the account's first VPC in topology order, so appending VPCs (the way
-    topologies grow) never changes it. If it does change (VPCs reordered), pulumi-aws v7
+    The plan decides it (``defaults.region``, else the smallest of the account's VPC
+    regions), so reordering VPCs never changes it. If it does change, pulumi-aws v7
     updates the provider in place; resources, which carry their own region, are neither
     updated nor replaced.
     """
     if settings.default_region is not None:
         return settings.default_region
-    return next((v.region for v in plan.vpcs if v.account == alias), None)
+    return plan.account(alias).region
 
 
 def provider_args(

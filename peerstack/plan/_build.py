@@ -30,7 +30,7 @@ def build_plan(topology: Topology) -> Plan:
     link_plans = [link for _, link in links]
     return Plan(
         topology=topology.name,
-        accounts=resolve_accounts(topology),
+        accounts=resolve_accounts(topology, vpcs),
         vpcs=tuple(vpcs.values()),
         links=tuple(link_plans),
         routes=tuple(routes),

@@ -9,11 +9,15 @@ from peerstack.spec._source import Path
 from peerstack.spec.models import Topology, Vpc
 
 
-def resolve_accounts(topology: Topology) -> tuple[AccountPlan, ...]:
+def resolve_accounts(topology: Topology, vpcs: dict[str, VpcPlan]) -> tuple[AccountPlan, ...]:
+    regions: dict[str, set[str]] = {}
+    for vpc in vpcs.values():
+        regions.setdefault(vpc.account, set()).add(vpc.region)
     return tuple(
         AccountPlan(
             alias=alias,
             id=account.id,
+            region=topology.defaults.region or min(regions.get(alias, ()), default=None),
             role_arn=account.role_arn,
             external_id=account.external_id,
             profile=account.profile,

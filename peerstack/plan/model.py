@@ -33,12 +33,16 @@ DISCOVERED = "*"
 IPV6_PREFIX = "ipv6:"
 """A destination ``ipv6:<vpc>`` is that VPC's Amazon-provided IPv6 block, known after deploy."""
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def slug(text: str) -> str:
-    """A resource-name-safe form of a destination: ``10.1.0.0/16`` -> ``10.1.0.0-16``."""
-    return _UNSAFE.sub("-", text).strip("-")
+    """A resource-name-safe form of a destination: ``10.1.0.0/16`` -> ``10.1.0.0-16``.
+
+    One character for one character (``/`` -> ``-``, ``:`` -> ``_``), so two different
+    IPv6 blocks never share a slug (``2600::1f18:0/112`` vs ``2600:1f18:0::/112``).
+    """
+    return _UNSAFE.sub("-", text.replace("/", "-").replace(":", "_"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,10 @@ class AccountPlan:
 
     alias: str
     id: str
+    region: str | None = None
+    """Home region for the account's provider (its STS calls); every resource still names
+    its own region. ``defaults.region``, else the smallest of its VPCs' regions, so that
+    reordering VPCs never changes it."""
     role_arn: str | None = None
     external_id: str | None = None
     profile: str | None = None
@@ -198,8 +206,11 @@ class RoutePlan:
 
     @property
     def key(self) -> str:
-        """A name unique in the plan, made only of topology names and the destination."""
-        return f"{self.vpc}-{slug(self.route_table)}-{slug(self.destination)}"
+        """A name unique in the plan, made only of topology names and the destination.
+
+        Joined with ``.``, which no topology name contains, so parts never run together.
+        """
+        return f"{self.vpc}.{slug(self.route_table)}.{slug(self.destination)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +262,12 @@ class Plan:
         return {
             "topology": self.topology,
             "accounts": [
-                {"name": a.alias, "id": a.id, "assumes_role": a.role_arn is not None}
+                {
+                    "name": a.alias,
+                    "id": a.id,
+                    "region": a.region,
+                    "assumes_role": a.role_arn is not None,
+                }
                 for a in self.accounts
             ],
             "vpcs": [

@@ -70,7 +70,7 @@ def test_hub_example_in_detail() -> None:
         ("rtb-0123456789abcdef0", "10.0.1.0/24")
     ]
     # shared reaches app-eu over IPv6 too: its Amazon-provided block, once assigned.
-    ipv6 = run.get("aws:ec2/route:Route", "corp.shared.main.ipv6-app-eu")
+    ipv6 = run.get("aws:ec2/route:Route", "corp.shared.main.ipv6_app-eu")
     app_eu = run.get("aws:ec2/vpc:Vpc", "corp.app-eu")
     assert run.depends_on(ipv6, app_eu)
     assert ipv6.inputs["destinationIpv6CidrBlock"].endswith("::/56")
