@@ -100,7 +100,9 @@ def direct_calls(plan: Plan) -> int:
             name = f"{plan.topology}-{vpc.name}"
             vpc_id = client.create_vpc(
                 CidrBlock=vpc.cidrs[0],
-                TagSpecifications=tags("vpc", **{"peerstack:vpc": vpc.name, "Name": name}),
+                TagSpecifications=tags(
+                    "vpc", **vpc.tags, **{"peerstack:vpc": vpc.name, "Name": name}
+                ),
             )["Vpc"]["VpcId"]
             if vpc.dns_hostnames:
                 client.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
@@ -127,7 +129,9 @@ def direct_calls(plan: Plan) -> int:
                 PeerVpcId=vpc_ids[link.accepter],
                 TagSpecifications=tags(
                     "vpc-peering-connection",
-                    **{"peerstack:link": link.name, "peerstack:side": "requester"},
+                    **link.tags,
+                    **{"peerstack:link": link.name, "Name": f"{plan.topology}-{link.name}"},
+                    **{"peerstack:side": "requester"},
                 ),
                 **kwargs,
             )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
@@ -136,7 +140,11 @@ def direct_calls(plan: Plan) -> int:
             )
             made += 1
             if not link.auto_accept:
-                side_tags = tags("vpc-peering-connection", **{"peerstack:link": link.name})
+                side_tags = tags(
+                    "vpc-peering-connection",
+                    **link.tags,
+                    **{"peerstack:link": link.name, "Name": f"{plan.topology}-{link.name}"},
+                )
                 accepter.create_tags(
                     Resources=[pcx],
                     Tags=[*side_tags[0]["Tags"], {"Key": "peerstack:side", "Value": "accepter"}],
