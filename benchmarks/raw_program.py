@@ -47,10 +47,10 @@ def raw_program(
 
     providers: dict[str, aws.Provider] = {}
     for account in plan.accounts:
-        regions = [v.region for v in plan.vpcs if v.account == account.alias]
-        if not regions:
+        if not any(v.account == account.alias for v in plan.vpcs):
             continue
-        args: dict[str, Any] = {"region": regions[0]}
+        # The provider's own region (its STS calls): the one the plan gives the account.
+        args: dict[str, Any] = {"region": account.region}
         if account.profile is not None:
             args["profile"] = account.profile
         if account.role_arn is not None:
