@@ -624,3 +624,19 @@ def test_reads_and_less_common_resources_are_real_too(two_vpcs: Plan) -> None:
     assert (out["read_cidr"], out["read_main"]) == ("10.1.0.0/16", out["main"])
     # A read creates nothing: it is not among the resources created.
     assert "a.read" not in {r.name for r in deployment.resources}
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_run() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    emulator.up(example("specific-routes"))
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is left alone
+    try:
+        emulator.up(example("specific-routes"))
+        assert gc.get_freeze_count() > 0  # still frozen: not undone by the run
+        assert gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
