@@ -97,7 +97,7 @@ class VpcComponent(pulumi.ComponentResource):
                 f"{name}.{table}",
                 vpc_id=resource.id,
                 region=region,
-                tags={**base_tags, "Name": f"{label}-{table}"},
+                tags={**base_tags, "peerstack:route-table": table, "Name": f"{label}-{table}"},
                 opts=opts,
             )
             self.route_tables[table] = route_table

@@ -395,10 +395,7 @@ class _Verifier:
             if wanted:
                 ids = [t["RouteTableId"] for t in found.tables if t["RouteTableId"] == wanted]
             else:
-                tags = {
-                    "peerstack:vpc": vpc.name,
-                    "Name": f"{self.plan.topology}-{vpc.name}-{table}",
-                }
+                tags = {"peerstack:vpc": vpc.name, "peerstack:route-table": table}
                 ids = [t["RouteTableId"] for t in found.tables if _has_tags(t, tags)]
         if len(ids) != 1:
             return None
