@@ -131,7 +131,7 @@ def raw_program(
                 f"{base}.{table}",
                 vpc_id=resource.id,
                 region=vpc.region,
-                tags={**tags, "Name": f"{label}-{table}"},
+                tags={**tags, "peerstack:route-table": table, "Name": f"{label}-{table}"},
                 opts=opts,
             )
             table_ids[vpc.name][table] = tables[table].id
