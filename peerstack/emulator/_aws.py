@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
 
 from peerstack.errors import EmulatorError
 from peerstack.plan.model import MAIN, AccountPlan, Plan, VpcPlan
@@ -367,7 +367,25 @@ class Emulation:
 
         self._require_running()
         outputs = self._deployment.outputs if self._deployment is not None else None
-        return verify(self._plan, sessions=self.session, outputs=outputs)
+
+        def sessions(account: AccountPlan, region: str) -> boto3.Session:
+            # Hand verify the emulation's cached clients: building a botocore client costs
+            # about 0.1 s, once per account and region, which the deploy already paid.
+            return cast("boto3.Session", _CachedClients(self, account, region))
+
+        return verify(self._plan, sessions=sessions, outputs=outputs)
+
+
+class _CachedClients:
+    """Just enough of a boto3 Session for verify: ``client(service)`` from the emulation."""
+
+    def __init__(self, emulation: Emulation, account: AccountPlan, region: str) -> None:
+        self._emulation = emulation
+        self._account = account
+        self._region = region
+
+    def client(self, service: str) -> Any:
+        return self._emulation.client(service, account=self._account, region=self._region)
 
 
 @contextlib.contextmanager

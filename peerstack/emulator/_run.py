@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import contextvars
-import gc
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
+
+from peerstack._gc import long_lived_objects_frozen
 
 if TYPE_CHECKING:
     import pulumi
@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["Program", "run_program", "topology_program"]
 
 log = logging.getLogger("peerstack")
-
-_RARE_FULL_COLLECTIONS = 1000
-"""Young-generation collections between two full ones during a run (CPython's default: 10)."""
 
 Program = Callable[[], Mapping[str, Any] | None]
 """A Pulumi program: registers resources, exports (or returns) the stack outputs."""
@@ -92,33 +89,8 @@ def run_program(
     # Its own thread and event loop: callable from anywhere, an async test included.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-emulator")
     try:
-        with _long_lived_objects_frozen():
+        with long_lived_objects_frozen():
             pool.submit(contextvars.copy_context().run, run).result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     return result
-
-
-@contextlib.contextmanager
-def _long_lived_objects_frozen() -> Iterator[None]:
-    """Spare the run full garbage collections; collect normally once it is over.
-
-    A run allocates Pulumi's and moto's objects by the hundred thousand. Each full
-    collection walks every object alive, the modules, service models and moto catalogues
-    loaded before the run included, and frees next to nothing: in a 20-VPC mesh they took
-    a fifth of the run. For the run's length, ``gc.freeze`` sets the objects that existed
-    before aside and the oldest generation is collected only rarely; young garbage is
-    still collected as usual. Both are undone afterwards (a caller's own freeze is left
-    alone), so anything the run left for the collector is collected then.
-    """
-    if gc.get_freeze_count():
-        yield
-        return
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], _RARE_FULL_COLLECTIONS))
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()

@@ -32,6 +32,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
 from peerstack._components import PeeringTopology, ProviderSettings
+from peerstack._gc import long_lived_objects_frozen
 from peerstack.errors import ProgramError
 from peerstack.plan.model import Plan
 from peerstack.spec.models import Topology
@@ -242,7 +243,10 @@ def run_program(
     """
     context = contextvars.copy_context()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-mocks") as pool:
-        pool.submit(context.run, _run_in_thread, program, monitor, preview, project, stack).result()
+        with long_lived_objects_frozen():
+            pool.submit(
+                context.run, _run_in_thread, program, monitor, preview, project, stack
+            ).result()
 
 
 def _run_in_thread(
