@@ -475,3 +475,24 @@ def test_field_errors(problems_of, snippet, path, words):
     match = [p for p in found if p.path == path]
     assert match, [str(p) for p in found]
     assert words in str(match[0])
+
+
+def test_peering_across_partitions(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16, region: cn-north-1}
+        peerings:
+          - {requester: a, accepter: b}
+        """)
+    assert "different AWS partitions (aws and aws-cn)" in p.message
+    assert p.path == "peerings[0]"
+
+
+def test_role_partition_must_match_the_region(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, account: prod, region: us-gov-west-1}
+        """)
+    assert "partition 'aws-us-gov'" in p.message and "'aws'" in p.message
+    assert p.path == "vpcs.a.region"

@@ -152,6 +152,15 @@ def resolve_links(
         acc = vpcs.get(link.accepter)
         if req is None or acc is None:
             continue  # the VPC itself is invalid; that problem is already reported
+        if partition(req.region) != partition(acc.region):
+            ctx.error(
+                link.path,
+                f"cannot peer {req.name!r} ({req.region}) with {acc.name!r} ({acc.region}): "
+                f"they are in different AWS partitions ({partition(req.region)} and "
+                f"{partition(acc.region)})",
+                hint="VPC peering never crosses partitions; use a VPN or another transit",
+            )
+            continue
         _check_overlap(ctx, link, req, acc)
         resolved.append(
             (
@@ -171,6 +180,17 @@ def resolve_links(
             )
         )
     return resolved
+
+
+def partition(region: str) -> str:
+    """The AWS partition a region belongs to (peering and roles never cross one)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso"):
+        return "aws-iso" + region[len("us-iso") :].split("-")[0]
+    return "aws"
 
 
 def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None:

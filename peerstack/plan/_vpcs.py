@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from peerstack.plan._context import Context
+from peerstack.plan._links import partition
 from peerstack.plan.model import DISCOVERED, MAIN, AccountPlan, SubnetPlan, VpcPlan
 from peerstack.spec._cidr import Network, contains, overlaps, parse_network, secondary_restriction
 from peerstack.spec._source import Path
@@ -60,7 +61,16 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
             )
             continue
         tags = {**topology.defaults.tags, **vpc.tags}
-        account_id = topology.accounts[alias].id
+        account = topology.accounts[alias]
+        account_id = account.id
+        if account.role_arn and account.role_arn.split(":")[1] != partition(region):
+            ctx.error(
+                (*path, "region") if vpc.region else path,
+                f"region {region!r} is in partition {partition(region)!r}, but account "
+                f"{alias!r}'s role is in {account.role_arn.split(':')[1]!r}",
+                hint="an IAM role can only act in regions of its own partition",
+            )
+            continue
         if vpc.existing is not None:
             existing = vpc.existing
             other = seen_ids.get(existing.vpc_id)
