@@ -54,3 +54,26 @@ def test_tour_commands_succeed() -> None:
             [sys.executable, "-m", "peerstack", *args], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, (command, result.stderr)
+
+
+def test_pulumi_program_example_deploys_in_the_emulation() -> None:
+    """The ```python program block, run as the Pulumi program of an emulated deploy."""
+    from peerstack import build_plan, load_topology
+    from peerstack.emulator import Emulation
+
+    (code,) = re.findall(r"```python program\n(.*?)```", README, flags=re.S)
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        plan = build_plan(load_topology("examples/mesh-two-regions.yaml"))
+        with Emulation(plan) as emulation:
+            deployment = emulation.up(program=lambda: exec(code, {}))
+            assert deployment.outputs["reachability"] == {
+                vpc: list(peers) for vpc, peers in plan.reachability.items()
+            }
+            assert set(deployment.outputs["peering_connection_ids"]) == {
+                link.name for link in plan.links
+            }
+            assert emulation.verify().ok
+    finally:
+        os.chdir(cwd)
