@@ -19,8 +19,8 @@ Messages never contain credentials, passphrases or other secrets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 __all__ = [
     "CredentialsError",
@@ -136,24 +136,6 @@ class ProgramError(DeployError):
 
 class EmulatorError(PeerstackError):
     """The in-process AWS emulation could not perform a request (e.g. an unsupported type)."""
-
-
-@dataclass
-class _Collector:
-    """Accumulates problems so that validation reports all of them at once."""
-
-    file: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(self, path: str, message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(path=path, message=message, hint=hint, file=self.file))
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise TopologyError(self.problems)
 
 
 class VerificationError(PeerstackError):

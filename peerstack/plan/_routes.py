@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
 from peerstack.plan.model import DISCOVERED, LinkPlan, RoutePlan, VpcPlan
-from peerstack.spec._cidr import Network, contains, parse_network
+from peerstack.spec._cidr import contains, parse_network
 from peerstack.spec._source import Path
 from peerstack.spec.models import RouteSpec
 
@@ -250,4 +250,4 @@ def reachability(
     return {name: tuple(sorted(peers)) for name, peers in reach.items()}
 
 
-__all__ = ["Network", "check_route_quota", "plan_routes", "reachability"]
+__all__ = ["check_route_quota", "plan_routes", "reachability"]

@@ -163,23 +163,6 @@ class LinkPlan:
         """The accepter's account must accept with its own provider, in its own region."""
         return not self.auto_accept
 
-    @property
-    def notes(self) -> tuple[str, ...]:
-        if not self.cross_region:
-            return ()
-        return (
-            "cross-region: security groups cannot reference the peer's groups",
-            "cross-region: traffic is limited to an MTU of 1500 bytes",
-        )
-
-    def side(self, vpc: str) -> str:
-        """``requester`` or ``accepter``: which side of this link ``vpc`` is."""
-        if vpc == self.requester:
-            return "requester"
-        if vpc == self.accepter:
-            return "accepter"
-        raise KeyError(f"{vpc!r} is not a side of link {self.name!r}")
-
     def peer_of(self, vpc: str) -> str:
         return self.accepter if vpc == self.requester else self.requester
 
@@ -241,12 +224,6 @@ class Plan:
 
     def account(self, alias: str) -> AccountPlan:
         return self._account_index[alias]
-
-    def link_between(self, a: str, b: str) -> LinkPlan | None:
-        for link in self.links:
-            if {link.requester, link.accepter} == {a, b}:
-                return link
-        return None
 
     def routes_of(self, vpc: str) -> Iterator[RoutePlan]:
         return (r for r in self.routes if r.vpc == vpc)
