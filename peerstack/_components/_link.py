@@ -9,7 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from peerstack._components._vpc import VpcComponent
-from peerstack.plan.model import IPV6_PREFIX, LinkPlan, RoutePlan, slug
+from peerstack.plan.model import LinkPlan, RoutePlan
 
 __all__ = ["LINK_TYPE", "LinkComponent"]
 
@@ -128,7 +128,8 @@ class LinkComponent(pulumi.ComponentResource):
             own = vpcs[route.vpc]
             destination: dict[str, pulumi.Input[str] | None]
             if route.deferred:
-                peer = vpcs[route.destination.removeprefix(IPV6_PREFIX)]
+                assert route.ipv6_of is not None  # deferred: the plan names the VPC
+                peer = vpcs[route.ipv6_of]
                 destination = {"destination_ipv6_cidr_block": peer.ipv6_cidr_block}
             elif route.ipv6:
                 destination = {"destination_ipv6_cidr_block": route.destination}
@@ -137,7 +138,7 @@ class LinkComponent(pulumi.ComponentResource):
             for table, table_id in own.tables_for(route.route_table):
                 self.routes.append(
                     aws.ec2.Route(
-                        f"{prefix}.{route.vpc}.{slug(table)}.{slug(route.destination)}",
+                        f"{prefix}.{route.key_in(table)}",
                         route_table_id=table_id,
                         vpc_peering_connection_id=self.accepted_id,
                         region=own.plan.region,

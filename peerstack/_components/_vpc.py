@@ -9,7 +9,6 @@ import pulumi_aws as aws
 
 from peerstack.errors import TopologyError
 from peerstack.plan.model import DISCOVERED, MAIN, VpcPlan, slug
-from peerstack.spec._cidr import contains, parse_network
 
 __all__ = ["VPC_TYPE", "VpcComponent"]
 
@@ -106,7 +105,7 @@ class VpcComponent(pulumi.ComponentResource):
             zone = subnet.availability_zone
             created = aws.ec2.Subnet(
                 f"{name}.{subnet.name}",
-                vpc_id=self._vpc_id_for(subnet.cidr),
+                vpc_id=self._vpc_id_for(subnet.block),
                 cidr_block=subnet.cidr,
                 availability_zone=None if subnet.az_is_id else zone,
                 availability_zone_id=zone if subnet.az_is_id else None,
@@ -124,18 +123,15 @@ class VpcComponent(pulumi.ComponentResource):
                     opts=opts,
                 )
 
-    def _vpc_id_for(self, subnet_cidr: str) -> pulumi.Input[str]:
-        """The VPC id, through the association of the block that holds the subnet.
+    def _vpc_id_for(self, block: str) -> pulumi.Input[str]:
+        """The VPC id, through the association of the block that holds a subnet.
 
         AWS refuses a subnet outside the VPC's associated blocks, so a subnet in a
         secondary block must wait for that block's association: taking the VPC id from
         the association's output makes it wait without an explicit ``depends_on``.
         """
-        inner = parse_network(subnet_cidr)
-        for cidr, association in self.cidr_associations.items():
-            if contains(parse_network(cidr), inner):
-                return association.vpc_id
-        return self.vpc_id
+        association = self.cidr_associations.get(block)
+        return association.vpc_id if association is not None else self.vpc_id
 
     def _adopt(self, vpc: VpcPlan) -> None:
         assert vpc.vpc_id is not None  # the plan sets it for every adopted VPC

@@ -212,11 +212,9 @@ class LinkMatcher:
 
     def __init__(self, plan: Plan) -> None:
         self._links = frozenset(link.name for link in plan.links)
-        self._routes: dict[tuple[str, str, str], str] = {}
+        self._routes: dict[str, str] = {}
         for route in plan.routes:
-            self._routes.setdefault(
-                (route.vpc, slug(route.route_table), slug(route.destination)), route.link
-            )
+            self._routes.setdefault(route.key, route.link)
         self._cache: dict[str, str | None] = {}
 
     def link_of(self, name: str) -> str | None:
@@ -229,13 +227,13 @@ class LinkMatcher:
         for part in parts:
             if "--" in part and part in self._links:
                 return part
-        # A route: {prefix}.{vpc}.{table}.{destination}, the destination holding dots.
+        # A route: {prefix}.{RoutePlan.key_in(table)}, the destination holding dots.
         for start in range(1, len(parts) - 2):
-            vpc, table, destination = parts[start], parts[start + 1], ".".join(parts[start + 2 :])
-            link = self._routes.get((vpc, table, destination))
+            link = self._routes.get(".".join(parts[start:]))
             if link is None:
                 # Tables of an adopted VPC found at deploy time are named by their ids.
-                link = self._routes.get((vpc, _DISCOVERED_SLUG, destination))
+                discovered = [*parts[start : start + 1], _DISCOVERED_SLUG, *parts[start + 2 :]]
+                link = self._routes.get(".".join(discovered))
             if link is not None:
                 return link
         return None

@@ -27,6 +27,7 @@ from botocore.exceptions import ClientError
 
 from peerstack.emulator._results import EmulatedResource, OnResource, short_type
 from peerstack.errors import EmulatorError
+from peerstack.plan import partition as region_partition
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -80,7 +81,7 @@ class _Request:
         return [{"ResourceType": resource_type, "Tags": tags}]
 
     def arn(self, kind: str, resource_id: str) -> str:
-        partition = _partition(self.region)
+        partition = region_partition(self.region)
         return f"arn:{partition}:ec2:{self.region}:{self.account_id}:{kind}/{resource_id}"
 
 
@@ -784,11 +785,3 @@ def _str_map(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
         return {}
     return {str(k): str(v) for k, v in value.items() if v is not None}
-
-
-def _partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"

@@ -203,7 +203,8 @@ def _resolve_subnets(
             )
         seen_names.setdefault(subnet.name, index)
         net = parse_network(subnet.cidr)
-        if not any(contains(block, net) for block in nets):
+        holder = next((b for b, n in zip(blocks, nets, strict=True) if contains(n, net)), None)
+        if holder is None:
             ctx.error(
                 (*spath, "cidr"),
                 f"subnet {subnet.cidr!r} is outside the VPC's blocks ({', '.join(blocks)})",
@@ -233,6 +234,7 @@ def _resolve_subnets(
                 cidr=subnet.cidr,
                 availability_zone=az,
                 route_table=subnet.route_table or MAIN,
+                block=holder or blocks[0],
                 az_is_id=az_is_id,
             )
         )

@@ -71,6 +71,8 @@ class SubnetPlan:
     route_table: str
     """Route table name; :data:`MAIN` when the subnet uses the VPC's main table."""
     az_is_id: bool = False
+    block: str = ""
+    """The VPC block (primary or secondary) that holds the subnet."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,12 +190,21 @@ class RoutePlan:
         return self.destination.startswith(IPV6_PREFIX)
 
     @property
+    def ipv6_of(self) -> str | None:
+        """For a deferred destination ``ipv6:<vpc>``, the VPC whose IPv6 block it is."""
+        return self.destination.removeprefix(IPV6_PREFIX) if self.deferred else None
+
+    @property
     def key(self) -> str:
         """A name unique in the plan, made only of topology names and the destination.
 
         Joined with ``.``, which no topology name contains, so parts never run together.
         """
-        return f"{self.vpc}.{slug(self.route_table)}.{slug(self.destination)}"
+        return self.key_in(self.route_table)
+
+    def key_in(self, table: str) -> str:
+        """:attr:`key` for one concrete table (a discovered table's id for ``*``)."""
+        return f"{self.vpc}.{slug(table)}.{slug(self.destination)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,7 @@ def run_mocked(
     component_name = plan.topology if name is None else name
     discovered: dict[str, list[str]] = {}
     for vpc in plan.vpcs:
-        if vpc.vpc_id is not None:
+        if vpc.vpc_id is not None and vpc.discovers_route_tables:
             listed = (route_tables or {}).get(vpc.name)
             discovered[vpc.vpc_id] = (
                 list(listed) if listed is not None else [_fake_id("rtb", vpc.vpc_id)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import CredentialsError
-from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, LinkPlan, Plan, VpcPlan
+from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, VpcPlan
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
 from peerstack.verify._sessions import SessionFactory, is_auth_error
 
@@ -439,18 +439,17 @@ class _Verifier:
                 continue
             for name, table_id in tables:
                 where = f"{route.vpc}/{name}"
-                for destination in self.destinations(route.destination):
+                for destination in self.destinations(route):
                     expected[(table_id, destination)] = (
                         where,
                         route.link,
                         pcx_ids.get(route.link, ""),
                     )
-                if route.deferred and not self.destinations(route.destination):
+                if route.deferred and not self.destinations(route):
                     self.add(
                         DifferenceKind.ROUTE_MISSING,
                         f"{where} -> {route.destination}",
-                        f"{route.destination.removeprefix(IPV6_PREFIX)!r} has no IPv6 "
-                        "block to route to",
+                        f"{route.ipv6_of!r} has no IPv6 block to route to",
                         expected="an IPv6 block",
                         actual="none",
                     )
@@ -508,10 +507,10 @@ class _Verifier:
                 )
         return len(expected)
 
-    def destinations(self, destination: str) -> list[str]:
-        if not destination.startswith(IPV6_PREFIX):
-            return [_normal(destination)]
-        peer = self.vpcs.get(destination.removeprefix(IPV6_PREFIX))
+    def destinations(self, route: RoutePlan) -> list[str]:
+        if route.ipv6_of is None:
+            return [_normal(route.destination)]
+        peer = self.vpcs.get(route.ipv6_of)
         if peer is None:
             return []
         return [str(c) for c in peer.cidrs if c.version == 6]
