@@ -19,6 +19,7 @@ from peerstack.errors import DeployError, PeerstackError, TopologyError
 if TYPE_CHECKING:
     from peerstack.plan import Plan
     from peerstack.spec import Topology
+    from peerstack.verify import VerifyResult
 
 
 class Exit(IntEnum):
@@ -125,5 +126,12 @@ def load_plan(file: Path) -> tuple[Topology, Plan]:
     return topology, build_plan(topology)
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+def print_verification(result: VerifyResult) -> None:
+    """The verification's summary; the differences as a table when there are any."""
+    from peerstack.verify import render_table
+
+    if result.ok:
+        out.print(f"[bold green]{escape(result.summary())}[/]")
+        return
+    out.print(render_table(result))
+    out.print(f"[bold red]{escape(result.summary())}[/]")

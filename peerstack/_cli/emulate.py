@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from peerstack._cli._common import Exit, err, load_plan, out, reporting_errors
+from peerstack._cli._common import Exit, err, load_plan, out, print_verification, reporting_errors
 
 if TYPE_CHECKING:
     from peerstack.emulator import EmulatedResource
@@ -65,7 +65,7 @@ def up_emulated(file: Path, *, output_format: str) -> int:
             )
             out.print(_counts_table(counts, "Created"))
             out.print(_links_table(plan, verification))
-            _print_verification(verification)
+            print_verification(verification)
         return int(Exit.OK if verification.ok else Exit.FAILED)
 
 
@@ -123,22 +123,19 @@ def _counts_table(counts: dict[str, int], title: str) -> Table:
 
 def _links_table(plan: Plan, verification: VerifyResult) -> Table:
     table = Table(title="Peering connections", title_justify="left", title_style="bold")
-    for column in ("link", "requester", "accepter", "across", "peering connection", "status"):
+    from peerstack._render.tables import link_kind
+
+    for column in ("link", "requester", "accepter", "kind", "peering connection", "status"):
         table.add_column(column)
     statuses = {s.link: s for s in verification.links}
     for link in plan.links:
         status = statuses.get(link.name)
-        across = " + ".join(
-            word
-            for word, yes in (("accounts", link.cross_account), ("regions", link.cross_region))
-            if yes
-        )
         state = status.status if status else "unknown"
         table.add_row(
             escape(link.name),
             escape(link.requester),
             escape(link.accepter),
-            across or "-",
+            link_kind(link),
             escape(status.connection_id or "-") if status else "-",
             f"[green]{state}[/]" if state == "active" else f"[red]{escape(state)}[/]",
         )
@@ -159,16 +156,6 @@ def _resources_table(resources: list[EmulatedResource]) -> Table:
             resource.region or "-",
         )
     return table
-
-
-def _print_verification(verification: VerifyResult) -> None:
-    from peerstack.verify import render_table
-
-    if verification.ok:
-        out.print(f"[bold green]{escape(verification.summary())}[/]")
-        return
-    out.print(render_table(verification))
-    out.print(f"[bold red]{escape(verification.summary())}[/]")
 
 
 class _Progress:

@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from peerstack._cli._common import Exit, load_plan, out, reporting_errors
+from peerstack._cli._common import Exit, load_plan, print_verification, reporting_errors
 
 
 class VerifyFormat(enum.StrEnum):
@@ -72,17 +71,13 @@ def verify(
             from peerstack._cli._common import fail
 
             fail("--backend and --work-dir need --stack", code=Exit.INVALID)
-        from peerstack.verify import render_table
         from peerstack.verify import verify as run_verify
 
         result = run_verify(plan, outputs=outputs)
         if output_format is VerifyFormat.json:
             typer.echo(json.dumps(result.to_dict(), indent=2))
-        elif result.ok:
-            out.print(f"[bold green]{escape(result.summary())}[/]")
         else:
-            out.print(render_table(result))
-            out.print(f"[bold red]{escape(result.summary())}[/]")
+            print_verification(result)
     raise typer.Exit(int(Exit.OK if result.ok else Exit.FAILED))
 
 

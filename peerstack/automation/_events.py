@@ -82,7 +82,6 @@ class LinkState(enum.StrEnum):
 
 
 _REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced"})
-_DELETE_OPS = frozenset({"delete", "discard", "discard-replaced"})
 
 _STAGES: Mapping[str, str] = {
     "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "peering connection",

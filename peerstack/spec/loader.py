@@ -16,7 +16,12 @@ from peerstack.errors import Problem, TopologyError
 from peerstack.spec._source import Path, SourceMap, YamlError, format_path, load_yaml
 from peerstack.spec.models import _VALIDATING, Topology
 
-__all__ = ["load_topology", "topology_from_data"]
+__all__ = [
+    "load_topology",
+    "problems_from_validation_error",
+    "topology_from_data",
+    "topology_from_text",
+]
 
 
 def load_topology(path: str | os.PathLike[str]) -> Topology:
@@ -228,7 +233,3 @@ def _container_item(tp: Any) -> Any:
 
 def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
-
-
-# Re-exported for the planner, which reports problems at topology paths too.
-__all__ += ["format_path", "SourceMap"]

@@ -113,11 +113,6 @@ def _check_subnet_cidr(value: str) -> str:
     return check_ipv4_block(value, what="subnet CIDR")
 
 
-def _check_any_cidr(value: str) -> str:
-    parse_network(value)
-    return value
-
-
 def _check_ipv6_cidr(value: str) -> str:
     if parse_network(value).version != 6:
         raise ValueError(f"{value!r} is not an IPv6 CIDR block")
@@ -241,7 +236,7 @@ class ExistingVpc(_Model):
     vpc_id: Annotated[StrictStr, AfterValidator(_check_vpc_id)] = Field(
         description="The VPC's id, e.g. 'vpc-0123456789abcdef0'."
     )
-    cidrs: list[Annotated[StrictStr, AfterValidator(_check_vpc_cidr)]] = Field(
+    cidrs: list[VpcCidr] = Field(
         min_length=1, description="Every IPv4 block of the VPC (primary first)."
     )
     ipv6_cidrs: list[Ipv6Cidr] = Field(
