@@ -17,8 +17,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from peerstack._cidr import contains, parse_network
 from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, Plan, slug
-from peerstack.spec._cidr import contains, parse_network
 
 
 def raw_program(

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import PeerstackError, Problem, TopologyError
 from peerstack.plan import LinkPlan, Plan, RoutePlan, VpcPlan, build_plan
-from peerstack.spec import (
+from peerstack.topology import (
     Account,
     Defaults,
     ExistingVpc,

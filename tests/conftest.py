@@ -10,7 +10,7 @@ import pytest
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import topology_from_text
+from peerstack.topology import topology_from_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from peerstack.errors import TopologyError
 from peerstack.plan import IPV6_PREFIX, Plan, build_plan
-from peerstack.spec import topology_from_data
+from peerstack.topology import topology_from_data
 
 REGIONS = ["us-east-1", "eu-west-1"]
 ACCOUNTS = {"a": {"id": "111111111111"}, "b": {"id": "222222222222"}}

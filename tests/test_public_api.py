@@ -8,7 +8,7 @@ import sys
 import pydantic
 
 import peerstack
-from peerstack import spec
+from peerstack import topology as topology_pkg
 
 PUBLIC = {
     "Account",
@@ -61,8 +61,8 @@ def test_importing_peerstack_does_not_import_pulumi_or_boto3() -> None:
 
 def test_every_model_field_has_a_description() -> None:
     missing = []
-    for name in spec.__all__:
-        model = getattr(spec, name)
+    for name in topology_pkg.__all__:
+        model = getattr(topology_pkg, name)
         if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
             missing += [
                 f"{name}.{f}" for f, info in model.model_fields.items() if not info.description

@@ -18,7 +18,7 @@ from peerstack.errors import DeployError, PeerstackError, TopologyError
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan
-    from peerstack.spec import Topology
+    from peerstack.topology import Topology
     from peerstack.verify import VerifyResult
 
 
@@ -114,7 +114,7 @@ def reporting_errors() -> Iterator[None]:
 
 
 def load(file: Path) -> Topology:
-    from peerstack.spec import load_topology
+    from peerstack.topology import load_topology
 
     return load_topology(file)
 

@@ -80,7 +80,7 @@ def plan(
 
 def schema() -> None:
     """Print the JSON Schema of the topology format (for editor completion and checks)."""
-    from peerstack.spec import Topology
+    from peerstack.topology import Topology
 
     document = Topology.model_json_schema()
     document = {

@@ -12,7 +12,7 @@ from peerstack._components._link import LinkComponent
 from peerstack._components._providers import ProviderSettings, make_providers
 from peerstack._components._vpc import VpcComponent
 from peerstack.plan.model import Plan, RoutePlan
-from peerstack.spec.models import Topology
+from peerstack.topology.models import Topology
 
 __all__ = ["TOPOLOGY_TYPE", "PeeringTopology"]
 

@@ -40,7 +40,7 @@ from peerstack.errors import DeployError, PluginInstallError, PulumiVersionError
 if TYPE_CHECKING:
     from peerstack._components import ProviderSettings
     from peerstack.plan import Plan
-    from peerstack.spec import Topology
+    from peerstack.topology import Topology
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -445,7 +445,7 @@ class Deployment:
 
 def _as_plan(topology: Any) -> Plan:
     from peerstack.plan import Plan, build_plan
-    from peerstack.spec import Topology, load_topology
+    from peerstack.topology import Topology, load_topology
 
     if isinstance(topology, Plan):
         return topology

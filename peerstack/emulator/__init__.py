@@ -30,7 +30,7 @@ from peerstack.emulator._run import Program, run_program, topology_program
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan
-    from peerstack.spec import Topology
+    from peerstack.topology import Topology
 
 __all__ = [
     "EMULATION_ROLE",

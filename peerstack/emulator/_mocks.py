@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 from botocore.exceptions import ClientError
 
+from peerstack._regions import partition as region_partition
 from peerstack.emulator._results import EmulatedResource, OnResource, short_type
 from peerstack.errors import EmulatorError
-from peerstack.plan import partition as region_partition
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client

@@ -1,7 +1,6 @@
 """The planner: a pure function from a topology to every networking decision."""
 
 from peerstack.plan._build import build_plan
-from peerstack.plan._links import partition
 from peerstack.plan.model import (
     DISCOVERED,
     IPV6_PREFIX,
@@ -25,5 +24,4 @@ __all__ = [
     "SubnetPlan",
     "VpcPlan",
     "build_plan",
-    "partition",
 ]

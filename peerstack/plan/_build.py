@@ -7,7 +7,7 @@ from peerstack.plan._links import check_peering_quota, declared_links, resolve_l
 from peerstack.plan._routes import check_route_quota, plan_routes, reachability
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
-from peerstack.spec.models import Topology
+from peerstack.topology import Topology
 
 
 def build_plan(topology: Topology) -> Plan:

@@ -7,8 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from peerstack.errors import Problem, TopologyError
-from peerstack.spec._source import Path, SourceMap
-from peerstack.spec.models import Topology
+from peerstack.topology import FieldPath, SourceMap, Topology
 
 
 @dataclass
@@ -17,10 +16,10 @@ class Context:
     source: SourceMap
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, message: str, hint: str | None = None) -> None:
+    def error(self, path: FieldPath, message: str, hint: str | None = None) -> None:
         self.problems.append(self.source.problem(path, message, hint))
 
-    def unknown(self, path: Path, what: str, name: str, known: Iterable[str]) -> None:
+    def unknown(self, path: FieldPath, what: str, name: str, known: Iterable[str]) -> None:
         """Report an unknown name, suggesting the closest known one."""
         known = list(known)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)

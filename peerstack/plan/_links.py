@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from peerstack._cidr import overlaps, parse_network
+from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.spec._cidr import overlaps, parse_network
-from peerstack.spec._source import Path, format_path
-from peerstack.spec.models import Peering
+from peerstack.topology import FieldPath, Peering, format_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +21,7 @@ class Declared:
     accepter: str
     dns_resolution: bool
     origin: str
-    path: Path
+    path: FieldPath
     """Where to point errors about this link (requester side for peerings)."""
     tags: Mapping[str, str]
     peering: Peering | None = None
@@ -86,7 +86,7 @@ def _pick(value: bool | None, default: bool) -> bool:
     return default if value is None else value
 
 
-def _unique_members(ctx: Context, path: Path, names: list[str]) -> dict[str, int]:
+def _unique_members(ctx: Context, path: FieldPath, names: list[str]) -> dict[str, int]:
     """Name -> first position; a repeated member is an error (it would peer with itself)."""
     seen: dict[str, int] = {}
     for position, name in enumerate(names):
@@ -180,17 +180,6 @@ def resolve_links(
             )
         )
     return resolved
-
-
-def partition(region: str) -> str:
-    """The AWS partition a region belongs to (peering and roles never cross one)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso"):
-        return "aws-iso" + region[len("us-iso") :].split("-")[0]
-    return "aws"
 
 
 def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from peerstack._cidr import contains, parse_network
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
 from peerstack.plan.model import DISCOVERED, LinkPlan, RoutePlan, VpcPlan
-from peerstack.spec._cidr import contains, parse_network
-from peerstack.spec._source import Path
-from peerstack.spec.models import RouteSpec
+from peerstack.topology import FieldPath, RouteSpec
 
 
 def plan_routes(
@@ -17,7 +16,7 @@ def plan_routes(
 ) -> list[RoutePlan]:
     routes: list[RoutePlan] = []
     # (vpc, table, destination) -> (link, path): one destination per table
-    placed: dict[tuple[str, str, str], tuple[str, Path]] = {}
+    placed: dict[tuple[str, str, str], tuple[str, FieldPath]] = {}
     for declared, link in links:
         specs = _side_specs(ctx, declared, link)
         for side in (link.requester, link.accepter):
@@ -68,11 +67,11 @@ def _normalize(destination: str) -> str:
 
 def _side_specs(
     ctx: Context, declared: Declared, link: LinkPlan
-) -> dict[str, tuple[RouteSpec, Path]]:
+) -> dict[str, tuple[RouteSpec, FieldPath]]:
     peering = declared.peering
     if peering is None or peering.routes is None:
         return {}
-    specs: dict[str, tuple[RouteSpec, Path]] = {}
+    specs: dict[str, tuple[RouteSpec, FieldPath]] = {}
     for vpc, spec in peering.routes.items():
         path = (*declared.path, "routes", vpc)
         if vpc not in (link.requester, link.accepter):
@@ -87,12 +86,12 @@ def _side_specs(
 
 
 def _destinations(
-    ctx: Context, spec: RouteSpec | None, path: Path, own: VpcPlan, peer: VpcPlan
-) -> list[tuple[str, Path]]:
+    ctx: Context, spec: RouteSpec | None, path: FieldPath, own: VpcPlan, peer: VpcPlan
+) -> list[tuple[str, FieldPath]]:
     """Destinations one side routes to its peer; literal ones are checked against the peer."""
     if spec is None or spec.to is None:
         return [(d, path) for d in _whole_vpc(own, peer)]
-    result: list[tuple[str, Path]] = []
+    result: list[tuple[str, FieldPath]] = []
     for index, target in enumerate(spec.to):
         tpath = (*path, "to", index)
         if "/" in target:
@@ -129,7 +128,7 @@ def _whole_vpc(own: VpcPlan, peer: VpcPlan) -> list[str]:
     return destinations
 
 
-def _is_peer(ctx: Context, path: Path, name: str, own: VpcPlan, peer: VpcPlan) -> bool:
+def _is_peer(ctx: Context, path: FieldPath, name: str, own: VpcPlan, peer: VpcPlan) -> bool:
     if name == peer.name:
         return True
     if name == own.name:
@@ -151,7 +150,7 @@ def _is_peer(ctx: Context, path: Path, name: str, own: VpcPlan, peer: VpcPlan) -
     return False
 
 
-def _literal(ctx: Context, path: Path, text: str, own: VpcPlan, peer: VpcPlan) -> str | None:
+def _literal(ctx: Context, path: FieldPath, text: str, own: VpcPlan, peer: VpcPlan) -> str | None:
     try:
         net = parse_network(text)
     except ValueError as exc:
@@ -193,7 +192,7 @@ def _literal(ctx: Context, path: Path, text: str, own: VpcPlan, peer: VpcPlan) -
     return text
 
 
-def _tables(ctx: Context, spec: RouteSpec | None, path: Path, own: VpcPlan) -> list[str]:
+def _tables(ctx: Context, spec: RouteSpec | None, path: FieldPath, own: VpcPlan) -> list[str]:
     if spec is None or spec.tables is None:
         return list(own.route_tables)
     if own.discovers_route_tables:

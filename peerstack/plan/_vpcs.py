@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from peerstack._cidr import Network, contains, overlaps, parse_network, secondary_restriction
+from peerstack._regions import partition
 from peerstack.plan._context import Context
-from peerstack.plan._links import partition
 from peerstack.plan.model import DISCOVERED, MAIN, AccountPlan, SubnetPlan, VpcPlan
-from peerstack.spec._cidr import Network, contains, overlaps, parse_network, secondary_restriction
-from peerstack.spec._source import Path
-from peerstack.spec.models import Topology, Vpc
+from peerstack.topology import FieldPath, Topology, Vpc
 
 
 def resolve_accounts(topology: Topology, vpcs: dict[str, VpcPlan]) -> tuple[AccountPlan, ...]:
@@ -40,7 +39,7 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
     plans: dict[str, VpcPlan] = {}
     seen_ids: dict[str, str] = {}
     for name, vpc in topology.vpcs.items():
-        path: Path = ("vpcs", name)
+        path: FieldPath = ("vpcs", name)
         alias = vpc.account or default_account
         if alias is None:
             ctx.error(
@@ -135,7 +134,7 @@ def check_cidr_quota(ctx: Context, plans: dict[str, VpcPlan]) -> None:
     limit = ctx.topology.quotas.cidrs_per_vpc
     for plan in plans.values():
         if len(plan.cidrs) > limit:
-            path: Path = ("vpcs", plan.name) + (() if plan.managed else ("existing", "cidrs"))
+            path: FieldPath = ("vpcs", plan.name) + (() if plan.managed else ("existing", "cidrs"))
             ctx.error(
                 path,
                 f"{len(plan.cidrs)} IPv4 CIDR blocks exceed the quota of {limit} per VPC",
@@ -145,7 +144,7 @@ def check_cidr_quota(ctx: Context, plans: dict[str, VpcPlan]) -> None:
 
 
 def _check_blocks(
-    ctx: Context, path: Path, blocks: list[str], field: str, *, managed: bool
+    ctx: Context, path: FieldPath, blocks: list[str], field: str, *, managed: bool
 ) -> None:
     """Blocks of one VPC must not overlap, and secondaries must be allowed next to the primary."""
     nets = [parse_network(b) for b in blocks]
@@ -165,7 +164,7 @@ def _check_blocks(
                 ctx.error((*path, field, i), why)
 
 
-def _check_disjoint(ctx: Context, path: Path, blocks: list[str]) -> None:
+def _check_disjoint(ctx: Context, path: FieldPath, blocks: list[str]) -> None:
     nets = [parse_network(b) for b in blocks]
     for i in range(len(nets)):
         for j in range(i):
@@ -173,7 +172,7 @@ def _check_disjoint(ctx: Context, path: Path, blocks: list[str]) -> None:
                 ctx.error((*path, i), f"{blocks[i]!r} overlaps {blocks[j]!r} of the same VPC")
 
 
-def _check_unique_ids(ctx: Context, path: Path, table_ids: dict[str, str]) -> None:
+def _check_unique_ids(ctx: Context, path: FieldPath, table_ids: dict[str, str]) -> None:
     seen: dict[str, str] = {}
     for name, rtb in table_ids.items():
         if rtb in seen:
@@ -186,7 +185,7 @@ def _check_unique_ids(ctx: Context, path: Path, table_ids: dict[str, str]) -> No
 
 
 def _resolve_subnets(
-    ctx: Context, path: Path, vpc: Vpc, region: str, blocks: list[str]
+    ctx: Context, path: FieldPath, vpc: Vpc, region: str, blocks: list[str]
 ) -> list[SubnetPlan]:
     nets = [parse_network(b) for b in blocks]
     plans: list[SubnetPlan] = []

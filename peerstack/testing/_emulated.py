@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peerstack.emulator import Emulation, OnResource, Program
     from peerstack.plan import Plan
-    from peerstack.spec import Topology
+    from peerstack.topology import Topology
 
 __all__ = ["emulated"]
 
@@ -42,7 +42,7 @@ def emulated(
     from peerstack.emulator import Emulation, as_plan
 
     if isinstance(topology, str | os.PathLike):
-        from peerstack.spec import load_topology
+        from peerstack.topology import load_topology
 
         topology = load_topology(topology)
     with Emulation(as_plan(topology)) as emulation:

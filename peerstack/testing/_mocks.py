@@ -35,7 +35,7 @@ from peerstack._components import PeeringTopology, ProviderSettings
 from peerstack._gc import long_lived_objects_frozen
 from peerstack.errors import ProgramError
 from peerstack.plan.model import Plan
-from peerstack.spec.models import Topology
+from peerstack.topology.models import Topology
 
 __all__ = [
     "UNKNOWN",

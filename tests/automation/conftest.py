@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import load_topology
+from peerstack.topology import load_topology
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
 

@@ -31,7 +31,7 @@ from peerstack.errors import (
     TopologyError,
 )
 from peerstack.plan import Plan
-from peerstack.spec import topology_from_data
+from peerstack.topology import topology_from_data
 
 PROJECT = "peerstack-mesh"
 

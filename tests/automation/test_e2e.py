@@ -19,7 +19,7 @@ from peerstack._cli.app import app
 from peerstack.automation import Deployment, Event, EventKind, LinkState
 from peerstack.errors import PluginInstallError
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import topology_from_text
+from peerstack.topology import topology_from_text
 
 pytestmark = [
     pytest.mark.e2e,

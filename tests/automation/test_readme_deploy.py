@@ -17,7 +17,7 @@ import pytest
 from fake_cli import FakePulumi, events_for, on_path
 
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import load_topology
+from peerstack.topology import load_topology
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from peerstack._cli.app import app
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import load_topology
+from peerstack.topology import load_topology
 
 ROOT = Path(__file__).resolve().parents[2]
 MESH = ROOT / "examples" / "mesh-two-regions.yaml"

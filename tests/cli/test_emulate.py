@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from peerstack._cli.app import app
 from peerstack.emulator import Emulation
 from peerstack.plan import build_plan
-from peerstack.spec import load_topology
 from peerstack.testing import emulated
+from peerstack.topology import load_topology
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -11,8 +11,8 @@ import pytest
 from peerstack import TopologyError, topology_from_data
 from peerstack.errors import ProgramError
 from peerstack.plan import Plan
-from peerstack.spec import topology_from_text
 from peerstack.testing import UNKNOWN, run_mocked
+from peerstack.topology import topology_from_text
 
 ROUTE = "aws:ec2/route:Route"
 SUBNET = "aws:ec2/subnet:Subnet"

@@ -16,8 +16,8 @@ from peerstack import emulator
 from peerstack.emulator import Emulation
 from peerstack.errors import EmulatorError
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import load_topology
 from peerstack.testing import emulated
+from peerstack.topology import load_topology
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 HUB = EXAMPLES / "hub-cross-account.yaml"

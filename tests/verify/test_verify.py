@@ -14,8 +14,8 @@ from peerstack.automation import Outputs
 from peerstack.emulator import Emulation
 from peerstack.errors import CredentialsError, VerificationError
 from peerstack.plan import Plan, build_plan
-from peerstack.spec import load_topology
 from peerstack.testing import emulated
+from peerstack.topology import load_topology
 from peerstack.verify import (
     AwsSessions,
     DeployedIds,

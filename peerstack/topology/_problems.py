@@ -1,85 +1,23 @@
-"""Loading a topology from YAML or plain data, with every error located."""
+"""Pydantic's validation errors, turned into located problems a person can act on."""
 
 from __future__ import annotations
 
 import difflib
-import os
 import types
 import typing
-from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from peerstack.errors import Problem, TopologyError
-from peerstack.spec._source import Path, SourceMap, YamlError, format_path, load_yaml
-from peerstack.spec.models import _VALIDATING, Topology
+from peerstack.errors import Problem
+from peerstack.topology._source import FieldPath, SourceMap, format_path
 
-__all__ = [
-    "load_topology",
-    "problems_from_validation_error",
-    "topology_from_data",
-    "topology_from_text",
-]
-
-
-def load_topology(path: str | os.PathLike[str]) -> Topology:
-    """Read and validate a topology file; raise :class:`TopologyError` listing every problem."""
-    file = os.fspath(path)
-    try:
-        with open(file, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise TopologyError.single("", "file not found", file=file) from None
-    except IsADirectoryError:
-        raise TopologyError.single("", "is a directory, not a topology file", file=file) from None
-    except UnicodeDecodeError as exc:
-        raise TopologyError.single("", f"not UTF-8 text ({exc.reason})", file=file) from None
-    except OSError as exc:
-        raise TopologyError.single("", f"cannot read: {exc.strerror}", file=file) from None
-    return topology_from_text(text, file=file)
-
-
-def topology_from_text(text: str, *, file: str | None = None) -> Topology:
-    """Validate a topology written as YAML text."""
-    try:
-        data, source = load_yaml(text, file)
-    except YamlError as exc:
-        raise TopologyError(exc.problems) from None
-    return topology_from_data(data, source=source)
-
-
-def topology_from_data(data: Any, *, source: SourceMap | None = None) -> Topology:
-    """Validate a topology given as plain data (dicts and lists), e.g. from JSON or code."""
-    source = source or SourceMap()
-    if data is None:
-        raise TopologyError(
-            [source.problem((), "the topology is empty", hint="start with `name:` and `vpcs:`")]
-        )
-    if not isinstance(data, Mapping):
-        raise TopologyError(
-            [
-                source.problem(
-                    (),
-                    f"the topology must be a mapping of fields, not a {_kind(data)}",
-                    hint="start with `name:`, `accounts:` and `vpcs:` at the left margin",
-                )
-            ]
-        )
-    token = _VALIDATING.set(True)
-    try:
-        topology = Topology.__pydantic_validator__.validate_python(dict(data))
-    except ValidationError as exc:
-        raise TopologyError(problems_from_validation_error(exc, source)) from None
-    finally:
-        _VALIDATING.reset(token)
-    topology._source = source
-    return typing.cast(Topology, topology)
+__all__ = ["problems_from_validation_error"]
 
 
 def problems_from_validation_error(
-    exc: ValidationError, source: SourceMap, *, root: type[BaseModel] = Topology
+    exc: ValidationError, source: SourceMap, *, root: type[BaseModel]
 ) -> list[Problem]:
     problems = [_problem(error, source, root) for error in exc.errors(include_url=False)]
     # Pydantic reports one error per union branch; the same place twice reads as noise.
@@ -95,7 +33,7 @@ def problems_from_validation_error(
 def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> Problem:
     raw_loc = tuple(error["loc"])
     is_key = bool(raw_loc) and raw_loc[-1] == "[key]"
-    loc: Path = tuple(
+    loc: FieldPath = tuple(
         part
         for part in raw_loc
         if isinstance(part, int) or not (part.startswith(("function-", "[")) or part == "[key]")
@@ -114,7 +52,7 @@ def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> P
 
 
 def _message(
-    kind: str, error: ErrorDetails, value: Any, loc: Path, root: type[BaseModel]
+    kind: str, error: ErrorDetails, value: Any, loc: FieldPath, root: type[BaseModel]
 ) -> tuple[str, str | None]:
     msg = error["msg"]
     if kind == "value_error":
@@ -169,15 +107,7 @@ def _describe(value: Any) -> str:
     return repr(value)
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, str):
-        return "string"
-    return type(value).__name__
-
-
-def _model_at(loc: Path, root: type[BaseModel]) -> type[BaseModel] | None:
+def _model_at(loc: FieldPath, root: type[BaseModel]) -> type[BaseModel] | None:
     current: Any = root
     for part in loc:
         model = _unwrap_model(current)
@@ -191,12 +121,12 @@ def _model_at(loc: Path, root: type[BaseModel]) -> type[BaseModel] | None:
     return _unwrap_model(current)
 
 
-def _fields_at(loc: Path, root: type[BaseModel]) -> list[str]:
+def _fields_at(loc: FieldPath, root: type[BaseModel]) -> list[str]:
     model = _model_at(loc, root)
     return list(model.model_fields) if model else []
 
 
-def _description_at(loc: Path, root: type[BaseModel]) -> str | None:
+def _description_at(loc: FieldPath, root: type[BaseModel]) -> str | None:
     if not loc or not isinstance(loc[-1], str):
         return None
     model = _model_at(loc[:-1], root)

@@ -22,9 +22,10 @@ from pydantic import (
     model_validator,
 )
 
+from peerstack._cidr import check_ipv4_block, parse_network
 from peerstack.errors import TopologyError
-from peerstack.spec._cidr import check_ipv4_block, parse_network
-from peerstack.spec._source import SourceMap
+from peerstack.topology._problems import problems_from_validation_error
+from peerstack.topology._source import SourceMap
 
 __all__ = [
     "Account",
@@ -160,8 +161,6 @@ class _Model(BaseModel):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            from peerstack.spec.loader import problems_from_validation_error
-
             raise TopologyError(
                 problems_from_validation_error(exc, SourceMap(), root=type(self))
             ) from None
@@ -417,9 +416,9 @@ class Topology(_Model):
         try:
             return super().model_validate(obj, **kwargs)
         except ValidationError as exc:
-            from peerstack.spec.loader import problems_from_validation_error
-
-            raise TopologyError(problems_from_validation_error(exc, SourceMap())) from None
+            raise TopologyError(
+                problems_from_validation_error(exc, SourceMap(), root=Topology)
+            ) from None
         finally:
             _VALIDATING.reset(token)
 

@@ -21,10 +21,11 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PathPart = str | int
-Path = tuple[PathPart, ...]
+FieldPath = tuple[PathPart, ...]
+"""Where a value sits in a topology: ("vpcs", "a", "subnets", 0, "cidr")."""
 
 
-def format_path(path: Path) -> str:
+def format_path(path: FieldPath) -> str:
     """``('vpcs', 'a', 'subnets', 0, 'cidr')`` -> ``vpcs.a.subnets[0].cidr``."""
     text = ""
     for part in path:
@@ -40,12 +41,12 @@ class SourceMap:
     """Where each field of a topology was written: the file and a line per path."""
 
     file: str | None = None
-    lines: dict[Path, int] = field(default_factory=dict)
-    key_lines: dict[Path, int] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)
+    lines: dict[FieldPath, int] = field(default_factory=dict)
+    key_lines: dict[FieldPath, int] = field(default_factory=dict)
+    raw: dict[FieldPath, str] = field(default_factory=dict)
     """The text as written, for scalars YAML turned into something other than a string."""
 
-    def line_of(self, path: Path, *, key: bool = False) -> int | None:
+    def line_of(self, path: FieldPath, *, key: bool = False) -> int | None:
         """The line of ``path``, or of its nearest ancestor that was written down."""
         if key and path in self.key_lines:
             return self.key_lines[path]
@@ -57,7 +58,7 @@ class SourceMap:
                 return None
             probe = probe[:-1]
 
-    def problem(self, path: Path, message: str, hint: str | None = None) -> Problem:
+    def problem(self, path: FieldPath, message: str, hint: str | None = None) -> Problem:
         return Problem(
             path=format_path(path),
             message=message,
@@ -125,7 +126,7 @@ def load_yaml(text: str, file: str | None) -> tuple[Any, SourceMap]:
 
 def _build(
     node: yaml.Node,
-    path: Path,
+    path: FieldPath,
     source: SourceMap,
     problems: list[Problem],
     constructor: Any,
@@ -171,7 +172,7 @@ _BAD_KEY = object()
 
 
 def _build_key(
-    node: yaml.Node, path: Path, source: SourceMap, problems: list[Problem], constructor: Any
+    node: yaml.Node, path: FieldPath, source: SourceMap, problems: list[Problem], constructor: Any
 ) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         problems.append(

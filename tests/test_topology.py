@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from peerstack import TopologyError, load_topology
-from peerstack.spec import Account, ExistingVpc, Subnet, topology_from_text
+from peerstack.topology import Account, ExistingVpc, Subnet, topology_from_text
 
 GOOD = """\
 name: t

@@ -1,0 +1,43 @@
+"""The topology format: Pydantic models, and loading them from YAML with line numbers.
+
+Also where a value was written (:class:`SourceMap`, :data:`FieldPath`), which the
+planner uses to point its own problems at ``file:line``.
+"""
+
+from peerstack.topology._source import FieldPath, SourceMap, format_path
+from peerstack.topology.loader import load_topology, topology_from_data, topology_from_text
+from peerstack.topology.models import (
+    QUOTA_LIMITS,
+    Account,
+    Defaults,
+    ExistingVpc,
+    Hub,
+    Mesh,
+    Peering,
+    Quotas,
+    RouteSpec,
+    Subnet,
+    Topology,
+    Vpc,
+)
+
+__all__ = [
+    "QUOTA_LIMITS",
+    "Account",
+    "Defaults",
+    "ExistingVpc",
+    "FieldPath",
+    "Hub",
+    "Mesh",
+    "Peering",
+    "Quotas",
+    "RouteSpec",
+    "SourceMap",
+    "Subnet",
+    "Topology",
+    "Vpc",
+    "format_path",
+    "load_topology",
+    "topology_from_data",
+    "topology_from_text",
+]
