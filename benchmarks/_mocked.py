@@ -30,8 +30,10 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
-PROVIDER_TYPE = "pulumi:providers:aws"
-ROUTE_TABLES_TOKEN = "aws:ec2/getRouteTables:getRouteTables"
+from peerstack import _tokens as tokens
+
+PROVIDER_TYPE = tokens.AWS_PROVIDER
+ROUTE_TABLES_TOKEN = tokens.GET_ROUTE_TABLES
 
 Key = tuple[str, str]
 """(type token, resource name): what Pulumi identifies a resource by within a stack."""
@@ -142,15 +144,13 @@ class BenchMocks(pulumi_mocks.Mocks):
         state = dict(args.inputs)
         typ = args.typ
         if typ in (
-            "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
-            "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions",
+            tokens.ACCEPTER,
+            tokens.OPTIONS,
         ):
             state["acceptStatus"] = "active"
             return state["vpcPeeringConnectionId"], state
-        if typ == "aws:ec2/vpc:Vpc":
-            state["mainRouteTableId"] = fake_id(
-                "aws:ec2/routeTable:RouteTable", f"main:{args.name}"
-            )
+        if typ == tokens.VPC:
+            state["mainRouteTableId"] = fake_id(tokens.ROUTE_TABLE, f"main:{args.name}")
             state["defaultRouteTableId"] = state["mainRouteTableId"]
             if state.get("assignGeneratedIpv6CidrBlock"):
                 state["ipv6CidrBlock"] = fake_ipv6_block(args.name)
@@ -186,7 +186,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         response = super().RegisterResource(request)
         with self._lock:
             self._note_loop()
-            if request.type != "pulumi:pulumi:Stack":
+            if request.type != tokens.STACK:
                 local = self.mocks.local
                 self.records.append((request, local.args, response.urn, local.result))
         return response

@@ -23,10 +23,11 @@ from typing import Any
 from benchmarks._figures import Figure
 from benchmarks._mocked import Key, Run, run_program
 from benchmarks.topologies import mesh
+from peerstack import _tokens as tokens
 from peerstack import build_plan, topology_from_data
 
 SIZE = 20
-VPC = "aws:ec2/vpc:Vpc"
+VPC = tokens.VPC
 # Computed outputs that stand for a VPC (its main table, its IPv6 block).
 _VPC_OUTPUTS = ("mainRouteTableId", "defaultRouteTableId", "ipv6CidrBlock")
 _NOT_REFERENCES = ("region", "tags", "tagsAll")

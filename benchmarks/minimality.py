@@ -25,19 +25,20 @@ from benchmarks._figures import Figure
 from benchmarks._mocked import PROVIDER_TYPE, run_program
 from benchmarks.topologies import mesh
 from peerstack import Plan, build_plan, load_topology, topology_from_data
+from peerstack import _tokens as tokens
 from peerstack.plan import DISCOVERED, MAIN
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-VPC = "aws:ec2/vpc:Vpc"
-CIDR = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
-SUBNET = "aws:ec2/subnet:Subnet"
-TABLE = "aws:ec2/routeTable:RouteTable"
-ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-CONNECTION = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
-ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
-OPTIONS = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
-ROUTE = "aws:ec2/route:Route"
+VPC = tokens.VPC
+CIDR = tokens.CIDR_ASSOCIATION
+SUBNET = tokens.SUBNET
+TABLE = tokens.ROUTE_TABLE
+ASSOCIATION = tokens.ASSOCIATION
+CONNECTION = tokens.CONNECTION
+ACCEPTER = tokens.ACCEPTER
+OPTIONS = tokens.OPTIONS
+ROUTE = tokens.ROUTE
 
 DISCOVERED_TABLES = ("rtb-0a0a0a0a0a0a0a0a1", "rtb-0a0a0a0a0a0a0a0a2")
 """What the mocked ``getRouteTables`` finds for an adopted VPC that discovers its tables."""

@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from peerstack import _tokens as tokens
 from peerstack._cidr import contains, parse_network
 from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, Plan, slug
 
@@ -252,7 +253,7 @@ class _Tree:
     def __init__(self, prefix: str, *, link_components: bool = True) -> None:
         self.prefix = prefix
         self.link_components = link_components
-        self.top = _Bare("peerstack:index:PeeringTopology", prefix, None)
+        self.top = _Bare(tokens.TOPOLOGY, prefix, None)
         self.children: dict[tuple[str, str], _Bare] = {}
 
     def component(self, kind: str, key: str) -> pulumi.Resource:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology, topology_from_data
 from peerstack.plan import Plan
 
@@ -147,7 +148,7 @@ def test_minimum_of_the_hub_example_counted_by_hand() -> None:
     plan = build_plan(load_topology(ROOT / "examples" / "hub-cross-account.yaml"))
     expected = Counter(
         {
-            "pulumi:providers:aws": 3,  # network, prod, dev
+            tokens.AWS_PROVIDER: 3,  # network, prod, dev
             minimality.VPC: 4,  # shared, app-eu, app-us, sandbox (legacy is adopted)
             minimality.CIDR: 1,  # shared's 10.100.0.0/16
             minimality.SUBNET: 4,  # tools, dns, app-eu's and app-us's app-a
@@ -209,7 +210,7 @@ def test_churn_sees_a_changed_input() -> None:
     changed["defaults"]["tags"] = {"team": "x"}
     created, deleted, replaced = churn.changes(churn.registered(base), churn.registered(changed))
     assert not created and not deleted
-    assert ("aws:ec2/vpc:Vpc", "mesh3.vpc000") in replaced
+    assert (tokens.VPC, "mesh3.vpc000") in replaced
 
 
 def test_depth_of_a_small_mesh() -> None:

@@ -143,7 +143,7 @@ def _links_table(plan: Plan, verification: VerifyResult) -> Table:
 
 
 def _resources_table(resources: list[EmulatedResource]) -> Table:
-    from peerstack.emulator._results import short_type
+    from peerstack._tokens import short_type
 
     table = Table(title="Resources", title_justify="left", title_style="bold")
     for column in ("type", "name", "account", "region"):

@@ -8,12 +8,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from peerstack import _tokens as tokens
 from peerstack._components._vpc import VpcComponent
 from peerstack.plan.model import LinkPlan, RoutePlan
 
-__all__ = ["LINK_TYPE", "LinkComponent"]
-
-LINK_TYPE = "peerstack:index:Link"
+__all__ = ["LinkComponent"]
 
 
 class LinkComponent(pulumi.ComponentResource):
@@ -55,7 +54,7 @@ class LinkComponent(pulumi.ComponentResource):
         routes: Iterable[RoutePlan],
         parent: pulumi.Resource,
     ) -> None:
-        super().__init__(LINK_TYPE, name, None, pulumi.ResourceOptions(parent=parent))
+        super().__init__(tokens.LINK, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = link
         requester = vpcs[link.requester]
         accepter = vpcs[link.accepter]

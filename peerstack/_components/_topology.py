@@ -8,15 +8,13 @@ from typing import Any, cast
 
 import pulumi
 
+from peerstack import _tokens as tokens
 from peerstack._components._link import LinkComponent
 from peerstack._components._providers import ProviderSettings, make_providers
 from peerstack._components._vpc import VpcComponent
-from peerstack.plan.model import Plan, RoutePlan
-from peerstack.topology.models import Topology
+from peerstack.plan import RoutePlan, TopologySource, build_plan
 
-__all__ = ["TOPOLOGY_TYPE", "PeeringTopology"]
-
-TOPOLOGY_TYPE = "peerstack:index:PeeringTopology"
+__all__ = ["PeeringTopology"]
 
 
 class PeeringTopology(pulumi.ComponentResource):
@@ -47,18 +45,13 @@ class PeeringTopology(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        topology: Topology | Plan,
+        topology: TopologySource,
         opts: pulumi.ResourceOptions | None = None,
         *,
         provider_settings: ProviderSettings | None = None,
     ) -> None:
-        if isinstance(topology, Plan):
-            plan = topology
-        else:
-            from peerstack.plan import build_plan
-
-            plan = build_plan(topology)  # raises TopologyError before anything registers
-        super().__init__(TOPOLOGY_TYPE, name, None, opts)
+        plan = build_plan(topology)  # raises TopologyError before anything registers
+        super().__init__(tokens.TOPOLOGY, name, None, opts)
         self.plan = plan
         settings = provider_settings or ProviderSettings()
         self.providers = make_providers(name, plan, settings, self)

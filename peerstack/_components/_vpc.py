@@ -7,12 +7,11 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from peerstack import _tokens as tokens
 from peerstack.errors import TopologyError
 from peerstack.plan.model import DISCOVERED, MAIN, VpcPlan, slug
 
-__all__ = ["VPC_TYPE", "VpcComponent"]
-
-VPC_TYPE = "peerstack:index:Vpc"
+__all__ = ["VpcComponent"]
 
 
 class VpcComponent(pulumi.ComponentResource):
@@ -41,7 +40,7 @@ class VpcComponent(pulumi.ComponentResource):
         provider: aws.Provider,
         parent: pulumi.Resource,
     ) -> None:
-        super().__init__(VPC_TYPE, name, None, pulumi.ResourceOptions(parent=parent))
+        super().__init__(tokens.VPC_COMPONENT, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = vpc
         self.provider = provider
         self.resource: aws.ec2.Vpc | None = None

@@ -36,11 +36,10 @@ from peerstack.automation._results import (
     UpResult,
 )
 from peerstack.errors import DeployError, PluginInstallError, PulumiVersionError
+from peerstack.plan import Plan, TopologySource, build_plan
 
 if TYPE_CHECKING:
     from peerstack._components import ProviderSettings
-    from peerstack.plan import Plan
-    from peerstack.topology import Topology
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -101,7 +100,7 @@ class Deployment:
 
     def __init__(
         self,
-        topology: Topology | Plan | str | os.PathLike[str],
+        topology: TopologySource,
         *,
         stack: str = "dev",
         project: str | None = None,
@@ -153,7 +152,7 @@ class Deployment:
         if parallel is not None and parallel < 1:
             raise ValueError(f"parallel must be at least 1, not {parallel!r}")
 
-        self._plan = _as_plan(topology)
+        self._plan = build_plan(topology)
         self._stack_name = stack
         self._project = project or f"peerstack-{self._plan.topology}"
         self._work_dir = Path(
@@ -441,19 +440,6 @@ class Deployment:
             if isinstance(value, str):
                 values.append(value)
         return values
-
-
-def _as_plan(topology: Any) -> Plan:
-    from peerstack.plan import Plan, build_plan
-    from peerstack.topology import Topology, load_topology
-
-    if isinstance(topology, Plan):
-        return topology
-    if isinstance(topology, Topology):
-        return build_plan(topology)
-    if isinstance(topology, str | os.PathLike):
-        return build_plan(load_topology(topology))
-    raise TypeError(f"topology must be a Topology, a Plan or a path, not {type(topology).__name__}")
 
 
 def _require_inline_support(command: auto.PulumiCommand, operation: str) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from peerstack import _tokens as tokens
 from peerstack.plan.model import DISCOVERED, slug
 
 if TYPE_CHECKING:
@@ -84,10 +85,10 @@ class LinkState(enum.StrEnum):
 _REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced"})
 
 _STAGES: Mapping[str, str] = {
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "peering connection",
-    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": "accepter",
-    "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions": "peering options",
-    "aws:ec2/route:Route": "route",
+    tokens.CONNECTION: "peering connection",
+    tokens.ACCEPTER: "accepter",
+    tokens.OPTIONS: "peering options",
+    tokens.ROUTE: "route",
 }
 """Resource types that make up a link, and what a person calls them."""
 

@@ -15,8 +15,6 @@ For tests that inspect the emulated AWS, see :func:`peerstack.testing.emulated`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from peerstack.emulator._aws import EMULATION_ROLE, Emulation
 from peerstack.emulator._mocks import SUPPORTED_INVOKES, SUPPORTED_RESOURCE_TYPES, EmulatorMocks
 from peerstack.emulator._results import (
@@ -27,10 +25,7 @@ from peerstack.emulator._results import (
     OnResource,
 )
 from peerstack.emulator._run import Program, run_program, topology_program
-
-if TYPE_CHECKING:
-    from peerstack.plan import Plan
-    from peerstack.topology import Topology
+from peerstack.plan import TopologySource, build_plan
 
 __all__ = [
     "EMULATION_ROLE",
@@ -44,7 +39,6 @@ __all__ = [
     "EmulatorMocks",
     "OnResource",
     "Program",
-    "as_plan",
     "preview",
     "run_program",
     "topology_program",
@@ -52,15 +46,8 @@ __all__ = [
 ]
 
 
-def as_plan(topology: Topology | Plan) -> Plan:
-    """The plan of a topology (validated), or the plan itself."""
-    from peerstack.plan import Plan, build_plan
-
-    return topology if isinstance(topology, Plan) else build_plan(topology)
-
-
 def up(
-    topology: Topology | Plan,
+    topology: TopologySource,
     *,
     program: Program | None = None,
     on_resource: OnResource | None = None,
@@ -71,15 +58,15 @@ def up(
     EmulatorError when the emulation cannot do what the program asks. Differences from
     the plan are not raised: they are in ``result.verification``.
     """
-    plan = as_plan(topology)
+    plan = build_plan(topology)
     with Emulation(plan) as emulation:
         deployment = emulation.up(program=program, on_resource=on_resource)
         verification = emulation.verify()
     return EmulatedUp(deployment=deployment, verification=verification)
 
 
-def preview(topology: Topology | Plan, *, program: Program | None = None) -> EmulatedPreview:
+def preview(topology: TopologySource, *, program: Program | None = None) -> EmulatedPreview:
     """List the resources ``up`` would create, without creating any."""
-    plan = as_plan(topology)
+    plan = build_plan(topology)
     with Emulation(plan) as emulation:
         return emulation.preview(program=program)

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any, cast
 import pulumi
 from botocore.exceptions import ClientError
 
+from peerstack import _tokens as tokens
 from peerstack._regions import partition as region_partition
-from peerstack.emulator._results import EmulatedResource, OnResource, short_type
+from peerstack._tokens import short_type
+from peerstack.emulator._results import EmulatedResource, OnResource
 from peerstack.errors import EmulatorError
 
 if TYPE_CHECKING:
@@ -36,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["SUPPORTED_INVOKES", "SUPPORTED_RESOURCE_TYPES", "EmulatorMocks"]
 
-_AWS_PROVIDER = "pulumi:providers:aws"
 _ROLE_ACCOUNT = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/")
 _INACTIVE = ("deleted", "rejected", "failed", "expired")
 # Inputs every AWS resource may carry that need no call of their own.
@@ -216,7 +217,7 @@ class EmulatorMocks(pulumi.runtime.Mocks):
     def _new_provider(
         self, args: pulumi.runtime.MockResourceArgs, inputs: dict[str, Any]
     ) -> tuple[str, dict[str, Any]]:
-        if args.typ != _AWS_PROVIDER:
+        if args.typ != tokens.AWS_PROVIDER:
             raise EmulatorError(
                 f"the emulator supports only the aws provider, not {args.typ!r} ({args.name!r})"
             )
@@ -632,21 +633,21 @@ def _create_route(req: _Request) -> tuple[str, dict[str, Any]]:
 
 
 _HANDLERS: dict[str, _Handler] = {
-    "aws:ec2/vpc:Vpc": _create_vpc,
-    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": _associate_ipv4_cidr,
-    "aws:ec2/vpcIpv6CidrBlockAssociation:VpcIpv6CidrBlockAssociation": _associate_ipv6_cidr,
-    "aws:ec2/subnet:Subnet": _create_subnet,
-    "aws:ec2/routeTable:RouteTable": _create_route_table,
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": _associate_route_table,
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": _create_peering,
-    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": _accept_peering,
-    "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions": _peering_options,
-    "aws:ec2/route:Route": _create_route,
+    tokens.VPC: _create_vpc,
+    tokens.CIDR_ASSOCIATION: _associate_ipv4_cidr,
+    tokens.IPV6_CIDR_ASSOCIATION: _associate_ipv6_cidr,
+    tokens.SUBNET: _create_subnet,
+    tokens.ROUTE_TABLE: _create_route_table,
+    tokens.ASSOCIATION: _associate_route_table,
+    tokens.CONNECTION: _create_peering,
+    tokens.ACCEPTER: _accept_peering,
+    tokens.OPTIONS: _peering_options,
+    tokens.ROUTE: _create_route,
 }
 
 _READS: dict[str, _Handler] = {
-    "aws:ec2/vpc:Vpc": _read_vpc,
-    "aws:ec2/routeTable:RouteTable": _read_route_table,
+    tokens.VPC: _read_vpc,
+    tokens.ROUTE_TABLE: _read_route_table,
 }
 
 
@@ -669,7 +670,7 @@ def _get_route_tables(ec2: EC2Client, region: str, args: dict[str, Any]) -> dict
 _Invoke = Callable[["EC2Client", str, dict[str, Any]], dict[str, Any]]
 
 _INVOKES: dict[str, _Invoke] = {
-    "aws:ec2/getRouteTables:getRouteTables": _get_route_tables,
+    tokens.GET_ROUTE_TABLES: _get_route_tables,
 }
 
 SUPPORTED_RESOURCE_TYPES: frozenset[str] = frozenset(_HANDLERS)

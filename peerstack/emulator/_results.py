@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peerstack._tokens import short_type
+
 if TYPE_CHECKING:
     from peerstack.plan import Plan
     from peerstack.verify import VerifyResult
@@ -17,15 +19,7 @@ __all__ = [
     "EmulatedResource",
     "EmulatedUp",
     "OnResource",
-    "short_type",
 ]
-
-
-def short_type(token: str) -> str:
-    """``aws:ec2/vpc:Vpc`` -> ``Vpc``; ``pulumi:providers:aws`` -> ``Provider (aws)``."""
-    if token.startswith("pulumi:providers:"):
-        return f"Provider ({token.rsplit(':', 1)[1]})"
-    return token.rsplit(":", 1)[-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The planner: a pure function from a topology to every networking decision."""
 
-from peerstack.plan._build import build_plan
+from peerstack.plan._build import TopologySource, build_plan
 from peerstack.plan.model import (
     DISCOVERED,
     IPV6_PREFIX,
@@ -22,6 +22,7 @@ __all__ = [
     "Plan",
     "RoutePlan",
     "SubnetPlan",
+    "TopologySource",
     "VpcPlan",
     "build_plan",
 ]

@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
+import os
+from typing import TypeAlias
+
 from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
 from peerstack.plan._routes import check_route_quota, plan_routes, reachability
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
-from peerstack.topology import Topology
+from peerstack.topology import Topology, load_topology
+
+__all__ = ["TopologySource", "build_plan"]
+
+TopologySource: TypeAlias = Topology | Plan | str | os.PathLike[str]
+"""What every entry point accepts: a topology file's path, a Topology, or its Plan."""
 
 
-def build_plan(topology: Topology) -> Plan:
-    """Decide everything about ``topology``, or raise TopologyError listing every problem.
+def build_plan(source: TopologySource) -> Plan:
+    """Decide everything about a topology, or raise TopologyError listing every problem.
 
-    Pure: reads nothing but its argument, touches no cloud, imports no Pulumi.
+    ``source`` is the path of a topology file, a :class:`~peerstack.Topology`, or a
+    :class:`Plan` (returned as it is). Pure: reads nothing but its argument (and the
+    file), touches no cloud, imports no Pulumi.
     """
+    if isinstance(source, Plan):
+        return source
+    if isinstance(source, str | os.PathLike):
+        source = load_topology(source)
+    if not isinstance(source, Topology):
+        raise TypeError(
+            "build_plan() takes a topology file's path, a Topology or a Plan, "
+            f"not {type(source).__name__}"
+        )
+    return _plan(source)
+
+
+def _plan(topology: Topology) -> Plan:
     ctx = Context(topology=topology, source=topology.source)
     declared = declared_links(ctx)
     dns_vpcs = {

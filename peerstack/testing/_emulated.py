@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from peerstack.emulator import Emulation, OnResource, Program
-    from peerstack.plan import Plan
-    from peerstack.topology import Topology
+    from peerstack.plan import TopologySource
 
 __all__ = ["emulated"]
 
 
 @contextlib.contextmanager
 def emulated(
-    topology: Topology | Plan | str | os.PathLike[str],
+    topology: TopologySource,
     *,
     before_up: Callable[[Emulation], None] | None = None,
     program: Program | None = None,
@@ -39,13 +37,10 @@ def emulated(
     adopted VPC the subnets, tables and routes it has in real life. ``program`` replaces
     the PeeringTopology program (any Pulumi program using pulumi-aws).
     """
-    from peerstack.emulator import Emulation, as_plan
+    from peerstack.emulator import Emulation
+    from peerstack.plan import build_plan
 
-    if isinstance(topology, str | os.PathLike):
-        from peerstack.topology import load_topology
-
-        topology = load_topology(topology)
-    with Emulation(as_plan(topology)) as emulation:
+    with Emulation(build_plan(topology)) as emulation:
         if before_up is not None:
             before_up(emulation)
         emulation.up(program=program, on_resource=on_resource)

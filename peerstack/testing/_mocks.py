@@ -31,11 +31,11 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
+from peerstack import _tokens as tokens
 from peerstack._components import PeeringTopology, ProviderSettings
 from peerstack._gc import long_lived_objects_frozen
 from peerstack.errors import ProgramError
-from peerstack.plan.model import Plan
-from peerstack.topology.models import Topology
+from peerstack.plan import Plan, TopologySource, build_plan
 
 __all__ = [
     "UNKNOWN",
@@ -45,9 +45,6 @@ __all__ = [
     "run_mocked",
 ]
 
-_PROVIDER_TYPE = "pulumi:providers:aws"
-_TOPOLOGY_TYPE = "peerstack:index:PeeringTopology"
-_ROUTE_TABLES_TOKEN = "aws:ec2/getRouteTables:getRouteTables"
 _MASK = "***"
 
 
@@ -182,7 +179,7 @@ class MockRun:
 
 
 def run_mocked(
-    topology_or_plan: Topology | Plan,
+    topology_or_plan: TopologySource,
     *,
     preview: bool = False,
     project: str = "peerstack",
@@ -200,12 +197,7 @@ def run_mocked(
     The topology is planned first, so an invalid one raises ``TopologyError`` before
     anything is registered. Call it from synchronous code (it runs its own event loop).
     """
-    if isinstance(topology_or_plan, Plan):
-        plan = topology_or_plan
-    else:
-        from peerstack.plan import build_plan
-
-        plan = build_plan(topology_or_plan)
+    plan = build_plan(topology_or_plan)
     component_name = plan.topology if name is None else name
     discovered: dict[str, list[str]] = {}
     for vpc in plan.vpcs:
@@ -285,13 +277,13 @@ def _fake_ipv6_block(seed: str) -> str:
 
 
 _ID_PREFIX = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
-    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": "vpc-cidr-assoc",
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
-    "aws:ec2/route:Route": "r",
+    tokens.VPC: "vpc",
+    tokens.SUBNET: "subnet",
+    tokens.ROUTE_TABLE: "rtb",
+    tokens.ASSOCIATION: "rtbassoc",
+    tokens.CIDR_ASSOCIATION: "vpc-cidr-assoc",
+    tokens.CONNECTION: "pcx",
+    tokens.ROUTE: "r",
 }
 
 
@@ -318,23 +310,23 @@ class _AwsMocks(pulumi_mocks.Mocks):
             return "", dict(args.inputs)
         typ = args.typ
         state = dict(args.inputs)
-        if typ == _PROVIDER_TYPE:
+        if typ == tokens.AWS_PROVIDER:
             return _fake_id("provider", args.name, 32), state
-        if typ == "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+        if typ == tokens.ACCEPTER:
             pcx = state["vpcPeeringConnectionId"]
             state["acceptStatus"] = "active"
             return pcx, state
-        if typ == "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions":
+        if typ == tokens.OPTIONS:
             return state["vpcPeeringConnectionId"], state
         resource_id = _fake_id(
             _ID_PREFIX.get(typ, typ.rsplit(":", 1)[-1].lower()), f"{typ}:{args.name}"
         )
-        if typ == "aws:ec2/vpc:Vpc":
+        if typ == tokens.VPC:
             state["mainRouteTableId"] = _fake_id("rtb", f"main:{args.name}")
             state["defaultRouteTableId"] = state["mainRouteTableId"]
             if state.get("assignGeneratedIpv6CidrBlock"):
                 state["ipv6CidrBlock"] = _fake_ipv6_block(args.name)
-        elif typ == "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+        elif typ == tokens.CONNECTION:
             state["acceptStatus"] = "active" if state.get("autoAccept") else "pending-acceptance"
         return resource_id, state
 
@@ -342,7 +334,7 @@ class _AwsMocks(pulumi_mocks.Mocks):
         self, args: pulumi_mocks.MockCallArgs
     ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         self.local.call = args
-        if args.token == _ROUTE_TABLES_TOKEN:
+        if args.token == tokens.GET_ROUTE_TABLES:
             vpc_id = args.args.get("vpcId", "")
             ids = list(self.route_tables.get(vpc_id, []))
             return {
@@ -369,7 +361,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # gRPC method names
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == tokens.STACK:
             return response
         args = self.mocks.local.args
         with self._lock:
@@ -403,7 +395,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         }
         urn_alias: dict[str, str] = {}
         for request, _, urn, _ in self._records:
-            if request.type == _PROVIDER_TYPE and request.name in provider_aliases:
+            if request.type == tokens.AWS_PROVIDER and request.name in provider_aliases:
                 urn_alias[urn] = provider_aliases[request.name]
         resources = []
         for request, args, urn, resource_id in self._records:
@@ -439,7 +431,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             for call in self._invokes
         )
         top = next(
-            (r.urn for r in resources if r.type == _TOPOLOGY_TYPE and r.name == component._name),
+            (r.urn for r in resources if r.type == tokens.TOPOLOGY and r.name == component._name),
             None,
         )
         outputs = _plain(self._outputs.get(top, {})) if top is not None else {}

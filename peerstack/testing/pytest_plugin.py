@@ -20,7 +20,7 @@ def peerstack_mocks() -> Callable[..., MockRun]:
 
         def test_every_link_has_one_connection(peerstack_mocks):
             run = peerstack_mocks(load_topology("topology.yaml"))
-            assert len(run.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")) == len(
+            assert len(run.of_type(tokens.CONNECTION)) == len(
                 run.plan.links
             )
     """

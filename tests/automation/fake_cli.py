@@ -12,16 +12,17 @@ from typing import Any
 
 from pulumi.automation import PulumiCommand
 
+from peerstack import _tokens as tokens
 from peerstack.plan import Plan
 from peerstack.plan.model import slug
 
 SCRIPT = Path(__file__).resolve().parent / "fake_pulumi.py"
 
-PEERING = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
-ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
-ROUTE = "aws:ec2/route:Route"
-VPC = "aws:ec2/vpc:Vpc"
-COMPONENT = "peerstack:index:PeeringTopology"
+PEERING = tokens.CONNECTION
+ACCEPTER = tokens.ACCEPTER
+ROUTE = tokens.ROUTE
+VPC = tokens.VPC
+COMPONENT = tokens.TOPOLOGY
 LINK_PARENT = f"{COMPONENT}$peerstack:index:Link"
 
 

@@ -17,6 +17,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
+from peerstack import _tokens as tokens
 from peerstack.automation import OUTPUT_NAMES, Deployment, endpoint_settings
 from peerstack.plan import Plan
 
@@ -89,7 +90,7 @@ def test_the_program_is_one_topology_component_exporting_four_outputs(
     mocks = _Mocks()
     outputs = run(program_of(Deployment(mesh, work_dir=tmp_path)), mocks)
 
-    components = [r for r in mocks.registered if r.typ == "peerstack:index:PeeringTopology"]
+    components = [r for r in mocks.registered if r.typ == tokens.TOPOLOGY]
     assert [c.name for c in components] == ["mesh"]
     assert set(outputs) == set(OUTPUT_NAMES)
     assert set(outputs["vpc_ids"]) == {vpc.name for vpc in mesh.vpcs}
@@ -103,7 +104,7 @@ def test_endpoint_mode_points_every_provider_at_the_endpoint(mesh: Plan, tmp_pat
     url = "http://127.0.0.1:4566"
     run(program_of(Deployment(mesh, work_dir=tmp_path, endpoint=url)), mocks)
 
-    providers = [r for r in mocks.registered if r.typ == "pulumi:providers:aws"]
+    providers = [r for r in mocks.registered if r.typ == tokens.AWS_PROVIDER]
     assert providers
     for provider in providers:
         # Provider inputs reach the engine JSON-encoded, as provider configuration.

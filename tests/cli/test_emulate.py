@@ -10,6 +10,7 @@ import pytest
 from moto import mock_aws
 from typer.testing import CliRunner
 
+from peerstack import _tokens as tokens
 from peerstack._cli.app import app
 from peerstack.emulator import Emulation
 from peerstack.plan import build_plan
@@ -95,7 +96,7 @@ def test_preview_emulate_json() -> None:
     data = json.loads(result.stdout)
     assert data["operation"] == "preview"
     assert sum(data["resources"].values()) == len(data["create"]) == 42
-    routes = [r for r in data["create"] if r["type"] == "aws:ec2/route:Route"]
+    routes = [r for r in data["create"] if r["type"] == tokens.ROUTE]
     assert {r["account_id"] for r in routes} == {"111111111111", "222222222222", "333333333333"}
 
 

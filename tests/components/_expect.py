@@ -10,22 +10,23 @@ import ipaddress
 from collections import Counter
 from typing import Any
 
+from peerstack import _tokens as tokens
 from peerstack.plan import DISCOVERED, IPV6_PREFIX, MAIN
 from peerstack.testing import UNKNOWN, MockRun, RegisteredResource
 
-TOPOLOGY = "peerstack:index:PeeringTopology"
-VPC_COMPONENT = "peerstack:index:Vpc"
-LINK_COMPONENT = "peerstack:index:Link"
-PROVIDER = "pulumi:providers:aws"
-VPC = "aws:ec2/vpc:Vpc"
-CIDR_ASSOCIATION = "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"
-SUBNET = "aws:ec2/subnet:Subnet"
-ROUTE_TABLE = "aws:ec2/routeTable:RouteTable"
-ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-CONNECTION = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
-ACCEPTER = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
-OPTIONS = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
-ROUTE = "aws:ec2/route:Route"
+TOPOLOGY = tokens.TOPOLOGY
+VPC_COMPONENT = tokens.VPC_COMPONENT
+LINK_COMPONENT = tokens.LINK
+PROVIDER = tokens.AWS_PROVIDER
+VPC = tokens.VPC
+CIDR_ASSOCIATION = tokens.CIDR_ASSOCIATION
+SUBNET = tokens.SUBNET
+ROUTE_TABLE = tokens.ROUTE_TABLE
+ASSOCIATION = tokens.ASSOCIATION
+CONNECTION = tokens.CONNECTION
+ACCEPTER = tokens.ACCEPTER
+OPTIONS = tokens.OPTIONS
+ROUTE = tokens.ROUTE
 
 TAGGABLE = {VPC, SUBNET, ROUTE_TABLE, CONNECTION, ACCEPTER}
 VPC_OWNED = {VPC, CIDR_ASSOCIATION, SUBNET, ROUTE_TABLE, ASSOCIATION}

@@ -9,15 +9,16 @@ from types import ModuleType
 import pytest
 
 from peerstack import TopologyError, topology_from_data
+from peerstack import _tokens as tokens
 from peerstack.errors import ProgramError
 from peerstack.plan import Plan
 from peerstack.testing import UNKNOWN, run_mocked
 from peerstack.topology import topology_from_text
 
-ROUTE = "aws:ec2/route:Route"
-SUBNET = "aws:ec2/subnet:Subnet"
-CONNECTION = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
-PROVIDER = "pulumi:providers:aws"
+ROUTE = tokens.ROUTE
+SUBNET = tokens.SUBNET
+CONNECTION = tokens.CONNECTION
+PROVIDER = tokens.AWS_PROVIDER
 
 PlanOf = Callable[[str], Plan]
 
@@ -43,7 +44,7 @@ def test_discovered_route_tables_get_one_route_each(
     # A plain invoke, with the account's provider, in the VPC's region: its ids are known
     # while the program runs, so the routes show in a preview too.
     (invoke,) = run.invokes
-    assert invoke.token == "aws:ec2/getRouteTables:getRouteTables"
+    assert invoke.token == tokens.GET_ROUTE_TABLES
     assert invoke.provider == "prod"
     assert invoke.args == {"vpcId": "vpc-0123456789abcdef0", "region": "us-east-1"}
     routes = [r for r in run.of_type(ROUTE) if r.provider == "prod"]
@@ -65,7 +66,7 @@ def test_adopted_vpcs_register_nothing_of_their_own(plan_of: PlanOf) -> None:
     run = run_mocked(plan_of(DISCOVERING))
     owned = [r for r in run.resources if ".legacy" in (r.parent or "") and r.custom]
     assert owned == []
-    assert [r.name for r in run.of_type("aws:ec2/vpc:Vpc")] == ["t.app"]
+    assert [r.name for r in run.of_type(tokens.VPC)] == ["t.app"]
 
 
 def test_ipv6_literal_and_deferred_destinations(plan_of: PlanOf, expect: ModuleType) -> None:
@@ -94,7 +95,7 @@ def test_ipv6_literal_and_deferred_destinations(plan_of: PlanOf, expect: ModuleT
     # legacy routes back to app's whole space: its IPv4 block and its IPv6 block once AWS
     # has assigned it (the Vpc's output).
     back = run.get(ROUTE, "t.legacy.main.ipv6_app")
-    app = run.get("aws:ec2/vpc:Vpc", "t.app")
+    app = run.get(tokens.VPC, "t.app")
     assert back.property_dependencies["destinationIpv6CidrBlock"] == {app.urn}
 
 
@@ -119,9 +120,7 @@ def test_subnets_by_zone_name_or_zone_id_and_secondary_blocks(
     assert a.inputs["availabilityZone"] == "us-east-1a"
     assert "availabilityZoneId" not in a.inputs
     assert b.inputs["availabilityZoneId"] == "use1-az4"
-    association = run.get(
-        "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation", "t.app.10.1.0.0-16"
-    )
+    association = run.get(tokens.CIDR_ASSOCIATION, "t.app.10.1.0.0-16")
     assert run.depends_on(b, association)
     assert not run.depends_on(a, association)
 
@@ -147,9 +146,7 @@ def test_same_account_other_region_needs_an_accepter_in_that_region(
     connection = run.get(CONNECTION, "t.a--b")
     assert connection.inputs["peerRegion"] == "eu-west-1"
     assert "peerOwnerId" not in connection.inputs
-    accepter = run.get(
-        "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "t.a--b"
-    )
+    accepter = run.get(tokens.ACCEPTER, "t.a--b")
     assert (accepter.provider, accepter.inputs["region"]) == ("net", "eu-west-1")
     # One provider serves both regions of the account.
     assert [p.name for p in run.of_type(PROVIDER)] == ["t.net"]

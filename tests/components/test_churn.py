@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from peerstack import _tokens as tokens
 from peerstack import topology_from_data
 from peerstack.testing import MockRun, run_mocked
 
@@ -47,8 +48,8 @@ def assert_only_additions(before: MockRun, after: MockRun) -> None:
     new_vpcs = {v.name for v in after.plan.vpcs} - {v.name for v in before.plan.vpcs}
     new_links = {link.name for link in after.plan.links} - {link.name for link in before.plan.links}
     assert new_vpcs or new_links
-    owners = {("peerstack:index:Vpc", f"{prefix}.{v}") for v in new_vpcs} | {
-        ("peerstack:index:Link", f"{prefix}.{link}") for link in new_links
+    owners = {(tokens.VPC_COMPONENT, f"{prefix}.{v}") for v in new_vpcs} | {
+        (tokens.LINK, f"{prefix}.{link}") for link in new_links
     }
     for key in set(new) - set(old):
         parent = new[key][2]

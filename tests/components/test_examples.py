@@ -7,6 +7,7 @@ from types import ModuleType
 
 import pytest
 
+from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology
 from peerstack.testing import UNKNOWN, run_mocked
 
@@ -30,7 +31,7 @@ def test_preview_registers_the_same_resources_as_up(path: Path) -> None:
     assert {(r.type, r.name) for r in preview} == {(r.type, r.name) for r in up}
     # Ids are unknown in a preview, never silently missing.
     assert all(r.id is None for r in preview)
-    routes = preview.of_type("aws:ec2/route:Route")
+    routes = preview.of_type(tokens.ROUTE)
     assert routes and all(r.inputs["vpcPeeringConnectionId"] is UNKNOWN for r in routes)
 
 
@@ -51,31 +52,29 @@ def test_dependency_chains_stay_short(path: Path, expect: ModuleType) -> None:
 def test_hub_example_in_detail() -> None:
     """The hub example, spelled out: the decisions of the plan reach AWS unchanged."""
     run = run_mocked(load_topology(EXAMPLES[0].parent / "hub-cross-account.yaml"))
-    eu = run.get("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "corp.shared--app-eu")
+    eu = run.get(tokens.CONNECTION, "corp.shared--app-eu")
     assert eu.provider == "network"
     assert (eu.inputs["peerOwnerId"], eu.inputs["peerRegion"]) == ("222222222222", "eu-west-1")
     assert "autoAccept" not in eu.inputs
-    accepter = run.get(
-        "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter", "corp.shared--app-eu"
-    )
+    accepter = run.get(tokens.ACCEPTER, "corp.shared--app-eu")
     assert (accepter.provider, accepter.inputs["region"]) == ("prod", "eu-west-1")
     # Same account as the requester's peer but another account than the requester: no
     # region, but an owner.
-    us = run.get("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "corp.shared--app-us")
+    us = run.get(tokens.CONNECTION, "corp.shared--app-us")
     assert us.inputs["peerOwnerId"] == "222222222222"
     assert "peerRegion" not in us.inputs
     # legacy routes only to the tools subnet, from its one listed table.
-    legacy = [r for r in run.of_type("aws:ec2/route:Route") if r.name.startswith("corp.legacy.")]
+    legacy = [r for r in run.of_type(tokens.ROUTE) if r.name.startswith("corp.legacy.")]
     assert [(r.inputs["routeTableId"], r.inputs["destinationCidrBlock"]) for r in legacy] == [
         ("rtb-0123456789abcdef0", "10.0.1.0/24")
     ]
     # shared reaches app-eu over IPv6 too: its Amazon-provided block, once assigned.
-    ipv6 = run.get("aws:ec2/route:Route", "corp.shared.main.ipv6_app-eu")
-    app_eu = run.get("aws:ec2/vpc:Vpc", "corp.app-eu")
+    ipv6 = run.get(tokens.ROUTE, "corp.shared.main.ipv6_app-eu")
+    app_eu = run.get(tokens.VPC, "corp.app-eu")
     assert run.depends_on(ipv6, app_eu)
     assert ipv6.inputs["destinationIpv6CidrBlock"].endswith("::/56")
     # No DNS options on the legacy link (dns_resolution: false), two on the others.
-    options = run.of_type("aws:ec2/peeringConnectionOptions:PeeringConnectionOptions")
+    options = run.of_type(tokens.OPTIONS)
     assert sorted(o.name for o in options) == sorted(
         f"corp.shared--{spoke}.{side}"
         for spoke in ("app-eu", "app-us", "sandbox")
@@ -85,14 +84,8 @@ def test_hub_example_in_detail() -> None:
 
 def test_mesh_example_auto_accepts_within_a_region_only() -> None:
     run = run_mocked(load_topology(EXAMPLES[0].parent / "mesh-two-regions.yaml"))
-    connections = {
-        r.name.removeprefix("mesh."): r
-        for r in run.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
-    }
-    accepted = {
-        r.name.removeprefix("mesh.")
-        for r in run.of_type("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter")
-    }
+    connections = {r.name.removeprefix("mesh."): r for r in run.of_type(tokens.CONNECTION)}
+    accepted = {r.name.removeprefix("mesh.") for r in run.of_type(tokens.ACCEPTER)}
     same_region = {"api--web", "batch--data"}
     assert {n for n, c in connections.items() if c.inputs.get("autoAccept")} == same_region
     assert accepted == set(connections) - same_region

@@ -12,6 +12,7 @@ import pytest
 from pulumi.runtime import settings
 from pulumi.runtime.config import set_all_config
 
+from peerstack import _tokens as tokens
 from peerstack import load_topology
 from peerstack.testing import MockRun, run_mocked
 from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor, run_program
@@ -119,4 +120,4 @@ def test_python_program_builds_its_topology_in_code() -> None:
         "app-eu": ["shared"],
     }
     types = [t for t, _ in registered(monitor)]
-    assert types.count("aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter") == 2
+    assert types.count(tokens.ACCEPTER) == 2

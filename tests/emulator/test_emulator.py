@@ -12,6 +12,7 @@ import pulumi_aws as aws
 import pytest
 from moto import mock_aws
 
+from peerstack import _tokens as tokens
 from peerstack import emulator
 from peerstack.emulator import Emulation
 from peerstack.errors import EmulatorError
@@ -283,7 +284,7 @@ def test_preview_lists_resources_and_creates_none() -> None:
 def test_progress_is_reported_per_resource() -> None:
     seen: list[str] = []
     result = emulator.up(example("specific-routes"), on_resource=lambda r: seen.append(r.type))
-    assert seen.count("aws:ec2/route:Route") == result.deployment.counts_by_type()["Route"]
+    assert seen.count(tokens.ROUTE) == result.deployment.counts_by_type()["Route"]
 
 
 def test_the_emulation_is_discarded_and_fresh_each_time() -> None:
