@@ -9,8 +9,9 @@ import pulumi
 import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
+from peerstack._components import names
 from peerstack._components._vpc import VpcComponent
-from peerstack.plan.model import LinkPlan, RoutePlan
+from peerstack.plan import LinkPlan, RoutePlan
 
 __all__ = ["LinkComponent"]
 
@@ -40,8 +41,6 @@ class LinkComponent(pulumi.ComponentResource):
     the connection is active).
     """
 
-    # No class-level annotations (see VpcComponent).
-
     def __init__(
         self,
         name: str,
@@ -56,93 +55,98 @@ class LinkComponent(pulumi.ComponentResource):
     ) -> None:
         super().__init__(tokens.LINK, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = link
-        requester = vpcs[link.requester]
-        accepter = vpcs[link.accepter]
-        side_opts = {
-            link.requester: pulumi.ResourceOptions(parent=self, provider=requester.provider),
-            link.accepter: pulumi.ResourceOptions(parent=self, provider=accepter.provider),
-        }
-        base_tags = {
+        self.prefix = prefix
+        self.vpcs = vpcs
+        self.base_tags = {
             **tags,
             **link.tags,
             "peerstack:topology": topology,
             "peerstack:link": link.name,
             "Name": f"{topology}-{link.name}",
         }
+        self.connection = self._request()
+        self.peering_connection_id: pulumi.Output[str] = self.connection.id
+        self.accepter = self._accept() if link.needs_accepter else None
+        self.accepted_id: pulumi.Output[str] = (
+            self.accepter.vpc_peering_connection_id
+            if self.accepter is not None
+            else self.connection.id
+        )
+        self.options = self._options() if link.dns_resolution else {}
+        self.routes = [resource for route in routes for resource in self._route(route)]
 
-        connection_opts = side_opts[link.requester]
-        if requester.cidr_associations:
-            # AWS refuses to add a block to a requester VPC whose request is pending
-            # acceptance: associate every secondary block before requesting.
-            connection_opts = pulumi.ResourceOptions.merge(
-                connection_opts,
-                pulumi.ResourceOptions(depends_on=list(requester.cidr_associations.values())),
-            )
-        self.connection = aws.ec2.VpcPeeringConnection(
-            name,
+    def _opts(self, vpc: str, **more: Any) -> pulumi.ResourceOptions:
+        """Options for a resource of ``vpc``'s side: its account's provider, this parent."""
+        return pulumi.ResourceOptions(parent=self, provider=self.vpcs[vpc].provider, **more)
+
+    def _request(self) -> aws.ec2.VpcPeeringConnection:
+        link = self.plan
+        requester = self.vpcs[link.requester]
+        # AWS refuses to add a block to a requester VPC whose request is pending
+        # acceptance: associate every secondary block before requesting.
+        waits = list(requester.cidr_associations.values())
+        return aws.ec2.VpcPeeringConnection(
+            names.link(self.prefix, link.name),
             vpc_id=requester.vpc_id,
-            peer_vpc_id=accepter.vpc_id,
+            peer_vpc_id=self.vpcs[link.accepter].vpc_id,
             peer_owner_id=link.peer_owner_id,
             peer_region=link.peer_region,
             auto_accept=True if link.auto_accept else None,
             region=link.requester_region,
-            tags={**base_tags, "peerstack:side": "requester"},
-            opts=connection_opts,
+            tags={**self.base_tags, "peerstack:side": "requester"},
+            opts=self._opts(link.requester, depends_on=waits or None),
         )
-        self.peering_connection_id: pulumi.Output[str] = self.connection.id
-        self.accepted_id: pulumi.Output[str]
-        self.accepter: aws.ec2.VpcPeeringConnectionAccepter | None = None
-        if link.needs_accepter:
-            self.accepter = aws.ec2.VpcPeeringConnectionAccepter(
-                name,
-                vpc_peering_connection_id=self.connection.id,
-                auto_accept=True,
-                region=link.accepter_region,
-                tags={**base_tags, "peerstack:side": "accepter"},
-                opts=side_opts[link.accepter],
+
+    def _accept(self) -> aws.ec2.VpcPeeringConnectionAccepter:
+        link = self.plan
+        return aws.ec2.VpcPeeringConnectionAccepter(
+            names.link(self.prefix, link.name),
+            vpc_peering_connection_id=self.connection.id,
+            auto_accept=True,
+            region=link.accepter_region,
+            tags={**self.base_tags, "peerstack:side": "accepter"},
+            opts=self._opts(link.accepter),
+        )
+
+    def _options(self) -> dict[str, aws.ec2.PeeringConnectionOptions]:
+        link = self.plan
+        # Remote DNS resolution needs DNS support and hostnames on the VPCs: wait for any
+        # change to those attributes (e.g. when DNS is turned on later).
+        vpc_resources = [
+            vpc.resource
+            for vpc in (self.vpcs[link.requester], self.vpcs[link.accepter])
+            if vpc.resource is not None
+        ]
+        options: dict[str, aws.ec2.PeeringConnectionOptions] = {}
+        for side, vpc in (("requester", link.requester), ("accepter", link.accepter)):
+            block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": True}}
+            options[side] = aws.ec2.PeeringConnectionOptions(
+                names.options(self.prefix, link.name, side),
+                vpc_peering_connection_id=self.accepted_id,
+                region=self.vpcs[vpc].plan.region,
+                opts=self._opts(vpc, depends_on=vpc_resources),
+                **block,
             )
-            self.accepted_id = self.accepter.vpc_peering_connection_id
+        return options
+
+    def _route(self, route: RoutePlan) -> list[aws.ec2.Route]:
+        own = self.vpcs[route.vpc]
+        destination: dict[str, pulumi.Input[str] | None]
+        if route.deferred:
+            assert route.ipv6_of is not None  # deferred: the plan names the VPC
+            destination = {"destination_ipv6_cidr_block": self.vpcs[route.ipv6_of].ipv6_cidr_block}
+        elif route.ipv6:
+            destination = {"destination_ipv6_cidr_block": route.destination}
         else:
-            self.accepted_id = self.connection.id
-
-        self.options: dict[str, aws.ec2.PeeringConnectionOptions] = {}
-        if link.dns_resolution:
-            # Remote DNS resolution needs DNS support and hostnames on the VPCs: wait for
-            # any change to those attributes (e.g. when DNS is turned on later).
-            vpc_resources = [v.resource for v in (requester, accepter) if v.resource is not None]
-            for side, vpc in (("requester", link.requester), ("accepter", link.accepter)):
-                options: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": True}}
-                self.options[side] = aws.ec2.PeeringConnectionOptions(
-                    f"{name}.{side}",
-                    vpc_peering_connection_id=self.accepted_id,
-                    region=vpcs[vpc].plan.region,
-                    opts=pulumi.ResourceOptions.merge(
-                        side_opts[vpc], pulumi.ResourceOptions(depends_on=vpc_resources)
-                    ),
-                    **options,
-                )
-
-        self.routes: list[aws.ec2.Route] = []
-        for route in routes:
-            own = vpcs[route.vpc]
-            destination: dict[str, pulumi.Input[str] | None]
-            if route.deferred:
-                assert route.ipv6_of is not None  # deferred: the plan names the VPC
-                peer = vpcs[route.ipv6_of]
-                destination = {"destination_ipv6_cidr_block": peer.ipv6_cidr_block}
-            elif route.ipv6:
-                destination = {"destination_ipv6_cidr_block": route.destination}
-            else:
-                destination = {"destination_cidr_block": route.destination}
-            for table, table_id in own.tables_for(route.route_table):
-                self.routes.append(
-                    aws.ec2.Route(
-                        f"{prefix}.{route.key_in(table)}",
-                        route_table_id=table_id,
-                        vpc_peering_connection_id=self.accepted_id,
-                        region=own.plan.region,
-                        opts=side_opts[route.vpc],
-                        **destination,
-                    )
-                )
-        # No register_outputs (see VpcComponent).
+            destination = {"destination_cidr_block": route.destination}
+        return [
+            aws.ec2.Route(
+                names.route(self.prefix, route, table),
+                route_table_id=table_id,
+                vpc_peering_connection_id=self.accepted_id,
+                region=own.plan.region,
+                opts=self._opts(route.vpc),
+                **destination,
+            )
+            for table, table_id in own.tables_for(route.route_table)
+        ]

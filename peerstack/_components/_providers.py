@@ -8,58 +8,15 @@ region of its account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
-from peerstack.plan.model import AccountPlan, Plan
+from peerstack._components.settings import ENDPOINT_SERVICES, ProviderSettings, session_name
+from peerstack.plan import AccountPlan, Plan
 
-__all__ = ["ENDPOINT_SERVICES", "ProviderSettings", "make_providers"]
-
-ENDPOINT_SERVICES = ("ec2", "iam", "sts")
-"""Services pointed at :attr:`ProviderSettings.endpoint` (all the providers call)."""
-
-_MASK = "'***'"
-
-
-@dataclass(frozen=True, slots=True, repr=False)
-class ProviderSettings:
-    """How the account providers reach AWS, beyond what the topology says.
-
-    Use it to point every provider at an emulator (LocalStack, ``moto_server``) or to pass
-    static credentials. ``access_key`` and ``secret_key`` are handed to Pulumi as secrets
-    and never shown in ``repr``.
-    """
-
-    endpoint: str | None = None
-    """One URL for every service the providers call (ec2, iam, sts), e.g. an emulator's."""
-    skip_credentials_validation: bool = False
-    skip_requesting_account_id: bool = False
-    skip_metadata_api_check: bool = False
-    skip_region_validation: bool = False
-    access_key: str | None = None
-    secret_key: str | None = None
-    default_region: str | None = None
-    """Region of the providers themselves (STS, assume-role); resources set their own.
-    Default: per account, the plan's ``AccountPlan.region``."""
-
-    def __repr__(self) -> str:
-        parts = []
-        for field in fields(self):
-            name = field.name
-            value = getattr(self, name)
-            if value is None or value is False:
-                continue
-            shown = _MASK if name in ("access_key", "secret_key") else repr(value)
-            parts.append(f"{name}={shown}")
-        return f"ProviderSettings({', '.join(parts)})"
-
-
-def session_name(topology: str) -> str:
-    """The STS session name a provider uses when it assumes an account's role."""
-    return f"peerstack-{topology}"[:64]
+__all__ = ["make_providers"]
 
 
 def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:

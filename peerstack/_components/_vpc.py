@@ -8,8 +8,9 @@ import pulumi
 import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
+from peerstack._components import names
 from peerstack.errors import TopologyError
-from peerstack.plan.model import DISCOVERED, MAIN, VpcPlan, slug
+from peerstack.plan import DISCOVERED, MAIN, VpcPlan
 
 __all__ = ["VpcComponent"]
 
@@ -27,14 +28,12 @@ class VpcComponent(pulumi.ComponentResource):
     VPC with IPv6, known after deploy; else None).
     """
 
-    # No class-level annotations: the SDK evaluates a resource class's annotations (with
-    # get_type_hints) on every registration; attributes are typed where they are set.
-
     def __init__(
         self,
         name: str,
         vpc: VpcPlan,
         *,
+        prefix: str,
         topology: str,
         tags: Mapping[str, str],
         provider: aws.Provider,
@@ -42,6 +41,7 @@ class VpcComponent(pulumi.ComponentResource):
     ) -> None:
         super().__init__(tokens.VPC_COMPONENT, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = vpc
+        self.prefix = prefix
         self.provider = provider
         self.resource: aws.ec2.Vpc | None = None
         self.cidr_associations: dict[str, aws.ec2.VpcIpv4CidrBlockAssociation] = {}
@@ -57,18 +57,16 @@ class VpcComponent(pulumi.ComponentResource):
             "peerstack:vpc": vpc.name,
         }
         if vpc.managed:
-            self._create(name, vpc, topology, base_tags)
+            self._create(vpc, topology, base_tags)
         else:
             self._adopt(vpc)
-        # No register_outputs: the top component registers every VPC's ids, and one RPC
-        # per child component is a measurable share of a large program's registration.
 
-    def _create(self, name: str, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
+    def _create(self, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
         opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
         region = vpc.region
         label = f"{topology}-{vpc.name}"
         resource = aws.ec2.Vpc(
-            name,
+            names.vpc(self.prefix, vpc.name),
             cidr_block=vpc.cidrs[0],
             enable_dns_support=True,
             enable_dns_hostnames=vpc.dns_hostnames,
@@ -83,7 +81,7 @@ class VpcComponent(pulumi.ComponentResource):
             self.ipv6_cidr_block = resource.ipv6_cidr_block
         for cidr in vpc.secondary_cidrs:
             self.cidr_associations[cidr] = aws.ec2.VpcIpv4CidrBlockAssociation(
-                f"{name}.{slug(cidr)}",
+                names.cidr_association(self.prefix, vpc.name, cidr),
                 vpc_id=resource.id,
                 cidr_block=cidr,
                 region=region,
@@ -92,7 +90,7 @@ class VpcComponent(pulumi.ComponentResource):
         self.route_table_ids = {MAIN: resource.main_route_table_id}
         for table in vpc.named_route_tables:
             route_table = aws.ec2.RouteTable(
-                f"{name}.{table}",
+                names.route_table(self.prefix, vpc.name, table),
                 vpc_id=resource.id,
                 region=region,
                 tags={**base_tags, "peerstack:route-table": table, "Name": f"{label}-{table}"},
@@ -103,7 +101,7 @@ class VpcComponent(pulumi.ComponentResource):
         for subnet in vpc.subnets:
             zone = subnet.availability_zone
             created = aws.ec2.Subnet(
-                f"{name}.{subnet.name}",
+                names.subnet(self.prefix, vpc.name, subnet.name),
                 vpc_id=self._vpc_id_for(subnet.block),
                 cidr_block=subnet.cidr,
                 availability_zone=None if subnet.az_is_id else zone,
@@ -115,7 +113,7 @@ class VpcComponent(pulumi.ComponentResource):
             self.subnets[subnet.name] = created
             if subnet.route_table != MAIN:
                 aws.ec2.RouteTableAssociation(
-                    f"{name}.{subnet.name}",
+                    names.association(self.prefix, vpc.name, subnet.name),
                     subnet_id=created.id,
                     route_table_id=self.route_tables[subnet.route_table].id,
                     region=region,

@@ -14,6 +14,7 @@ Failures raise :class:`~peerstack.errors.DeployError` subclasses, each with a ``
 (see :func:`classify_error`).
 """
 
+from peerstack._components import OUTPUT_NAMES, StackOutputs, endpoint_settings
 from peerstack.automation._deployment import (
     PASSPHRASE_ENV,
     Deployment,
@@ -32,7 +33,6 @@ from peerstack.automation._events import (
     ProgressTracker,
     ResourceStep,
 )
-from peerstack.automation._program import OUTPUT_NAMES, endpoint_settings
 from peerstack.automation._results import (
     SECRET,
     ChangeSummary,
@@ -63,6 +63,7 @@ __all__ = [
     "ProgressTracker",
     "RefreshResult",
     "ResourceStep",
+    "StackOutputs",
     "UpResult",
     "aws_plugin_version",
     "classify_error",

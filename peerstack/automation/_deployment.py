@@ -12,12 +12,13 @@ from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from pulumi import automation as auto
 from pulumi.automation import errors as auto_errors
 
+from peerstack._components import ProviderSettings, endpoint_settings, topology_program
 from peerstack.automation._errors import (
     MIN_INLINE_REFRESH_DESTROY,
     classify_error,
@@ -26,7 +27,6 @@ from peerstack.automation._errors import (
     scrub,
 )
 from peerstack.automation._events import OnEvent, Operation, ProgressTracker
-from peerstack.automation._program import endpoint_settings, make_program
 from peerstack.automation._results import (
     ChangeSummary,
     DestroyResult,
@@ -37,9 +37,6 @@ from peerstack.automation._results import (
 )
 from peerstack.errors import DeployError, PluginInstallError, PulumiVersionError
 from peerstack.plan import Plan, TopologySource, build_plan
-
-if TYPE_CHECKING:
-    from peerstack._components import ProviderSettings
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -170,7 +167,7 @@ class Deployment:
         self._pulumi_command = pulumi_command
         self._pulumi_home = os.fspath(pulumi_home) if pulumi_home is not None else None
         self._install_plugins = install_plugins
-        self._program = make_program(self._plan, provider_settings)
+        self._program = topology_program(self._plan, provider_settings)
         self._stack: auto.Stack | None = None
         self._plugin_ready = False
 

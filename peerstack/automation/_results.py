@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
+from peerstack._components.outputs import StackOutputs
 from peerstack.automation._events import normalize_op
 
 __all__ = [
@@ -93,26 +94,29 @@ class Outputs:
         return cls(MappingProxyType(values), frozenset(secret))
 
     @property
+    def stack(self) -> StackOutputs:
+        """peerstack's own outputs, typed: ids by VPC, table and link; reachability."""
+        return StackOutputs.parse(self.values)
+
+    @property
     def vpc_ids(self) -> Mapping[str, str]:
         """VPC id by VPC name (created and adopted VPCs)."""
-        return _mapping(self.values.get("vpc_ids"))
+        return self.stack.vpc_ids
 
     @property
     def route_table_ids(self) -> Mapping[str, Mapping[str, str]]:
         """Route table id by VPC name, then route table name (``main``, ...)."""
-        raw = _mapping(self.values.get("route_table_ids"))
-        return {vpc: _mapping(tables) for vpc, tables in raw.items()}
+        return self.stack.route_table_ids
 
     @property
     def peering_connection_ids(self) -> Mapping[str, str]:
         """VPC peering connection id (``pcx-...``) by link name."""
-        return _mapping(self.values.get("peering_connection_ids"))
+        return self.stack.peering_connection_ids
 
     @property
     def reachability(self) -> Mapping[str, tuple[str, ...]]:
         """For each VPC, the VPCs it can reach (as planned, exported by the program)."""
-        raw = _mapping(self.values.get("reachability"))
-        return {vpc: tuple(peers or ()) for vpc, peers in raw.items()}
+        return self.stack.reachability
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
@@ -132,10 +136,6 @@ class Outputs:
     def __repr__(self) -> str:
         body = ", ".join(f"{name}={value!r}" for name, value in self.to_dict().items())
         return f"Outputs({body})"
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 @dataclass(frozen=True, slots=True)

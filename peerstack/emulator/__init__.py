@@ -15,6 +15,7 @@ For tests that inspect the emulated AWS, see :func:`peerstack.testing.emulated`.
 
 from __future__ import annotations
 
+from peerstack._runtime import Program, run_program
 from peerstack.emulator._aws import EMULATION_ROLE, Emulation
 from peerstack.emulator._mocks import SUPPORTED_INVOKES, SUPPORTED_RESOURCE_TYPES, EmulatorMocks
 from peerstack.emulator._results import (
@@ -24,7 +25,6 @@ from peerstack.emulator._results import (
     EmulatedUp,
     OnResource,
 )
-from peerstack.emulator._run import Program, run_program, topology_program
 from peerstack.plan import TopologySource, build_plan
 
 __all__ = [
@@ -41,7 +41,6 @@ __all__ = [
     "Program",
     "preview",
     "run_program",
-    "topology_program",
     "up",
 ]
 

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
+    from peerstack._runtime import Program
     from peerstack.emulator._results import EmulatedDeployment, EmulatedPreview, OnResource
-    from peerstack.emulator._run import Program
     from peerstack.verify import VerifyResult
 
 __all__ = ["EMULATION_ROLE", "Emulation"]
@@ -321,8 +321,9 @@ class Emulation:
         self, *, program: Program | None = None, on_resource: OnResource | None = None
     ) -> EmulatedDeployment:
         """Run the program (by default the plan's PeeringTopology), creating every resource."""
+        from peerstack._components import topology_program
+        from peerstack._runtime import run_program
         from peerstack.emulator._mocks import EmulatorMocks
-        from peerstack.emulator._run import run_program, topology_program
 
         self._require_running()
         mocks = EmulatorMocks(self, on_resource=on_resource)
@@ -346,9 +347,10 @@ class Emulation:
         Reads (such as discovering an adopted VPC's route tables) are answered by the
         emulation; outputs that AWS would assign are unknown, as in a real preview.
         """
+        from peerstack._components import topology_program
+        from peerstack._runtime import run_program
         from peerstack.emulator._mocks import EmulatorMocks
         from peerstack.emulator._results import EmulatedPreview
-        from peerstack.emulator._run import run_program, topology_program
 
         self._require_running()
         mocks = EmulatorMocks(self, preview=True)

@@ -16,24 +16,19 @@ traps of hand-rolled mock tests handled once:
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import hashlib
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
 
 from peerstack import _tokens as tokens
 from peerstack._components import PeeringTopology, ProviderSettings
-from peerstack._gc import long_lived_objects_frozen
+from peerstack._runtime import run_program
 from peerstack.errors import ProgramError
 from peerstack.plan import Plan, TopologySource, build_plan
 
@@ -213,57 +208,8 @@ def run_mocked(
     def program() -> None:
         holder.append(PeeringTopology(component_name, plan, provider_settings=provider_settings))
 
-    run_program(program, monitor=monitor, preview=preview, project=project, stack=stack)
+    run_program(program, mocks, monitor=monitor, preview=preview, project=project, stack=stack)
     return monitor.result(plan, preview, holder[0])
-
-
-def run_program(
-    program: Callable[[], Awaitable[None] | None],
-    *,
-    monitor: pulumi_mocks.MockMonitor,
-    preview: bool,
-    project: str,
-    stack: str,
-) -> None:
-    """Run a Pulumi program against ``monitor`` until every registration has settled.
-
-    ``program`` may return an awaitable (say, to resolve its outputs), which is awaited
-    before the registrations are waited for.
-
-    Runs in a fresh thread with a copy of the caller's context, its own event loop and
-    fresh runtime settings, so nothing leaks between runs or into the caller.
-    """
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-mocks") as pool:
-        with long_lived_objects_frozen():
-            pool.submit(
-                context.run, _run_in_thread, program, monitor, preview, project, stack
-            ).result()
-
-
-def _run_in_thread(
-    program: Callable[[], Awaitable[None] | None],
-    monitor: pulumi_mocks.MockMonitor,
-    preview: bool,
-    project: str,
-    stack: str,
-) -> None:
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    try:
-        # Fresh settings (RPC manager, outstanding outputs, no root stack) in this context
-        # only; then the mocks, which register a new root stack.
-        pulumi_settings.reset_options(project=project, stack=stack, preview=preview)
-        pulumi_mocks.set_mocks(
-            monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor
-        )
-        # run_pulumi_func waits for every outstanding RPC and output, repeatedly, until
-        # none is left: registrations that waited on other resources' outputs included.
-        loop.run_until_complete(run_pulumi_func(program))
-    finally:
-        loop.run_until_complete(loop.shutdown_default_executor())
-        loop.close()
-        asyncio.set_event_loop(None)
 
 
 def _fake_id(prefix: str, seed: str, length: int = 17) -> str:

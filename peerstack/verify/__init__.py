@@ -9,7 +9,7 @@ The same code reads real AWS (:class:`AwsSessions`, the default) and the in-proc
 emulation (``verify(plan, sessions=emulation.session)``).
 """
 
-from peerstack.verify._check import DeployedIds, verify
+from peerstack.verify._check import verify
 from peerstack.verify._result import (
     Difference,
     DifferenceKind,
@@ -21,7 +21,6 @@ from peerstack.verify._sessions import AwsSessions, SessionFactory
 
 __all__ = [
     "AwsSessions",
-    "DeployedIds",
     "Difference",
     "DifferenceKind",
     "LinkStatus",

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peerstack._components.outputs import StackOutputs
 from peerstack.errors import CredentialsError
 from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, VpcPlan
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
@@ -22,7 +23,7 @@ from peerstack.verify._sessions import SessionFactory, is_auth_error
 if TYPE_CHECKING:
     from peerstack.automation import Outputs
 
-__all__ = ["DeployedIds", "verify"]
+__all__ = ["verify"]
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 _CHUNK = 200  # AWS accepts at most 200 values per filter
@@ -39,46 +40,11 @@ _STATUS_RANK = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class DeployedIds:
-    """Ids of a deployment, from its stack outputs; whatever is absent is found by tags."""
-
-    vpc_ids: Mapping[str, str] = field(default_factory=dict)
-    route_table_ids: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    """VPC name -> route table name -> id."""
-    peering_connection_ids: Mapping[str, str] = field(default_factory=dict)
-    """Link name -> peering connection id."""
-
-    @classmethod
-    def from_outputs(cls, outputs: Mapping[str, Any] | Outputs | None) -> DeployedIds:
-        """From stack outputs: a mapping of output names, or automation's ``Outputs``."""
-        if outputs is None:
-            return cls()
-
-        def get(name: str) -> Mapping[str, Any]:
-            value = getattr(outputs, name, None)
-            if value is None and isinstance(outputs, Mapping):
-                value = outputs.get(name)
-            return value if isinstance(value, Mapping) else {}
-
-        return cls(
-            vpc_ids={k: str(v) for k, v in get("vpc_ids").items() if v},
-            route_table_ids={
-                vpc: {t: str(i) for t, i in tables.items() if i}
-                for vpc, tables in get("route_table_ids").items()
-                if isinstance(tables, Mapping)
-            },
-            peering_connection_ids={
-                k: str(v) for k, v in get("peering_connection_ids").items() if v
-            },
-        )
-
-
 def verify(
     plan: Plan,
     *,
     sessions: SessionFactory | None = None,
-    outputs: Mapping[str, Any] | Outputs | DeployedIds | None = None,
+    outputs: Mapping[str, Any] | Outputs | StackOutputs | None = None,
 ) -> VerifyResult:
     """Read AWS and compare it with ``plan``; every difference is in the result.
 
@@ -98,7 +64,7 @@ def verify(
         from peerstack.verify._sessions import AwsSessions
 
         sessions = AwsSessions()
-    ids = outputs if isinstance(outputs, DeployedIds) else DeployedIds.from_outputs(outputs)
+    ids = StackOutputs.parse(outputs)
     return _Verifier(plan, sessions, ids).run()
 
 
@@ -110,7 +76,7 @@ class _Vpc:
 
 
 class _Verifier:
-    def __init__(self, plan: Plan, sessions: SessionFactory, ids: DeployedIds) -> None:
+    def __init__(self, plan: Plan, sessions: SessionFactory, ids: StackOutputs) -> None:
         self.plan = plan
         self.sessions = sessions
         self.ids = ids

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pulumi
 
-from peerstack import PeeringTopology, ProviderSettings, TopologyError, load_topology
-
-OUTPUTS = ("vpc_ids", "route_table_ids", "peering_connection_ids", "reachability")
+from peerstack import PeeringTopology, ProviderSettings, TopologyError, build_plan
+from peerstack.automation import endpoint_settings
 
 
 def topology_path(config: pulumi.Config) -> Path:
@@ -32,33 +31,18 @@ def topology_path(config: pulumi.Config) -> Path:
 
 def provider_settings(config: pulumi.Config) -> ProviderSettings | None:
     endpoint = config.get("endpoint")
-    if not endpoint:
-        return None
-    # Emulators accept any credentials and have no metadata API or account lookup.
-    return ProviderSettings(
-        endpoint=endpoint,
-        skip_credentials_validation=True,
-        skip_requesting_account_id=True,
-        skip_metadata_api_check=True,
-        skip_region_validation=True,
-        access_key="test",
-        secret_key="test",
-    )
+    return endpoint_settings(endpoint) if endpoint else None
 
 
 def main() -> None:
     config = pulumi.Config("peerstack")
     path = topology_path(config)
     try:
-        topology = load_topology(path)
-        component = PeeringTopology(
-            topology.name, topology, provider_settings=provider_settings(config)
-        )
-    except (TopologyError, OSError) as exc:
+        plan = build_plan(path)
+    except TopologyError as exc:
         # Every problem, with its file:line, and no Python traceback.
         raise pulumi.RunError(str(exc)) from None
-    for name in OUTPUTS:
-        pulumi.export(name, getattr(component, name))
+    PeeringTopology(plan.topology, plan, provider_settings=provider_settings(config)).export()
 
 
 main()

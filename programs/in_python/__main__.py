@@ -10,8 +10,6 @@ topology raises ``TopologyError`` (every problem at once) before anything is reg
 
 from __future__ import annotations
 
-import pulumi
-
 from peerstack import Account, Defaults, Hub, PeeringTopology, Subnet, Topology, Vpc
 
 topology = Topology(
@@ -43,9 +41,4 @@ topology = Topology(
     hubs=[Hub(hub="shared", spokes=["app-us", "app-eu"])],
 )
 
-component = PeeringTopology(topology.name, topology)
-
-pulumi.export("vpc_ids", component.vpc_ids)
-pulumi.export("route_table_ids", component.route_table_ids)
-pulumi.export("peering_connection_ids", component.peering_connection_ids)
-pulumi.export("reachability", component.reachability)
+PeeringTopology(topology.name, topology).export()

@@ -13,6 +13,7 @@ PUBLIC = {
     "OUTPUT_NAMES",
     "PASSPHRASE_ENV",
     "SECRET",
+    "StackOutputs",
     "ChangeSummary",
     "Deployment",
     "DestroyResult",

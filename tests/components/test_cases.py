@@ -332,7 +332,8 @@ def test_an_invalid_topology_registers_nothing() -> None:
     from pulumi.runtime.mocks import MockMonitor
 
     from peerstack._components import PeeringTopology
-    from peerstack.testing._mocks import _AwsMocks, run_program
+    from peerstack._runtime import run_program
+    from peerstack.testing._mocks import _AwsMocks
 
     bad = topology_from_text(
         """
@@ -346,10 +347,12 @@ def test_an_invalid_topology_registers_nothing() -> None:
           - {requester: a, accepter: b}
         """.replace("\n        ", "\n")
     )
-    monitor = MockMonitor(_AwsMocks(preview=False, route_tables={}))
+    mocks = _AwsMocks(preview=False, route_tables={})
+    monitor = MockMonitor(mocks)
     with pytest.raises(TopologyError):
         run_program(
-            lambda: PeeringTopology("bad", bad),
+            lambda: PeeringTopology("bad", bad) and None,
+            mocks,
             monitor=monitor,
             preview=False,
             project="p",

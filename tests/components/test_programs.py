@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import runpy
-from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
-from pulumi.runtime import settings
 from pulumi.runtime.config import set_all_config
 
 from peerstack import _tokens as tokens
 from peerstack import load_topology
+from peerstack._runtime import run_program
 from peerstack.testing import MockRun, run_mocked
-from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor, run_program
+from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FROM_CONFIG = ROOT / "programs" / "from_config" / "__main__.py"
@@ -28,20 +27,14 @@ def run_file(
 ) -> tuple[_RecordingMonitor, dict[str, Any]]:
     """Run a program file the way the Python language host does; return its exports."""
     monitor = _RecordingMonitor(_AwsMocks(preview=False, route_tables={}))
-    exports: dict[str, Any] = {}
 
-    def program() -> Awaitable[None]:
+    def program() -> None:
         set_all_config(config or {})
         runpy.run_path(str(path), run_name="__main__")
-        outputs = dict(settings.get_root_resource().outputs)  # type: ignore[union-attr]
 
-        async def resolve() -> None:
-            for name, value in outputs.items():
-                exports[name] = await pulumi.Output.from_input(value).future()
-
-        return resolve()
-
-    run_program(program, monitor=monitor, preview=False, project="peerstack", stack="dev")
+    exports = run_program(
+        program, monitor.mocks, monitor=monitor, preview=False, project="peerstack", stack="dev"
+    )
     return monitor, exports
 
 

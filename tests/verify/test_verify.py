@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from peerstack._components import StackOutputs
 from peerstack.automation import Outputs
 from peerstack.emulator import Emulation
 from peerstack.errors import CredentialsError, VerificationError
@@ -18,7 +19,6 @@ from peerstack.testing import emulated
 from peerstack.topology import load_topology
 from peerstack.verify import (
     AwsSessions,
-    DeployedIds,
     DifferenceKind,
     VerifyResult,
     render_table,
@@ -272,7 +272,7 @@ def test_outputs_naming_a_connection_that_is_gone(hub: Emulation, hub_plan: Plan
 
 def test_ids_come_from_automation_outputs_too(hub: Emulation, hub_plan: Plan) -> None:
     outputs = Outputs(dict(hub.outputs))
-    ids = DeployedIds.from_outputs(outputs)
+    ids = StackOutputs.parse(outputs)
     assert ids.vpc_ids == hub.outputs["vpc_ids"]
     assert (
         ids.route_table_ids["shared"]["tools"] == hub.outputs["route_table_ids"]["shared"]["tools"]

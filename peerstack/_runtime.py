@@ -1,4 +1,8 @@
-"""Running a Pulumi program under mocks, isolated from any other Pulumi state."""
+"""Running a Pulumi program in this process under mocks, isolated from any other run.
+
+The emulator (mocks that create in moto) and ``peerstack.testing.run_mocked`` (mocks
+that record) both run programs this way; so can a user's own test.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,9 @@ from typing import TYPE_CHECKING, Any
 from peerstack._gc import long_lived_objects_frozen
 
 if TYPE_CHECKING:
-    import pulumi
+    from pulumi.runtime.mocks import MockMonitor, Mocks
 
-    from peerstack.plan import Plan
-
-__all__ = ["Program", "run_program", "topology_program"]
+__all__ = ["Program", "run_program"]
 
 log = logging.getLogger("peerstack")
 
@@ -24,29 +26,32 @@ Program = Callable[[], Mapping[str, Any] | None]
 """A Pulumi program: registers resources, exports (or returns) the stack outputs."""
 
 
-def topology_program(plan: Plan) -> Program:
-    """The program every peerstack deploy runs (the automation's): one PeeringTopology."""
-    from peerstack.automation._program import make_program
-
-    return make_program(plan, None)
-
-
 def run_program(
-    program: Program, mocks: pulumi.runtime.Mocks, *, project: str, stack: str, preview: bool
+    program: Program,
+    mocks: Mocks,
+    *,
+    monitor: MockMonitor | None = None,
+    project: str,
+    stack: str,
+    preview: bool,
 ) -> dict[str, Any]:
     """Run ``program`` under ``mocks`` until every registration is done; return its outputs.
 
-    The outputs are those the program exports (``pulumi.export``) and those it returns.
+    The outputs are those the program exports (``pulumi.export``) and those it returns;
+    values unknown in a preview come back as None. ``monitor`` replaces the SDK's mock
+    monitor (to record what the engine would receive); it must wrap ``mocks``.
 
     The run happens on its own thread and event loop, in a copy of the current context,
-    so Pulumi settings of the caller (its own ``set_mocks``, say) are neither used nor
-    disturbed. Values unknown in a preview come back as None.
+    with fresh runtime settings, so runs repeat in one process, an async caller
+    included, and the caller's own Pulumi settings are neither used nor disturbed.
+    Registrations that wait on other resources' outputs are waited for too.
     """
     result: dict[str, Any] = {}
 
     def run() -> None:
         import pulumi
         from pulumi.runtime import settings
+        from pulumi.runtime.mocks import set_mocks
         from pulumi.runtime.stack import run_pulumi_func
 
         def body() -> Any:
@@ -76,7 +81,9 @@ def run_program(
         try:
             # Fresh settings (outputs, lock, root): set_mocks alone keeps the caller's.
             settings.reset_options(project=project, stack=stack, preview=preview)
-            pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=preview)
+            set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+            # run_pulumi_func waits for every outstanding RPC and output, repeatedly,
+            # until none is left.
             loop.run_until_complete(run_pulumi_func(body))
         except BaseException as exc:
             failed.append(exc)
@@ -86,8 +93,7 @@ def run_program(
             loop.close()
             asyncio.set_event_loop(None)
 
-    # Its own thread and event loop: callable from anywhere, an async test included.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-emulator")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-mocks")
     try:
         with long_lived_objects_frozen():
             pool.submit(contextvars.copy_context().run, run).result()
