@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import topology_from_text
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 HEADER = """\
 name: t
@@ -62,7 +59,3 @@ def one_problem(problems_of: Callable[[str], list[Problem]]) -> Callable[[str], 
         return found[0]
 
     return run
-
-
-def example_files() -> list[Path]:
-    return sorted(EXAMPLES.glob("*.yaml"))

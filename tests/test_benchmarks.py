@@ -17,9 +17,7 @@ import pytest
 from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology, topology_from_data
 from peerstack.plan import Plan
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR, ROOT
 
 
 def bench(module: str) -> ModuleType:
@@ -131,7 +129,7 @@ def test_a_refused_comparison_is_a_miss_without_a_number() -> None:
 def test_harness_sees_what_run_mocked_sees() -> None:
     from peerstack.testing import run_mocked
 
-    plan = build_plan(load_topology(ROOT / "examples" / "hub-cross-account.yaml"))
+    plan = build_plan(load_topology(EXAMPLES_DIR / "hub-cross-account.yaml"))
     ours = peering_topology(plan)
     theirs = run_mocked(plan)
     keys = {r.urn: (r.type, r.name) for r in theirs.resources}
@@ -145,7 +143,7 @@ def test_harness_sees_what_run_mocked_sees() -> None:
 
 def test_minimum_of_the_hub_example_counted_by_hand() -> None:
     minimality = bench("minimality")
-    plan = build_plan(load_topology(ROOT / "examples" / "hub-cross-account.yaml"))
+    plan = build_plan(load_topology(EXAMPLES_DIR / "hub-cross-account.yaml"))
     expected = Counter(
         {
             tokens.AWS_PROVIDER: 3,  # network, prod, dev

@@ -6,9 +6,9 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers.paths import EXAMPLES, ROOT
+
 README = (ROOT / "README.md").read_text()
 
 
@@ -48,7 +48,7 @@ def test_tour_commands_succeed() -> None:
         args = command.removeprefix("peerstack ").split()
         if "examples/*.yaml" in args:
             args = [a for a in args if a != "examples/*.yaml"] + [
-                str(p.relative_to(ROOT)) for p in sorted((ROOT / "examples").glob("*.yaml"))
+                str(p.relative_to(ROOT)) for p in EXAMPLES
             ]
         result = subprocess.run(
             [sys.executable, "-m", "peerstack", *args], cwd=ROOT, capture_output=True, text=True

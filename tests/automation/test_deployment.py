@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from fake_cli import FakePulumi, events_for, on_path, resource_count
 from pulumi.automation import ConfigValue
 
 from peerstack.automation import (
@@ -32,6 +31,7 @@ from peerstack.errors import (
 )
 from peerstack.plan import Plan
 from peerstack.topology import topology_from_data
+from tests.helpers.fake_cli import FakePulumi, events_for, on_path, resource_count
 
 PROJECT = "peerstack-mesh"
 

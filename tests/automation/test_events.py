@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fake_cli import ACCEPTER, PEERING, ROUTE, VPC, events_for, step, urn
 from pulumi.automation import EngineEvent
 
 from peerstack.automation import Event, EventKind, LinkState, Operation, ProgressTracker
 from peerstack.automation._events import LinkMatcher, parse_urn
 from peerstack.plan import DISCOVERED, Plan
 from peerstack.plan.model import slug
+from tests.helpers.fake_cli import ACCEPTER, PEERING, ROUTE, VPC, events_for, step, urn
 
 STACK, PROJECT = "dev", "peerstack-corp"
 

@@ -14,12 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from fake_cli import FakePulumi, events_for, on_path
 
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import load_topology
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.fake_cli import FakePulumi, events_for, on_path
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR, ROOT
 
 
 def deploy_blocks(readme: str) -> list[str]:
@@ -28,9 +27,9 @@ def deploy_blocks(readme: str) -> list[str]:
 
 def run_block(code: str, tmp_path: Path, fake: FakePulumi) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a copy of the examples, with every operation scripted for the fake."""
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    shutil.copytree(EXAMPLES_DIR, tmp_path / "examples")
     scenario: dict[str, object] = {}
-    for path in sorted((ROOT / "examples").glob("*.yaml")):
+    for path in EXAMPLES:
         plan: Plan = build_plan(load_topology(path))
         if plan.topology == "corp":
             project = f"peerstack-{plan.topology}"

@@ -3,11 +3,8 @@ words they read. The `pulumi` on PATH is the fake one of tests/automation/fake_p
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -16,27 +13,12 @@ from typer.testing import CliRunner
 from peerstack._cli.app import app
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import load_topology
+from tests.helpers import fake_cli
+from tests.helpers.paths import example
 
-ROOT = Path(__file__).resolve().parents[2]
-MESH = ROOT / "examples" / "mesh-two-regions.yaml"
+MESH = example("mesh-two-regions")
 PROJECT = "peerstack-mesh"
 runner = CliRunner()
-
-
-def _fake_cli() -> ModuleType:
-    # --import-mode=importlib: load the shared fake-CLI helpers by path, once.
-    if "fake_cli" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "fake_cli", ROOT / "tests" / "automation" / "fake_cli.py"
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["fake_cli"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["fake_cli"]
-
-
-fake_cli = _fake_cli()
 
 
 @pytest.fixture
@@ -205,7 +187,7 @@ def test_destroy_yes_does_not_ask(fake: Any, mesh: Plan) -> None:
 
 
 def test_destroy_mentions_adopted_vpcs_are_kept(fake: Any) -> None:
-    hub = ROOT / "examples" / "hub-cross-account.yaml"
+    hub = example("hub-cross-account")
     result = run("destroy", str(hub), input="n\n")
 
     assert "adopted VPCs are left as they are" in result.stderr

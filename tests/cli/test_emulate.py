@@ -16,10 +16,9 @@ from peerstack.emulator import Emulation
 from peerstack.plan import build_plan
 from peerstack.testing import emulated
 from peerstack.topology import load_topology
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
-HUB = ROOT / "examples" / "hub-cross-account.yaml"
+HUB = EXAMPLES_DIR / "hub-cross-account.yaml"
 runner = CliRunner()
 
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from peerstack._cli.app import app
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
-EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 runner = CliRunner()
 
 
@@ -102,7 +102,7 @@ def test_plan_json_is_the_documented_shape() -> None:
 
 
 def test_plan_table_reads_clearly() -> None:
-    result = run("plan", str(EXAMPLES[0].parent / "hub-cross-account.yaml"))
+    result = run("plan", str(EXAMPLES_DIR / "hub-cross-account.yaml"))
     assert result.exit_code == 0
     for words in (
         "Links",
@@ -116,7 +116,7 @@ def test_plan_table_reads_clearly() -> None:
 
 
 def test_plan_mermaid_groups_by_account_and_region() -> None:
-    result = run("plan", str(EXAMPLES[0].parent / "hub-cross-account.yaml"), "-f", "mermaid")
+    result = run("plan", str(EXAMPLES_DIR / "hub-cross-account.yaml"), "-f", "mermaid")
     assert result.exit_code == 0
     assert result.output.startswith("flowchart LR")
     assert 'subgraph g0["dev (333333333333) / us-west-2"]' in result.output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -14,12 +13,11 @@ import yaml
 from peerstack import _tokens as tokens
 from peerstack import topology_from_data
 from peerstack.testing import MockRun, run_mocked
-
-EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+from tests.helpers.paths import EXAMPLES_DIR
 
 
 def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES_DIR / f"{name}.yaml").read_text())
     return data
 
 

@@ -10,8 +10,7 @@ import pytest
 from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology
 from peerstack.testing import UNKNOWN, run_mocked
-
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent.parent / "examples").glob("*.yaml"))
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
@@ -51,7 +50,7 @@ def test_dependency_chains_stay_short(path: Path, expect: ModuleType) -> None:
 
 def test_hub_example_in_detail() -> None:
     """The hub example, spelled out: the decisions of the plan reach AWS unchanged."""
-    run = run_mocked(load_topology(EXAMPLES[0].parent / "hub-cross-account.yaml"))
+    run = run_mocked(load_topology(EXAMPLES_DIR / "hub-cross-account.yaml"))
     eu = run.get(tokens.CONNECTION, "corp.shared--app-eu")
     assert eu.provider == "network"
     assert (eu.inputs["peerOwnerId"], eu.inputs["peerRegion"]) == ("222222222222", "eu-west-1")
@@ -83,7 +82,7 @@ def test_hub_example_in_detail() -> None:
 
 
 def test_mesh_example_auto_accepts_within_a_region_only() -> None:
-    run = run_mocked(load_topology(EXAMPLES[0].parent / "mesh-two-regions.yaml"))
+    run = run_mocked(load_topology(EXAMPLES_DIR / "mesh-two-regions.yaml"))
     connections = {r.name.removeprefix("mesh."): r for r in run.of_type(tokens.CONNECTION)}
     accepted = {r.name.removeprefix("mesh.") for r in run.of_type(tokens.ACCEPTER)}
     same_region = {"api--web", "batch--data"}

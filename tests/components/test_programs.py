@@ -15,8 +15,8 @@ from peerstack import load_topology
 from peerstack._runtime import run_program
 from peerstack.testing import MockRun, run_mocked
 from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor
+from tests.helpers.paths import ROOT, example
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 FROM_CONFIG = ROOT / "programs" / "from_config" / "__main__.py"
 IN_PYTHON = ROOT / "programs" / "in_python" / "__main__.py"
 OUTPUTS = {"vpc_ids", "route_table_ids", "peering_connection_ids", "reachability"}
@@ -55,7 +55,7 @@ def test_config_program_deploys_the_file_in_stack_config(
     monitor, exports = run_file(
         FROM_CONFIG, {"peerstack:topology": "examples/hub-cross-account.yaml"}
     )
-    expected: MockRun = run_mocked(load_topology(ROOT / "examples" / "hub-cross-account.yaml"))
+    expected: MockRun = run_mocked(load_topology(example("hub-cross-account")))
     assert registered(monitor) == {(r.type, r.name) for r in expected}
     assert set(exports) == OUTPUTS
     assert exports["reachability"] == expected.outputs["reachability"]
@@ -67,7 +67,7 @@ def test_config_program_points_providers_at_an_endpoint() -> None:
     monitor, _ = run_file(
         FROM_CONFIG,
         {
-            "peerstack:topology": str(ROOT / "examples" / "specific-routes.yaml"),
+            "peerstack:topology": str(example("specific-routes")),
             "peerstack:endpoint": "http://localhost:4566",
         },
     )

@@ -19,15 +19,15 @@ from peerstack.errors import EmulatorError
 from peerstack.plan import Plan, build_plan
 from peerstack.testing import emulated
 from peerstack.topology import load_topology
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-HUB = EXAMPLES / "hub-cross-account.yaml"
+HUB = EXAMPLES_DIR / "hub-cross-account.yaml"
 
 PlanOf = Callable[[str], Plan]
 
 
 def example(name: str) -> Plan:
-    return build_plan(load_topology(EXAMPLES / f"{name}.yaml"))
+    return build_plan(load_topology(EXAMPLES_DIR / f"{name}.yaml"))
 
 
 def vpc_ids_in(env: Emulation, account: str, region: str) -> set[str]:
@@ -35,7 +35,7 @@ def vpc_ids_in(env: Emulation, account: str, region: str) -> set[str]:
     return {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v["IsDefault"]}
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_deploys_and_verifies(path: Path) -> None:
     plan = build_plan(load_topology(path))
     result = emulator.up(plan)
@@ -577,7 +577,7 @@ def test_runs_from_inside_a_running_event_loop() -> None:
 
 
 def test_the_pytest_fixture_deploys_and_discards(peerstack_emulated: Any) -> None:
-    env = peerstack_emulated(EXAMPLES / "specific-routes.yaml")
+    env = peerstack_emulated(EXAMPLES_DIR / "specific-routes.yaml")
     assert env.verify().ok
     assert set(env.outputs["peering_connection_ids"]) == {"central--blue", "central--green"}
 

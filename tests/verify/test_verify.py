@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +23,13 @@ from peerstack.verify import (
     render_table,
     verify,
 )
+from tests.helpers.paths import EXAMPLES_DIR
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PlanOf = Callable[[str], Plan]
 
 
 def example(name: str) -> Plan:
-    return build_plan(load_topology(EXAMPLES / f"{name}.yaml"))
+    return build_plan(load_topology(EXAMPLES_DIR / f"{name}.yaml"))
 
 
 def kinds(result: VerifyResult) -> set[DifferenceKind]:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from peerstack import build_plan, load_topology
+from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
@@ -34,7 +34,7 @@ def test_example_plan_matches_golden(path: Path) -> None:
 
 
 def test_hub_example_decides_cross_account_and_region() -> None:
-    plan = build_plan(load_topology(EXAMPLES[0].parent / "hub-cross-account.yaml"))
+    plan = build_plan(load_topology(EXAMPLES_DIR / "hub-cross-account.yaml"))
     eu = plan.link("shared--app-eu")
     assert (eu.cross_account, eu.cross_region, eu.auto_accept) == (True, True, False)
     assert (eu.peer_owner_id, eu.peer_region) == ("222222222222", "eu-west-1")
@@ -50,7 +50,7 @@ def test_hub_example_decides_cross_account_and_region() -> None:
 
 
 def test_specific_routes_example_sends_one_range_two_ways_by_table() -> None:
-    plan = build_plan(load_topology(EXAMPLES[0].parent / "specific-routes.yaml"))
+    plan = build_plan(load_topology(EXAMPLES_DIR / "specific-routes.yaml"))
     central = {(r.route_table, r.destination, r.peer) for r in plan.routes_of("central")}
     assert central == {("blue", "192.168.0.0/16", "blue"), ("green", "192.168.0.0/16", "green")}
     assert plan.reachability["blue"] == ("central",)
