@@ -93,10 +93,11 @@ def run_program(
             loop.close()
             asyncio.set_event_loop(None)
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-mocks")
-    try:
-        with long_lived_objects_frozen():
-            pool.submit(contextvars.copy_context().run, run).result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    # The thread is waited for: nothing of the run may still execute (or import) while
+    # the caller goes on.
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="peerstack-mocks") as pool,
+        long_lived_objects_frozen(),
+    ):
+        pool.submit(contextvars.copy_context().run, run).result()
     return result

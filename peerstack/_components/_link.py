@@ -74,6 +74,15 @@ class LinkComponent(pulumi.ComponentResource):
         )
         self.options = self._options() if link.dns_resolution else {}
         self.routes = [resource for route in routes for resource in self._route(route)]
+        # Outputs that resolve once every resource of the link exists: the engine reports
+        # the component done only then (and progress shows the link done).
+        self.register_outputs(
+            {
+                "peering_connection_id": self.accepted_id,
+                "options": {side: options.id for side, options in self.options.items()},
+                "routes": [route.id for route in self.routes],
+            }
+        )
 
     def _opts(self, vpc: str, **more: Any) -> pulumi.ResourceOptions:
         """Options for a resource of ``vpc``'s side: its account's provider, this parent."""

@@ -119,6 +119,9 @@ class MockRun:
     outputs: Mapping[str, Any]
     """The component's outputs: ``vpc_ids``, ``route_table_ids``,
     ``peering_connection_ids``, ``reachability``; entries unknown in a preview are UNKNOWN."""
+    registered_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Component URN -> the outputs it registered (``register_outputs``). The engine reports
+    a component done only when it registers outputs, so every peerstack component does."""
     _by_urn: dict[str, RegisteredResource] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -387,6 +390,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             resources=tuple(resources),
             invokes=invokes,
             outputs=outputs,
+            registered_outputs={urn: _plain(values) for urn, values in self._outputs.items()},
         )
 
 

@@ -82,6 +82,15 @@ def check_components(run: MockRun, name: str) -> None:
             assert component_of(run, resource).type == VPC_COMPONENT
         elif resource.type in (CONNECTION, ACCEPTER, OPTIONS, ROUTE):
             assert component_of(run, resource).type == LINK_COMPONENT
+    # The engine reports a component done only once it registers its outputs.
+    for component in [top, *vpcs, *links]:
+        assert component.urn in run.registered_outputs, f"{component.name} registers no outputs"
+    if not run.preview:
+        for link in links:
+            outputs = run.registered_outputs[link.urn]
+            children = [r for r in run.children_of(link.urn) if r.type == ROUTE]
+            assert len(outputs["routes"]) == len(children)
+            assert outputs["peering_connection_id"]
 
 
 def check_providers(run: MockRun) -> None:
