@@ -10,7 +10,8 @@ Every exception peerstack raises on purpose derives from one base::
     │   ├── StackLockedError
     │   ├── CredentialsError
     │   ├── PluginInstallError
-    │   └── ProgramError
+    │   ├── ProgramError
+    │   └── AdoptionError
     ├── EmulatorError        the in-process AWS emulation could not do what was asked
     └── VerificationError    AWS differs from the plan (raised only when asked to)
 
@@ -23,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "AdoptionError",
     "CredentialsError",
     "DeployError",
     "EmulatorError",
@@ -132,6 +134,10 @@ class PluginInstallError(DeployError):
 
 class ProgramError(DeployError):
     """The Pulumi program raised an exception."""
+
+
+class AdoptionError(DeployError):
+    """An adopted VPC (or its route tables) is not in AWS as the topology describes it."""
 
 
 class EmulatorError(PeerstackError):
