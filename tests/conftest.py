@@ -5,11 +5,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import topology_from_text
+
+# hypothesis is imported here, at the start, on purpose: its pytest plugin imports it late
+# (in the terminal summary), and CPython 3.11.7 can then fail compiling it with
+# "SystemError: AST constructor recursion depth mismatch" (fixed in later releases).
 
 HEADER = """\
 name: t

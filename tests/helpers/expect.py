@@ -7,6 +7,7 @@ the same function holds for every example and every hand-made topology.
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections import Counter
 from typing import Any
 
@@ -98,6 +99,13 @@ def check_providers(run: MockRun) -> None:
     used = {v.account for v in plan.vpcs}
     providers = run.of_type(PROVIDER)
     assert sorted(p.name.rsplit(".", 1)[-1] for p in providers) == sorted(used)
+    for provider in providers:
+        account = plan.account(provider.name.rsplit(".", 1)[-1])
+        if not provider.inputs.get("skipRequestingAccountId"):
+            # Pinned to its account: other credentials fail before anything is created.
+            allowed = provider.inputs["allowedAccountIds"]
+            allowed = json.loads(allowed) if isinstance(allowed, str) else allowed
+            assert allowed == [account.id], provider.name
     for resource in run.resources:
         if resource.custom and resource.type != PROVIDER:
             assert resource.provider in used, f"{resource.name}: provider {resource.provider}"
