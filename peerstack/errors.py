@@ -11,7 +11,8 @@ Every exception peerstack raises on purpose derives from one base::
     │   ├── CredentialsError
     │   ├── PluginInstallError
     │   ├── ProgramError
-    │   └── AdoptionError
+    │   ├── AdoptionError
+    │   └── HandoverError
     ├── EmulatorError        the in-process AWS emulation could not do what was asked
     └── VerificationError    AWS differs from the plan (raised only when asked to)
 
@@ -28,6 +29,7 @@ __all__ = [
     "CredentialsError",
     "DeployError",
     "EmulatorError",
+    "HandoverError",
     "PeerstackError",
     "PluginInstallError",
     "Problem",
@@ -138,6 +140,10 @@ class ProgramError(DeployError):
 
 class AdoptionError(DeployError):
     """An adopted VPC (or its route tables) is not in AWS as the topology describes it."""
+
+
+class HandoverError(DeployError):
+    """A created VPC is now adopted: ``up`` would delete it unless it is released."""
 
 
 class EmulatorError(PeerstackError):

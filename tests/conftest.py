@@ -64,3 +64,24 @@ def one_problem(problems_of: Callable[[str], list[Problem]]) -> Callable[[str], 
         return found[0]
 
     return run
+
+
+def _import_peerstack() -> None:
+    """Import every peerstack module now, in the main thread.
+
+    pytest rewrites the modules of packages with a pytest plugin (peerstack has one), and
+    CPython 3.11.7 can fail with "SystemError: AST constructor recursion depth mismatch"
+    when two threads compile at once (an inline program importing a module while the
+    main thread reports a failure, say). Imported here, nothing compiles later.
+    """
+    import importlib
+    import pkgutil
+
+    import peerstack
+
+    for module in pkgutil.walk_packages(peerstack.__path__, "peerstack."):
+        if module.name != "peerstack.__main__":
+            importlib.import_module(module.name)
+
+
+_import_peerstack()

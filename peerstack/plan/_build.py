@@ -59,4 +59,5 @@ def _plan(topology: Topology) -> Plan:
         routes=tuple(routes),
         reachability=reachability(vpcs, link_plans, routes),
         tags=dict(topology.defaults.tags),
+        quotas=topology.quotas.model_dump(),
     )

@@ -165,6 +165,12 @@ class LinkPlan:
         """The accepter's account must accept with its own provider, in its own region."""
         return not self.auto_accept
 
+    @property
+    def requester_waits_for_active(self) -> bool:
+        """The requester's side must see the connection active in its own region before
+        setting its options: acceptance happens in another region (cross-region links)."""
+        return self.cross_region
+
     def peer_of(self, vpc: str) -> str:
         return self.accepter if vpc == self.requester else self.requester
 
@@ -218,6 +224,9 @@ class Plan:
     routes: tuple[RoutePlan, ...]
     reachability: Mapping[str, tuple[str, ...]]
     tags: Mapping[str, str] = field(default_factory=dict)
+    quotas: Mapping[str, int] = field(default_factory=dict)
+    """The service quotas the plan was checked against (``peerings_per_vpc`` ...), which
+    the emulation enforces as AWS would."""
     _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
     _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
     _account_index: dict[str, AccountPlan] = field(default_factory=dict, repr=False, compare=False)

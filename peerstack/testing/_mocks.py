@@ -215,6 +215,14 @@ def run_mocked(
     return monitor.result(plan, preview, holder[0])
 
 
+def _filtered_ids(args: Mapping[str, Any]) -> list[str]:
+    """The connection ids a ``getVpcPeeringConnections`` filter names."""
+    for item in args.get("filters") or []:
+        if item.get("name") == "vpc-peering-connection-id":
+            return list(item.get("values") or [])
+    return []
+
+
 def _fake_id(prefix: str, seed: str, length: int = 17) -> str:
     digest = hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()
     return f"{prefix}-{digest[:length]}"
@@ -292,6 +300,9 @@ class _AwsMocks(pulumi_mocks.Mocks):
                 "vpcId": vpc_id,
                 "region": args.args.get("region"),
             }, []
+        if args.token == tokens.GET_PEERING_CONNECTIONS:
+            # Accepted connections are active in every region.
+            return {**args.args, "id": args.args.get("region"), "ids": _filtered_ids(args.args)}, []
         raise NotImplementedError(f"peerstack's mocks do not answer {args.token!r}")
 
 

@@ -199,25 +199,34 @@ def check_links(run: MockRun) -> None:
                 assert accepted.inputs["vpcPeeringConnectionId"] == connection.id
 
         options = {c.name.rsplit(".", 1)[-1]: c for c in children if c.type == OPTIONS}
-        if not link.dns_resolution:
-            assert options == {}
-        else:
-            assert sorted(options) == ["accepter", "requester"]
-            for side, vpc in (("requester", requester), ("accepter", accepter)):
-                option = options[side]
-                assert option.provider == vpc.account
-                assert option.inputs["region"] == vpc.region
-                assert option.inputs[side] == {"allowRemoteVpcDnsResolution": True}
-                other = "accepter" if side == "requester" else "requester"
-                assert other not in option.inputs
-                assert run.depends_on(option, accepted)
-                # Directly, not only through the connection: an update that turns DNS on
-                # changes the VPCs' attributes, which must land before the options.
-                for created in (_vpc_resource(run, v) for v in (link.requester, link.accepter)):
-                    if created is not None:
-                        assert created.urn in option.dependencies
-                if known(connection.id):
-                    assert option.inputs["vpcPeeringConnectionId"] == connection.id
+        # Both sides, DNS on or off: deleting options does nothing in AWS, so turning DNS
+        # off has to be an update of these resources.
+        assert sorted(options) == ["accepter", "requester"]
+        for side, vpc in (("requester", requester), ("accepter", accepter)):
+            option = options[side]
+            assert option.provider == vpc.account
+            assert option.inputs["region"] == vpc.region
+            assert option.inputs[side] == {"allowRemoteVpcDnsResolution": link.dns_resolution}
+            other = "accepter" if side == "requester" else "requester"
+            assert other not in option.inputs
+            assert run.depends_on(option, accepted)
+            # Directly, not only through the connection: an update that turns DNS on
+            # changes the VPCs' attributes, which must land before the options.
+            for created in (_vpc_resource(run, v) for v in (link.requester, link.accepter)):
+                if created is not None:
+                    assert created.urn in option.dependencies
+            if known(connection.id):
+                assert option.inputs["vpcPeeringConnectionId"] == connection.id
+        if link.requester_waits_for_active:
+            # Read in the requester's region until active there, before its options.
+            reads = [
+                i
+                for i in run.invokes
+                if i.token == tokens.GET_PEERING_CONNECTIONS
+                and i.args.get("region") == link.requester_region
+                and (not known(connection.id) or str(connection.id) in str(i.args["filters"]))
+            ]
+            assert reads or run.preview, f"{link.name}: no read in {link.requester_region}"
 
 
 def _link_component_name(run: MockRun, link: str) -> str:
