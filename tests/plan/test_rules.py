@@ -496,3 +496,23 @@ def test_role_partition_must_match_the_region(one_problem):
         """)
     assert "partition 'aws-us-gov'" in p.message and "'aws'" in p.message
     assert p.path == "vpcs.a.region"
+
+
+def test_can_reach_an_unknown_vpc_raises_a_key_error_with_a_suggestion(plan_of):
+    from peerstack.errors import UnknownVpcError
+
+    plan = plan_of("""
+        vpcs:
+          shared: {cidr: 10.0.0.0/16}
+          app: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: shared, accepter: app}
+        """)
+    assert plan.can_reach("shared", "app")
+    with pytest.raises(KeyError) as info:
+        plan.can_reach("shared", "apq")
+    assert isinstance(info.value, UnknownVpcError)
+    assert str(info.value) == "no VPC 'apq' in this plan; did you mean 'app'?"
+    with pytest.raises(UnknownVpcError) as info:
+        plan.can_reach("nothing-like-it", "app")
+    assert str(info.value) == "no VPC 'nothing-like-it' in this plan; its VPCs: 'app', 'shared'"
