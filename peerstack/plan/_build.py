@@ -37,7 +37,7 @@ def build_plan(source: TopologySource) -> Plan:
             "build_plan() takes a topology file's path, a Topology or a Plan, "
             f"not {type(source).__name__}"
         )
-    if source.omitted is not None:
+    if source._omitted is not None:
         raise TypeError("build_plan() takes a valid Topology; this one is what is left of one")
     return _plan(source)
 

@@ -25,7 +25,7 @@ class Context:
     """What field-level validation left out (nothing, for a valid topology)."""
 
     def __post_init__(self) -> None:
-        self.omitted = self.topology.omitted or Omitted()
+        self.omitted = self.topology._omitted or Omitted()
 
     def error(self, path: FieldPath, message: str, hint: str | None = None) -> None:
         self.problems.append(self.source.problem(path, message, hint))

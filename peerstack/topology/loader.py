@@ -36,8 +36,8 @@ class Checked:
     """A topology checked field by field; valid when there are no problems."""
 
     topology: Topology | None
-    """The topology. With problems: only its entries that validated (see
-    :attr:`Topology.omitted`), for the planner to check as well; None when nothing
+    """The topology. With problems: only its entries that validated (what was left out is
+    recorded for the planner), for the planner to check as well; None when nothing
     could be read."""
     problems: tuple[Problem, ...]
 

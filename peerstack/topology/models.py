@@ -561,6 +561,7 @@ class Topology(_Model):
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
     _omitted: Omitted | None = PrivateAttr(default=None)
+    """Set only on what is left of an invalid topology (see topology._salvage)."""
 
     @model_validator(mode="before")
     @classmethod
@@ -581,12 +582,3 @@ class Topology(_Model):
     def source(self) -> SourceMap:
         """Where each field was written (file and lines), when loaded from a file."""
         return self._source
-
-    @property
-    def omitted(self) -> Omitted | None:
-        """What an invalid topology's checks went without (None for a valid topology).
-
-        Only a topology that failed validation has it: the entries that did validate,
-        kept so the planner can check them too and report every problem in one round.
-        """
-        return self._omitted
