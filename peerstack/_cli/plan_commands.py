@@ -9,7 +9,18 @@ from typing import Annotated
 
 import typer
 
-from peerstack._cli._common import Exit, err, load_plan, out, print_problems, reporting_errors
+from peerstack._cli._common import (
+    Exit,
+    err,
+    github_annotation,
+    load_plan,
+    out,
+    plural,
+    print_problems,
+    problem_dict,
+    reporting_errors,
+    safe,
+)
 from peerstack.errors import TopologyError
 
 FileArg = Annotated[
@@ -18,6 +29,12 @@ FileArg = Annotated[
         help="Topology file (YAML).", dir_okay=False, show_default=False, metavar="FILE"
     ),
 ]
+
+
+class ValidateFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
 
 
 class PlanFormat(enum.StrEnum):
@@ -32,8 +49,18 @@ def validate(
         list[Path],
         typer.Argument(help="Topology files to check.", show_default=False, metavar="FILE"),
     ],
+    output_format: Annotated[
+        ValidateFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; json for tools; github for GitHub Actions annotations.",
+        ),
+    ] = ValidateFormat.text,
 ) -> None:
     """Check topology files against every rule AWS would enforce; exit 2 if any is invalid."""
+    results: list[dict[str, object]] = []
+    problems: list[dict[str, object]] = []
     invalid = 0
     for file in files:
         with reporting_errors():
@@ -41,14 +68,27 @@ def validate(
                 _, plan = load_plan(file)
             except TopologyError as exc:
                 invalid += 1
-                print_problems(exc)
+                results.append({"file": str(file), "valid": False, "problems": len(exc.problems)})
+                problems.extend(problem_dict(p, file) for p in exc.problems)
+                if output_format is ValidateFormat.text:
+                    print_problems(exc)
+                elif output_format is ValidateFormat.github:
+                    for problem in exc.problems:
+                        typer.echo(github_annotation(problem, file))
                 continue
-        out.print(
-            f"[green]valid[/]: {file}: {len(plan.vpcs)} VPCs, {len(plan.links)} links, "
-            f"{len(plan.routes)} routes"
+        counts = {"vpcs": len(plan.vpcs), "links": len(plan.links), "routes": len(plan.routes)}
+        results.append({"file": str(file), "valid": True, **counts})
+        if output_format is not ValidateFormat.json:
+            out.print(
+                f"[green]valid[/]: {safe(file)}: {plural(counts['vpcs'], 'VPC')}, "
+                f"{plural(counts['links'], 'link')}, {plural(counts['routes'], 'route')}"
+            )
+    if output_format is ValidateFormat.json:
+        typer.echo(
+            json.dumps({"valid": not invalid, "files": results, "problems": problems}, indent=2)
         )
     if invalid:
-        if len(files) > 1:
+        if len(files) > 1 and output_format is ValidateFormat.text:
             err.print(f"[red]{invalid} of {len(files)} files are invalid[/]")
         raise typer.Exit(int(Exit.INVALID))
 
@@ -62,7 +102,15 @@ def plan(
 ) -> None:
     """Show what peerstack would build: links, routes by route table, reachability."""
     with reporting_errors():
-        _, the_plan = load_plan(file)
+        try:
+            _, the_plan = load_plan(file)
+        except TopologyError as exc:
+            if output_format is not PlanFormat.json:
+                raise
+            # A tool asked for JSON: it gets the problems as JSON, on stdout.
+            problems = [problem_dict(p, file) for p in exc.problems]
+            typer.echo(json.dumps({"valid": False, "problems": problems}, indent=2))
+            raise typer.Exit(int(Exit.INVALID)) from None
         if output_format is PlanFormat.json:
             typer.echo(the_plan.to_json())
             return

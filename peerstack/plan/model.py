@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerstack.errors import UnknownVpcError
+
 __all__ = [
     "DISCOVERED",
     "IPV6_PREFIX",
@@ -237,7 +239,11 @@ class Plan:
         self._account_index.update((a.alias, a) for a in self.accounts)
 
     def vpc(self, name: str) -> VpcPlan:
-        return self._vpc_index[name]
+        """The VPC ``name``; :class:`~peerstack.errors.UnknownVpcError` if the plan has none."""
+        try:
+            return self._vpc_index[name]
+        except KeyError:
+            raise UnknownVpcError(name, list(self._vpc_index)) from None
 
     def link(self, name: str) -> LinkPlan:
         return self._link_index[name]
@@ -252,6 +258,14 @@ class Plan:
         return (r for r in self.routes if r.link == link)
 
     def can_reach(self, a: str, b: str) -> bool:
+        """Whether ``a`` reaches ``b`` (and ``b`` answers) over their peering.
+
+        Both must be VPCs of the plan: a mistyped name raises
+        :class:`~peerstack.errors.UnknownVpcError` (a ``KeyError``) instead of answering
+        False, so a negative assertion in a test cannot pass by mistake.
+        """
+        self.vpc(a)
+        self.vpc(b)
         return b in self.reachability.get(a, ())
 
     def to_dict(self) -> dict[str, Any]:
