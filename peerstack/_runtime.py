@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import gc
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from pulumi.runtime.mocks import MockMonitor
+
 from peerstack._gc import long_lived_objects_frozen
 
 if TYPE_CHECKING:
-    from pulumi.runtime.mocks import MockMonitor, Mocks
+    from pulumi.runtime.mocks import Mocks
 
-__all__ = ["Program", "run_program"]
+__all__ = ["Monitor", "Program", "run_program"]
 
 log = logging.getLogger("peerstack")
 
@@ -27,11 +29,65 @@ Program = Callable[[], Mapping[str, Any] | None]
 """A Pulumi program: registers resources, exports (or returns) the stack outputs."""
 
 
+class Monitor(MockMonitor):
+    """The SDK's mock monitor, closing the event loops it opens in its worker threads.
+
+    The SDK's MockMonitor gives each thread that serves it an event loop and never closes
+    it; left to the interpreter's exit (a failed run's traceback keeps them alive), their
+    finalizers print "Invalid file descriptor" tracebacks. peerstack's monitors derive
+    from this one, and :func:`run_program` closes what it noted once the run is over.
+    """
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self._loops: set[asyncio.AbstractEventLoop] = set()
+        self._loops_lock = threading.Lock()
+
+    def _note_loop(self) -> None:
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:  # this thread never needed one
+            return
+        with self._loops_lock:
+            self._loops.add(loop)
+
+    def RegisterResource(self, request: Any) -> Any:  # gRPC method names
+        try:
+            return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_loop()
+
+    def ReadResource(self, request: Any) -> Any:
+        try:
+            return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_loop()
+
+    def Invoke(self, request: Any) -> Any:
+        try:
+            return super().Invoke(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_loop()
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        try:
+            return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+        finally:
+            self._note_loop()
+
+    def close_loops(self) -> None:
+        with self._loops_lock:
+            loops, self._loops = self._loops, set()
+        for loop in loops:
+            if not loop.is_running() and not loop.is_closed():
+                loop.close()
+
+
 def run_program(
     program: Program,
     mocks: Mocks,
     *,
-    monitor: MockMonitor | None = None,
+    monitor: Monitor | None = None,
     project: str,
     stack: str,
     preview: bool,
@@ -39,8 +95,8 @@ def run_program(
     """Run ``program`` under ``mocks`` until every registration is done; return its outputs.
 
     The outputs are those the program exports (``pulumi.export``) and those it returns;
-    values unknown in a preview come back as None. ``monitor`` replaces the SDK's mock
-    monitor (to record what the engine would receive); it must wrap ``mocks``.
+    values unknown in a preview come back as None. ``monitor`` (to record what the engine
+    would receive) must wrap ``mocks``.
 
     The run happens on its own thread and event loop, in a copy of the current context,
     with fresh runtime settings, so runs repeat in one process, an async caller
@@ -48,6 +104,7 @@ def run_program(
     Registrations that wait on other resources' outputs are waited for too.
     """
     result: dict[str, Any] = {}
+    monitor = monitor if monitor is not None else Monitor(mocks)
 
     def run() -> None:
         import pulumi
@@ -93,11 +150,7 @@ def run_program(
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
             asyncio.set_event_loop(None)
-            # The SDK's mock monitor gives each RPC thread an event loop it never closes.
-            # Finalize them now, while their file descriptors are valid; left to the
-            # interpreter's exit, they print "Invalid file descriptor: -1" tracebacks.
-            # Cheap: the objects that existed before the run are frozen (see _gc).
-            gc.collect()
+            monitor.close_loops()
 
     # The thread is waited for: nothing of the run may still execute (or import) while
     # the caller goes on.

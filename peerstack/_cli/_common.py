@@ -49,6 +49,11 @@ out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
 
 
+def has_terminal() -> bool:
+    """A person can answer a question: standard input is a terminal."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def debug_enabled() -> bool:
     return os.environ.get("PEERSTACK_DEBUG", "") not in ("", "0", "false")
 
@@ -129,6 +134,7 @@ def reporting_errors() -> Iterator[None]:
     """
     from peerstack.errors import (
         CredentialsError,
+        HandoverError,
         PluginInstallError,
         PulumiNotInstalledError,
         PulumiVersionError,
@@ -148,6 +154,9 @@ def reporting_errors() -> Iterator[None]:
         PluginInstallError,
     ) as exc:
         fail(str(exc), hint=exc.hint, code=Exit.ENVIRONMENT)
+    except HandoverError as exc:
+        # Refused before anything changed: the command needs --release (or a right one).
+        fail(str(exc), hint=exc.hint, code=Exit.INVALID)
     except DeployError as exc:
         fail(str(exc), hint=exc.hint, code=Exit.FAILED)
     except PeerstackError as exc:

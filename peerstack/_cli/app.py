@@ -43,16 +43,9 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands; heavy imports stay inside the command functions.
-    from peerstack._cli import plan_commands
+    from peerstack._cli import deploy, diff, plan_commands, verify
 
-    plan_commands.register(app)
-    for module_name in ("deploy", "verify"):
-        try:
-            module = __import__(f"peerstack._cli.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"peerstack._cli.{module_name}":
-                raise
-            continue
+    for module in (plan_commands, deploy, diff, verify):
         module.register(app)
 
 

@@ -1,9 +1,10 @@
-"""`peerstack preview|up FILE --emulate`: run in this process against an emulated AWS.
+"""`peerstack preview|up FILE --emulate [--from OLD]`: run against an emulated AWS.
 
-`deploy.py` hands `--emulate` here. `up` creates every resource in a fresh moto
-emulation, verifies the result against the plan and prints what it created (counts by
-type, each link's status) and the verification; it exits 0 only when the emulated network
-matches the plan. `preview` lists what `up` would create. Progress goes to stderr.
+`deploy.py` hands `--emulate` here. `up` brings a fresh emulated stack to the topology
+(with `--from OLD`, first to OLD, then to FILE: day 2), verifies the result against the
+plan and prints what it did and the verification; it exits 0 only when the emulated
+network matches the plan. `preview` lists what `up` would do. Progress goes to stderr,
+through the same view as a real deploy's.
 """
 
 from __future__ import annotations
@@ -11,37 +12,48 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from peerstack._cli._common import Exit, err, load_plan, out, print_verification, reporting_errors
 
 if TYPE_CHECKING:
-    from peerstack.emulator import EmulatedResource
+    from peerstack.automation import ProgressTracker
+    from peerstack.emulator import EmulatedDeployment, EmulatedStep
     from peerstack.plan import Plan
-    from peerstack.verify import VerifyResult
 
 __all__ = ["preview_emulated", "up_emulated"]
 
 
-def up_emulated(file: Path, *, output_format: str) -> int:
-    """Deploy ``file`` into a fresh emulation and verify it; the exit code."""
+def up_emulated(
+    file: Path, *, output_format: str, previous: Path | None = None, release: Sequence[str] = ()
+) -> int:
+    """Deploy ``file`` into a fresh emulation (after ``previous``) and verify it."""
     with reporting_errors():
         _, plan = load_plan(file)
+        old = load_plan(previous)[1] if previous is not None else None
+        from peerstack._render.progress import ProgressView
         from peerstack.emulator import Emulation
 
         started = time.perf_counter()
-        with _Progress(plan, "up") as progress, Emulation(plan) as emulation:
-            progress.phase("creating resources")
-            deployment = emulation.up(on_resource=progress.on_resource)
-            progress.phase("verifying")
+        label = f"{plan.topology} (emulated)"
+        with Emulation(old or plan) as emulation:
+            first: EmulatedDeployment | None = None
+            if old is not None:
+                with ProgressView(err, f"up {previous}", label) as view:
+                    steps = _Steps(old, "up", label, view.on_event)
+                    first = emulation.up(on_step=steps)
+                    steps.finish()
+            with ProgressView(err, "up", label) as view:
+                steps = _Steps(plan, "up", label, view.on_event)
+                deployment = emulation.up(plan, on_step=steps, release=release)
+                steps.finish()
             verification = emulation.verify()
         seconds = time.perf_counter() - started
-        counts = deployment.counts_by_type()
         if output_format == "json":
             typer.echo(
                 json.dumps(
@@ -49,8 +61,11 @@ def up_emulated(file: Path, *, output_format: str) -> int:
                         "topology": plan.topology,
                         "emulated": True,
                         "operation": "up",
+                        "from": str(previous) if previous is not None else None,
                         "duration_seconds": round(seconds, 3),
-                        "resources": counts,
+                        "changes": deployment.changes(),
+                        "resources": deployment.counts_by_type(),
+                        "steps": [_step_dict(s) for s in _changed(deployment.steps)],
                         "outputs": deployment.outputs,
                         "verification": verification.to_dict(),
                     },
@@ -58,28 +73,54 @@ def up_emulated(file: Path, *, output_format: str) -> int:
                 )
             )
         else:
-            total = sum(counts.values())
-            out.print(
-                f"[green]created[/] {total} resources of topology [bold]"
-                f"{escape(plan.topology)}[/] in the emulated AWS (moto) in {seconds:.1f}s"
+            from peerstack._render.emulate import (
+                changes_text,
+                counts_table,
+                links_table,
+                steps_table,
             )
-            out.print(_counts_table(counts, "Created"))
-            out.print(_links_table(plan, verification))
+
+            if first is not None:
+                out.print(
+                    f"deployed [bold]{escape(str(previous))}[/] in the emulated AWS: "
+                    f"{changes_text(first.changes())}"
+                )
+                out.print(
+                    f"[green]brought[/] it to topology [bold]{escape(plan.topology)}[/] "
+                    f"({escape(str(file))}) in {seconds:.1f}s: "
+                    f"{changes_text(deployment.changes())}"
+                )
+                changed = _changed(deployment.steps)
+                if changed:
+                    out.print(steps_table(changed, "Changes"))
+            else:
+                total = sum(deployment.counts_by_type().values())
+                out.print(
+                    f"[green]created[/] {total} resources of topology [bold]"
+                    f"{escape(plan.topology)}[/] in the emulated AWS (moto) in {seconds:.1f}s"
+                )
+                out.print(counts_table(deployment.counts_by_type(), "Created"))
+            out.print(links_table(plan, verification))
             print_verification(verification)
         return int(Exit.OK if verification.ok else Exit.FAILED)
 
 
-def preview_emulated(file: Path, *, output_format: str) -> int:
-    """List the resources ``up --emulate`` would create; the exit code."""
+def preview_emulated(
+    file: Path, *, output_format: str, previous: Path | None = None, release: Sequence[str] = ()
+) -> int:
+    """List what ``up --emulate`` would do (after ``previous``, when given)."""
     with reporting_errors():
         _, plan = load_plan(file)
+        old = load_plan(previous)[1] if previous is not None else None
         from peerstack.emulator import Emulation
 
-        with _Progress(plan, "preview") as progress, Emulation(plan) as emulation:
-            progress.phase("running the program")
-            preview = emulation.preview()
-        resources = [r for r in preview.resources if r.account_id is not None]
-        counts = preview.counts_by_type()
+        with _Phase(f"preview {plan.topology} (emulated)") as phase, Emulation(old or plan) as env:
+            if old is not None:
+                phase.say(f"deploying {previous}")
+                env.up()
+            phase.say("running the program")
+            preview = env.preview(plan, release=release)
+        changes = preview.changes()
         if output_format == "json":
             typer.echo(
                 json.dumps(
@@ -87,7 +128,10 @@ def preview_emulated(file: Path, *, output_format: str) -> int:
                         "topology": plan.topology,
                         "emulated": True,
                         "operation": "preview",
-                        "resources": counts,
+                        "from": str(previous) if previous is not None else None,
+                        "changes": changes,
+                        "resources": preview.counts_by_type(),
+                        "steps": [_step_dict(s) for s in _changed(preview.steps)],
                         "create": [
                             {
                                 "type": r.type,
@@ -95,108 +139,121 @@ def preview_emulated(file: Path, *, output_format: str) -> int:
                                 "account_id": r.account_id,
                                 "region": r.region,
                             }
-                            for r in resources
+                            for r in preview.steps
+                            if r.aws and str(r.op) == "create"
                         ],
                     },
                     indent=2,
                 )
             )
-        else:
+            return int(Exit.OK)
+        from peerstack._render.emulate import changes_text, counts_table, steps_table
+
+        if old is None:
+            counts = preview.counts_by_type()
             out.print(
                 f"[green]previewed[/] topology [bold]{escape(plan.topology)}[/] in the "
                 f"emulated AWS: {sum(counts.values())} resources would be created"
             )
-            out.print(_counts_table(counts, "To create"))
-            out.print(_resources_table(resources))
+            out.print(counts_table(counts, "To create"))
+            out.print(steps_table([s for s in preview.steps if s.aws], "Resources"))
             out.print("nothing was created; `peerstack up FILE --emulate` creates and verifies")
+        else:
+            words = changes_text(changes)
+            out.print(
+                f"[green]previewed[/] bringing [bold]{escape(str(previous))}[/] to "
+                f"[bold]{escape(str(file))}[/] in the emulated AWS: {words}"
+            )
+            out.print(steps_table(_changed(preview.steps), "Changes"))
+            out.print("nothing was changed; `peerstack up FILE --emulate --from OLD` applies it")
         return int(Exit.OK)
 
 
-def _counts_table(counts: dict[str, int], title: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("resource type")
-    table.add_column("count", justify="right")
-    for kind, count in counts.items():
-        table.add_row(escape(kind), str(count))
-    return table
+def _changed(steps: Sequence[EmulatedStep]) -> list[EmulatedStep]:
+    """AWS resources that change (unchanged ones, reads and replaced ones' deletes left out)."""
+    return [s for s in steps if s.aws and str(s.op) not in ("same", "read") and not s.replacement]
 
 
-def _links_table(plan: Plan, verification: VerifyResult) -> Table:
-    table = Table(title="Peering connections", title_justify="left", title_style="bold")
-    from peerstack._render.tables import link_kind
+def _step_dict(step: EmulatedStep) -> dict[str, Any]:
+    return {
+        "op": str(step.op),
+        "type": step.type,
+        "name": step.name,
+        "id": step.id,
+        "account_id": step.account_id,
+        "region": step.region,
+        "changed": sorted(step.changed),
+    }
 
-    for column in ("link", "requester", "accepter", "kind", "peering connection", "status"):
-        table.add_column(column)
-    statuses = {s.link: s for s in verification.links}
-    for link in plan.links:
-        status = statuses.get(link.name)
-        state = status.status if status else "unknown"
-        table.add_row(
-            escape(link.name),
-            escape(link.requester),
-            escape(link.accepter),
-            link_kind(link),
-            escape(status.connection_id or "-") if status else "-",
-            f"[green]{state}[/]" if state == "active" else f"[red]{escape(state)}[/]",
+
+class _Steps:
+    """Emulated steps, fed to a ProgressTracker as the engine events a real run sends, so
+    that one progress view serves both."""
+
+    def __init__(self, plan: Plan, operation: str, stack: str, on_event: Any) -> None:
+        from peerstack.automation import Operation, ProgressTracker
+
+        self._tracker: ProgressTracker = ProgressTracker(
+            plan, Operation(operation), stack=stack, on_event=on_event
         )
-    return table
-
-
-def _resources_table(resources: list[EmulatedResource]) -> Table:
-    from peerstack._tokens import short_type
-
-    table = Table(title="Resources", title_justify="left", title_style="bold")
-    for column in ("type", "name", "account", "region"):
-        table.add_column(column)
-    for resource in resources:
-        table.add_row(
-            escape(short_type(resource.type)),
-            escape(resource.name),
-            resource.account_id or "-",
-            resource.region or "-",
-        )
-    return table
-
-
-class _Progress:
-    """Progress on stderr: a live line on a terminal, one line per phase otherwise."""
-
-    def __init__(self, plan: Plan, operation: str) -> None:
-        self._label = f"{operation} {plan.topology} (emulated)"
-        self._live: Any = None
-        self._count = 0
-        self._phase = "starting the emulation"
         self._lock = threading.Lock()
+        self._sequence = 0
+        self._components: list[dict[str, Any]] = []
+        self._feed({"preludeEvent": {"config": {}}})
 
-    def __enter__(self) -> _Progress:
+    def __call__(self, step: EmulatedStep) -> None:
+        custom = not step.type.startswith("peerstack:")
+        delete = str(step.op) == "delete"
+        state = {"type": step.type, "urn": step.urn, "custom": custom, "parent": step.parent}
+        metadata = {
+            "op": str(step.op),
+            "urn": step.urn,
+            "type": step.type,
+            "provider": "",
+            "old": state if delete else None,
+            "new": None if delete else state,
+        }
+        with self._lock:
+            self._feed({"resourcePreEvent": {"metadata": metadata}})
+            if custom or delete:
+                self._feed({"resOutputsEvent": {"metadata": metadata}})
+            else:
+                # A component is done once its resources are: at the end of the run.
+                self._components.append(metadata)
+
+    def finish(self) -> None:
+        with self._lock:
+            for metadata in self._components:
+                self._feed({"resOutputsEvent": {"metadata": metadata}})
+            self._feed({"cancelEvent": {}})
+
+    def _feed(self, data: dict[str, Any]) -> None:
+        from pulumi.automation import EngineEvent
+
+        self._sequence += 1
+        self._tracker(EngineEvent.from_json({"sequence": self._sequence, **data}))
+
+
+class _Phase:
+    """One line per phase on stderr (a live line on a terminal)."""
+
+    def __init__(self, label: str) -> None:
+        self._label = label
+        self._live: Any = None
+
+    def __enter__(self) -> _Phase:
         if err.is_terminal:
-            self._live = err.status(self._text(), spinner="dots")
+            self._live = err.status(escape(self._label), spinner="dots")
             self._live.start()
-        else:
-            err.print(f"{escape(self._label)}: {self._phase}")
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._live is not None:
             self._live.stop()
 
-    def phase(self, name: str) -> None:
-        with self._lock:
-            self._phase = name
-            if self._live is not None:
-                self._live.update(self._text())
-            else:
-                err.print(f"{escape(self._label)}: {name}")
-
-    def on_resource(self, resource: EmulatedResource) -> None:
-        if resource.account_id is None:
-            return
-        with self._lock:
-            self._count += 1
-            if self._live is not None:
-                self._live.update(self._text(f"{resource.type.rsplit(':', 1)[-1]} {resource.name}"))
-
-    def _text(self, last: str = "") -> str:
-        done = f", {self._count} created" if self._count else ""
-        tail = f" [dim]({escape(last)})[/]" if last else ""
-        return f"{escape(self._label)}: {self._phase}{done}{tail}"
+    def say(self, phase: str) -> None:
+        text = f"{escape(self._label)}: {escape(phase)}"
+        if self._live is not None:
+            self._live.update(text)
+        else:
+            err.print(text)

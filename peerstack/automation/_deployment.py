@@ -242,6 +242,7 @@ class Deployment:
             stack=self._stack_name,
             changes=ChangeSummary.from_op_map(result.change_summary),
             duration=_since(started),
+            steps=tracker.steps(),
         )
 
     def up(self, *, on_event: OnEvent | None = None, release: Collection[str] = ()) -> UpResult:

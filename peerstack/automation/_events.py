@@ -121,6 +121,10 @@ class ResourceStep:
     """``create``, ``update``, ``delete``, ``replace``, ``same``, ``refresh``, ``read`` ..."""
     link: str | None
     """The peering link this resource belongs to, when it belongs to one."""
+    vpc: str | None = None
+    """The VPC this resource belongs to (its VPC, subnets, tables), when it belongs to one."""
+    custom: bool = True
+    """False for component resources (and the stack)."""
 
     @property
     def stage(self) -> str | None:
@@ -232,6 +236,7 @@ class ProgressTracker:
         # parent; the components are named by the one function that names them.
         prefix = plan.topology if prefix is None else prefix
         self._link_of_component = {names.link(prefix, link.name): link.name for link in plan.links}
+        self._vpc_of_component = {names.vpc(prefix, vpc.name): vpc.name for vpc in plan.vpcs}
         self._on_event = on_event
         self._resources: dict[str, _Resource] = {}
         self._by_link: dict[str, dict[str, _Resource]] = {link.name: {} for link in plan.links}
@@ -319,12 +324,20 @@ class ProgressTracker:
         # The engine's step metadata carries the parent URN (new state, or old for deletes).
         state = getattr(metadata, "new", None) or getattr(metadata, "old", None)
         parent = str(getattr(state, "parent", "") or "")
+        parent_type, parent_name = parse_urn(parent) if parent else ("", "")
+        link = vpc = None
         if type_ == tokens.LINK:
             link = self._link_of_component.get(name)
-        else:
-            parent_type, parent_name = parse_urn(parent) if parent else ("", "")
-            link = self._link_of_component.get(parent_name) if parent_type == tokens.LINK else None
-        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=link)
+        elif parent_type == tokens.LINK:
+            link = self._link_of_component.get(parent_name)
+        elif type_ == tokens.VPC_COMPONENT:
+            vpc = self._vpc_of_component.get(name)
+        elif parent_type == tokens.VPC_COMPONENT:
+            vpc = self._vpc_of_component.get(parent_name)
+        custom = bool(getattr(state, "custom", False)) if state is not None else True
+        return ResourceStep(
+            urn=urn, type=type_, name=name, op=op, link=link, vpc=vpc, custom=custom
+        )
 
     def _record(self, step: ResourceStep, *, done: bool, failed: bool) -> None:
         """Set one resource's state, keeping every counter in step."""
@@ -358,6 +371,11 @@ class ProgressTracker:
             component=self._components.get(name),
             finished=self._finished,
         )
+
+    def steps(self) -> tuple[ResourceStep, ...]:
+        """The last step announced for each resource, in the order they were announced."""
+        with self._lock:
+            return tuple(resource.step for resource in self._resources.values())
 
     # -- snapshots --------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from peerstack._components.outputs import StackOutputs
-from peerstack.automation._events import normalize_op
+from peerstack.automation._events import ResourceStep, normalize_op
 
 __all__ = [
     "SECRET",
@@ -155,10 +155,20 @@ class _Result:
 
 @dataclass(frozen=True, slots=True)
 class PreviewResult(_Result):
-    """What ``up`` would change (``changes`` counts resources by operation)."""
+    """What ``up`` would change: ``changes`` counts resources by operation, ``steps``
+    names each resource and what would happen to it (``same`` ones included)."""
+
+    steps: tuple[ResourceStep, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return self._base_dict("preview")
+        return {
+            **self._base_dict("preview"),
+            "steps": [
+                {"op": s.op, "type": s.type, "name": s.name, "link": s.link, "vpc": s.vpc}
+                for s in self.steps
+                if s.custom and s.op not in ("same", "read")
+            ],
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ holds, and ``verify`` reads the emulated AWS back and compares it with the plan.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack._components import topology_program
@@ -161,7 +161,7 @@ class Emulation:
         """
         plan = self._next(topology)
         self._cloud.require_running()
-        self._release(plan, release)
+        self._release(plan, release, self._state)
         self._seed(plan)
         outputs, steps = _engine.run(
             program or topology_program(plan),
@@ -178,21 +178,26 @@ class Emulation:
         return self._deployment
 
     def preview(
-        self, topology: TopologySource | None = None, *, program: Program | None = None
+        self,
+        topology: TopologySource | None = None,
+        *,
+        program: Program | None = None,
+        release: Collection[str] = (),
     ) -> EmulatedPreview:
-        """What :meth:`up` would do, changing nothing.
+        """What :meth:`up` would do (with the same ``release``), changing nothing.
 
         Reads (such as discovering an adopted VPC's route tables) are answered by the
         emulation; outputs AWS would assign stay unknown, as in a real preview.
         """
         plan = self._next(topology)
         self._cloud.require_running()
-        check_handovers(plan, plan.topology, self._records())
+        state = self._state.copy()
+        self._release(plan, release, state)
         self._seed(plan)
         _, steps = _engine.run(
             program or topology_program(plan),
             cloud=self._cloud,
-            state=self._state,
+            state=state,
             project=_PROJECT,
             stack=self._stack_name(plan),
             preview=True,
@@ -247,17 +252,13 @@ class Emulation:
             if not vpc.managed:
                 self._cloud.seed(vpc)
 
-    def _records(self) -> Iterator[StateRecord]:
-        for resource in self._state:
-            yield StateRecord(
-                resource.urn, resource.type, resource.name, resource.id, resource.parent
-            )
-
-    def _release(self, plan: Plan, release: Collection[str]) -> None:
-        released = check_handovers(plan, plan.topology, self._records(), release=release)
+    def _release(self, plan: Plan, release: Collection[str], state: StackState) -> None:
+        """Refuse a created VPC the plan adopts unless released; mark released ones kept."""
+        records = [StateRecord(r.urn, r.type, r.name, r.id, r.parent) for r in state]
+        released = check_handovers(plan, plan.topology, records, release=release)
         if not released:
             return
-        for urn in released_urns(plan, plan.topology, self._records(), released):
-            resource = self._state.get(urn)
+        for urn in released_urns(plan, plan.topology, records, released):
+            resource = state.get(urn)
             if resource is not None:
-                self._state.put(resource.retained())
+                state.put(resource.retained())

@@ -28,11 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
 
 from peerstack import _tokens as tokens
 from peerstack._components.changes import Change, classify
-from peerstack._runtime import Program, run_program
+from peerstack._runtime import Monitor, Program, run_program
 from peerstack._tokens import short_type
 from peerstack.emulator._handlers import HANDLERS, INVOKES, Request, ResourceHandler
 from peerstack.emulator._handlers._base import COMMON_INPUTS, field_of, str_map
@@ -124,7 +123,16 @@ class _Run:
         self.providers[provider_id] = provider
         change = Change.CREATE if old is None else classify(args.typ, old.inputs, inputs)[0]
         self._keep(request, args, urn, provider_id, inputs, inputs, None, provider.region)
-        self._record(change, args.typ, args.name, urn, provider_id, None, provider.region)
+        self._record(
+            change,
+            args.typ,
+            args.name,
+            urn,
+            provider_id,
+            None,
+            provider.region,
+            parent=request.parent,
+        )
         return provider_id, inputs
 
     def _component_step(
@@ -133,7 +141,7 @@ class _Run:
         change = Change.CREATE if old is None else classify(args.typ, old.inputs, inputs)[0]
         outputs = dict(old.outputs) if old is not None else {}
         self._keep(request, args, urn, "", inputs, outputs, None, None)
-        self._record(change, args.typ, args.name, urn, None, None, None)
+        self._record(change, args.typ, args.name, urn, None, None, None, parent=request.parent)
         return "", {}
 
     def _custom_step(
@@ -161,7 +169,17 @@ class _Run:
             if moved or old.provider_urn != args.provider.rsplit("::", 1)[0]:
                 change = Change.REPLACE
         if self.preview:
-            self._record(change, args.typ, args.name, urn, None, provider.account_id, region, keys)
+            self._record(
+                change,
+                args.typ,
+                args.name,
+                urn,
+                None,
+                provider.account_id,
+                region,
+                keys,
+                parent=request.parent,
+            )
             if old is not None and change in (Change.SAME, Change.UPDATE):
                 return old.id, {**old.outputs, **inputs, "region": region}
             return "", inputs
@@ -179,7 +197,15 @@ class _Run:
             state["tagsAll"] = dict(req.tags)
         self._keep(request, args, urn, resource_id, inputs, state, provider.account_id, region)
         self._record(
-            change, args.typ, args.name, urn, resource_id, provider.account_id, region, keys
+            change,
+            args.typ,
+            args.name,
+            urn,
+            resource_id,
+            provider.account_id,
+            region,
+            keys,
+            parent=request.parent,
         )
         return resource_id, state
 
@@ -236,7 +262,14 @@ class _Run:
         state = {**inputs, **outputs, "region": region}
         self._keep(request, args, urn, resource_id, inputs, state, None, region, external=True)
         self._record(
-            Change.READ, args.typ, args.name, urn, resource_id, provider.account_id, region
+            Change.READ,
+            args.typ,
+            args.name,
+            urn,
+            resource_id,
+            provider.account_id,
+            region,
+            parent=request.parent,
         )
         return resource_id, state
 
@@ -296,6 +329,7 @@ class _Run:
             resource.account_id,
             resource.region,
             replacement=replacement,
+            parent=resource.parent,
         )
 
     def component_outputs(self, urn: str, outputs: Mapping[str, Any]) -> None:
@@ -379,6 +413,7 @@ class _Run:
         keys: frozenset[str] = frozenset(),
         *,
         replacement: bool = False,
+        parent: str = "",
     ) -> None:
         step = EmulatedStep(
             op=op,
@@ -390,6 +425,7 @@ class _Run:
             region=region,
             changed=keys if op in (Change.UPDATE, Change.REPLACE) else frozenset(),
             replacement=replacement,
+            parent=parent,
         )
         self.steps.append(step)
         if self.on_step is not None:
@@ -484,7 +520,7 @@ class _Mocks(pulumi.runtime.Mocks):
             return self._run.invoke(args), []
 
 
-class _Monitor(pulumi_mocks.MockMonitor):
+class _Monitor(Monitor):
     """The SDK's mock monitor, keeping each request (parent, dependencies, options) for
     the mocks, and the outputs components register."""
 
@@ -495,11 +531,11 @@ class _Monitor(pulumi_mocks.MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # gRPC method names
         self.local.request, self.local.read = request, False
-        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        return super().RegisterResource(request)
 
     def ReadResource(self, request: Any) -> Any:
         self.local.request, self.local.read = request, True
-        return super().ReadResource(request)  # type: ignore[no-untyped-call]
+        return super().ReadResource(request)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         from pulumi.runtime import rpc
@@ -507,7 +543,7 @@ class _Monitor(pulumi_mocks.MockMonitor):
         outputs = rpc.deserialize_properties(request.outputs)
         with self._run.lock:
             self._run.component_outputs(request.urn, outputs)
-        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+        return super().RegisterResourceOutputs(request)
 
 
 def run(

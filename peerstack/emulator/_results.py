@@ -44,6 +44,8 @@ class EmulatedStep:
     """For ``update`` and ``replace``: the inputs that changed."""
     replacement: bool = False
     """A ``delete`` of the old resource a ``replace`` superseded."""
+    parent: str = ""
+    """The URN of the resource's parent (its VPC's or link's component)."""
 
     @property
     def aws(self) -> bool:
@@ -64,7 +66,7 @@ def _counts(steps: tuple[EmulatedStep, ...], ops: tuple[Change, ...]) -> dict[st
 
 
 def _changes(steps: tuple[EmulatedStep, ...]) -> dict[str, int]:
-    counts = Counter(str(s.op) for s in steps if not s.replacement)
+    counts = Counter(str(s.op) for s in steps if s.aws and not s.replacement)
     return dict(sorted(counts.items()))
 
 
@@ -85,7 +87,7 @@ class EmulatedPreview:
         return _counts(self.steps, (Change.CREATE, Change.REPLACE))
 
     def changes(self) -> dict[str, int]:
-        """Steps by operation, every resource counted once (``{"create": 40, ...}``)."""
+        """AWS resources by operation, each counted once (``{"create": 40, ...}``)."""
         return _changes(self.steps)
 
 
@@ -107,7 +109,7 @@ class EmulatedDeployment:
         return _counts(self.steps, (Change.CREATE, Change.REPLACE))
 
     def changes(self) -> dict[str, int]:
-        """Steps by operation, every resource counted once (``{"create": 40, ...}``)."""
+        """AWS resources by operation, each counted once (``{"create": 40, ...}``)."""
         return _changes(self.steps)
 
     def of(self, op: Change | str) -> list[EmulatedStep]:

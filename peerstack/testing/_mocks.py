@@ -28,7 +28,7 @@ from pulumi.runtime import rpc
 
 from peerstack import _tokens as tokens
 from peerstack._components import PeeringTopology, ProviderSettings
-from peerstack._runtime import run_program
+from peerstack._runtime import Monitor, run_program
 from peerstack.errors import ProgramError
 from peerstack.plan import Plan, TopologySource, build_plan
 
@@ -306,7 +306,7 @@ class _AwsMocks(pulumi_mocks.Mocks):
         raise NotImplementedError(f"peerstack's mocks do not answer {args.token!r}")
 
 
-class _RecordingMonitor(pulumi_mocks.MockMonitor):
+class _RecordingMonitor(Monitor):
     """The SDK's mock monitor, also keeping what the engine would know of each resource."""
 
     mocks: _AwsMocks
@@ -320,7 +320,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         self._duplicates: list[str] = []
 
     def RegisterResource(self, request: Any) -> Any:  # gRPC method names
-        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        response = super().RegisterResource(request)
         if request.type == tokens.STACK:
             return response
         args = self.mocks.local.args
@@ -334,10 +334,10 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
         outputs = rpc.deserialize_properties(request.outputs)
         with self._lock:
             self._outputs[request.urn] = outputs
-        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+        return super().RegisterResourceOutputs(request)
 
     def Invoke(self, request: Any) -> Any:
-        response = super().Invoke(request)  # type: ignore[no-untyped-call]
+        response = super().Invoke(request)
         with self._lock:
             self._invokes.append(self.mocks.local.call)
         return response

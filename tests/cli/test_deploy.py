@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from peerstack._cli import _common
 from peerstack._cli.app import app
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import load_topology
@@ -77,7 +78,7 @@ def test_up_reports_each_link_and_the_ids(fake: Any, mesh: Plan) -> None:
             "reachability": {"web": ["api"]},
         },
     )
-    result = run("up", str(MESH))
+    result = run("up", str(MESH), "--yes")
 
     assert result.exit_code == 0, result.output
     assert "updated stack dev of topology mesh" in result.stdout
@@ -94,7 +95,7 @@ def test_up_as_json_carries_the_outputs(fake: Any, mesh: Plan) -> None:
         outputs={"peering_connection_ids": {"api--web": "pcx-0123"}, "token": "s3cr3t"},
         secret_outputs=["token"],
     )
-    result = run("up", str(MESH), "-f", "json")
+    result = run("up", str(MESH), "-f", "json", "--yes")
 
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -138,27 +139,36 @@ def test_refresh(fake: Any, mesh: Plan) -> None:
 # -- destroy asks first --------------------------------------------------------------------
 
 
-def _destroyable(fake: Any, mesh: Plan) -> None:
+def _destroyable(fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch | None = None) -> None:
     fake.add_stack("dev")
     fake.update(
         destroy={"events": fake_cli.events_for(mesh, stack="dev", project=PROJECT, op="delete")},
         last_operation={"kind": "destroy", "resourceChanges": {"delete": 36}},
+        state=fake_cli.state_for(mesh, stack="dev", project=PROJECT),
     )
+    if monkeypatch is not None:
+        monkeypatch.setattr(_common, "has_terminal", lambda: True)
 
 
-def test_destroy_asks_and_yes_destroys(fake: Any, mesh: Plan) -> None:
-    _destroyable(fake, mesh)
+def test_destroy_asks_and_yes_destroys(
+    fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _destroyable(fake, mesh, monkeypatch)
     result = run("destroy", str(MESH), input="y\n")
 
     assert result.exit_code == 0, result.output
-    assert "4 VPCs, 6 peering connections, 22 routes" in result.stderr
+    # What the stack's state holds, not what the topology file says.
+    assert "4 VPCs (mesh.api, mesh.batch, mesh.data, mesh.web)" in result.stderr
+    assert "6 peering connections, 22 routes and" in result.stderr
     assert "Destroy?" in result.stderr
     assert "destroyed stack dev" in result.stdout and "-36 delete" in result.stdout
     assert fake.ran("destroy")
 
 
-def test_destroy_answered_no_destroys_nothing(fake: Any, mesh: Plan) -> None:
-    _destroyable(fake, mesh)
+def test_destroy_answered_no_destroys_nothing(
+    fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _destroyable(fake, mesh, monkeypatch)
     result = run("destroy", str(MESH), input="n\n")
 
     assert result.exit_code == 1
@@ -171,7 +181,9 @@ def test_destroy_without_input_fails_cleanly(fake: Any, mesh: Plan) -> None:
     result = run("destroy", str(MESH))
 
     assert result.exit_code == 2
-    assert "no input to read an answer from" in result.stderr
+    assert "destroy asks for confirmation, and there is no terminal to answer from" in (
+        result.stderr
+    )
     assert "--yes" in result.stderr
     assert "Traceback" not in result.output
     assert not fake.ran("destroy")
@@ -186,11 +198,16 @@ def test_destroy_yes_does_not_ask(fake: Any, mesh: Plan) -> None:
     assert fake.ran("destroy")
 
 
-def test_destroy_mentions_adopted_vpcs_are_kept(fake: Any) -> None:
+def test_destroy_mentions_adopted_vpcs_are_kept(fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     hub = example("hub-cross-account")
+    plan = build_plan(hub)
+    fake.add_stack("dev")
+    fake.update(state=fake_cli.state_for(plan, stack="dev", project="peerstack-corp"))
+    monkeypatch.setattr(_common, "has_terminal", lambda: True)
     result = run("destroy", str(hub), input="n\n")
 
-    assert "adopted VPCs are left as they are" in result.stderr
+    assert "The adopted VPCs (legacy) are left as they are." in result.stderr
+    assert "corp.legacy" not in result.stderr
 
 
 # -- failures ------------------------------------------------------------------------------
@@ -202,6 +219,7 @@ def test_without_pulumi_every_command_says_how_to_install_it(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(_common, "has_terminal", lambda: True)
     result = run(command, str(MESH))
 
     assert result.exit_code == 3, result.output
@@ -232,7 +250,7 @@ def test_a_locked_stack_says_how_to_cancel(fake: Any) -> None:
             "stderr": "error: the stack is currently locked by 1 lock(s). Either wait.\n",
         }
     )
-    result = run("up", str(MESH), "--stack", "prod")
+    result = run("up", str(MESH), "--stack", "prod", "--yes")
 
     assert result.exit_code == 1
     assert "stack 'prod' is locked by another update" in result.stderr
@@ -247,7 +265,7 @@ def test_missing_credentials(fake: Any) -> None:
             "No valid credential sources found.\n",
         }
     )
-    result = run("up", str(MESH))
+    result = run("up", str(MESH), "--yes")
 
     assert result.exit_code == 3
     assert "No valid credential sources found" in result.stderr
@@ -271,7 +289,7 @@ def test_an_exception_in_the_program(fake: Any) -> None:
 
 def test_plugin_install_failing_offline(fake: Any) -> None:
     fake.update(plugin_install={"exit": 255, "stderr": "error: dial tcp: lookup api.github.com\n"})
-    result = run("up", str(MESH))
+    result = run("up", str(MESH), "--yes")
 
     assert result.exit_code == 3
     assert "aws plugin" in result.stderr and "--emulate" in result.stderr
@@ -279,7 +297,7 @@ def test_plugin_install_failing_offline(fake: Any) -> None:
 
 def test_no_passphrase(fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")
-    result = run("up", str(MESH))
+    result = run("up", str(MESH), "--yes")
 
     assert result.exit_code == 1
     assert "PULUMI_CONFIG_PASSPHRASE" in result.stderr
@@ -288,7 +306,7 @@ def test_no_passphrase(fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_passphrase_never_shows(fake: Any) -> None:
     fake.update(up={"exit": 255, "stdout": "error: leaked not-logged-anywhere\n"})
-    result = run("up", str(MESH))
+    result = run("up", str(MESH), "--yes")
 
     assert result.exit_code == 1
     assert "not-logged-anywhere" not in result.output
@@ -298,7 +316,7 @@ def test_the_passphrase_never_shows(fake: Any) -> None:
 def test_an_invalid_topology_touches_nothing(fake: Any, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: bad\naccounts: {a: {id: '1'}}\nvpcs: {}\n")
-    result = run("up", str(bad))
+    result = run("up", str(bad), "--yes")
 
     assert result.exit_code == 2
     assert "nothing was deployed" in result.stderr
@@ -335,7 +353,7 @@ def test_emulate_hands_over_to_the_emulation(
 
     calls: list[tuple[Path, str]] = []
 
-    def emulated(file: Path, *, output_format: str) -> int:
+    def emulated(file: Path, *, output_format: str, previous: Any, release: Any) -> int:
         calls.append((file, output_format))
         return 7
 
@@ -359,10 +377,89 @@ def test_debug_shows_pulumi_s_full_output_without_secrets(
             "    error: leaked not-logged-anywhere\n",
         }
     )
-    plain = run("up", str(MESH))
-    debug = run("--debug", "up", str(MESH))
+    plain = run("up", str(MESH), "--yes")
+    debug = run("--debug", "up", str(MESH), "--yes")
 
     assert plain.exit_code == debug.exit_code == 1
     assert "detail only the full output has" not in plain.stderr
     assert "detail only the full output has" in debug.stderr
     assert "not-logged-anywhere" not in debug.output
+
+
+# -- up asks first ---------------------------------------------------------------------------
+
+
+def _deployable(fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake.update(
+        preview={"events": fake_cli.events_for(mesh, stack="dev", project=PROJECT)},
+        up={"events": fake_cli.events_for(mesh, stack="dev", project=PROJECT)},
+        last_operation={"kind": "update", "resourceChanges": {"create": 36}},
+    )
+    monkeypatch.setattr(_common, "has_terminal", lambda: True)
+
+
+def test_up_shows_the_changes_per_link_and_vpc_and_asks(
+    fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deployable(fake, mesh, monkeypatch)
+    result = run("up", str(MESH), input="y\n")
+
+    assert result.exit_code == 0, result.output
+    assert "link api--web" in result.stderr and "VPC web" in result.stderr
+    assert "Deploy these changes?" in result.stderr
+    assert fake.ran("preview") and fake.ran("up")
+    assert "updated stack dev" in result.stdout
+
+
+def test_up_answered_no_changes_nothing(
+    fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _deployable(fake, mesh, monkeypatch)
+    result = run("up", str(MESH), input="n\n")
+
+    assert result.exit_code == 1
+    assert "nothing was changed" in result.stderr
+    assert fake.ran("preview") and not fake.ran("up")
+
+
+def test_up_without_a_terminal_and_without_yes_refuses(fake: Any, mesh: Plan) -> None:
+    result = run("up", str(MESH))
+
+    assert result.exit_code == 2
+    assert "up asks for confirmation, and there is no terminal to answer from" in result.stderr
+    assert "--yes" in result.stderr
+    assert fake.commands() == []
+
+
+def test_up_with_nothing_to_change_does_not_ask(
+    fake: Any, mesh: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.update(
+        preview={"events": fake_cli.events_for(mesh, stack="dev", project=PROJECT, op="same")}
+    )
+    monkeypatch.setattr(_common, "has_terminal", lambda: True)
+    result = run("up", str(MESH))
+
+    assert result.exit_code == 0, result.output
+    assert "no changes" in result.stderr and "Deploy these changes?" not in result.stderr
+    assert not fake.ran("up")
+
+
+def test_up_release_hands_a_vpc_over(fake: Any, mesh: Plan) -> None:
+    fake.update(up={"events": []})
+    result = run("up", str(MESH), "--yes", "--release", "web")
+
+    # web is created by this topology: there is nothing to release.
+    assert result.exit_code == 2
+    assert "cannot release 'web'" in result.stderr
+
+
+def test_refresh_can_clear_pending_creates(fake: Any, mesh: Plan) -> None:
+    fake.add_stack("dev")
+    fake.update(refresh={"events": []})
+    result = run("refresh", str(MESH), "--clear-pending-creates")
+
+    assert result.exit_code == 0, result.output
+    (refresh,) = fake.ran("refresh")
+    assert "--clear-pending-creates" in refresh
+    assert "dropped from the state" in result.stdout

@@ -40,7 +40,9 @@ def test_up_emulate_creates_verifies_and_exits_zero(path: Path) -> None:
         f"verified: {len(plan.links)} links, " in result.stdout
         and f"match the plan of {plan.topology!r}" in result.stdout
     )
-    assert "creating resources" in result.stderr and "verifying" in result.stderr
+    # Progress on stderr (not a terminal): one line per link as it finishes.
+    for link in plan.links:
+        assert f"link {link.name}: done" in result.stderr
 
 
 def test_up_emulate_json_is_for_tools() -> None:
@@ -64,8 +66,8 @@ def test_up_emulate_exits_one_when_the_network_differs(monkeypatch: pytest.Monke
     """A deploy that leaves a route out (injected after `up`) fails verification."""
     real_up = Emulation.up
 
-    def up_then_lose_a_route(self: Emulation, **kwargs: Any) -> Any:
-        deployment = real_up(self, **kwargs)
+    def up_then_lose_a_route(self: Emulation, *args: Any, **kwargs: Any) -> Any:
+        deployment = real_up(self, *args, **kwargs)
         self.client("ec2", account="network", region="us-east-1").delete_route(
             RouteTableId=deployment.outputs["route_table_ids"]["shared"]["main"],
             DestinationCidrBlock="10.2.0.0/16",
@@ -247,3 +249,63 @@ def test_a_failing_deploy_says_it_once(tmp_path: Path) -> None:
     assert len(errors) == 1, done.stderr
     assert "creating Subnet 'two.x.s'" in errors[0]
     assert "Traceback" not in done.stderr and "never retrieved" not in done.stderr
+
+
+# -- day 2 from the command line -------------------------------------------------------------
+
+
+def _variant(tmp_path: Path, edit: Any) -> Path:
+    import yaml
+
+    data = yaml.safe_load(HUB.read_text())
+    edit(data)
+    path = tmp_path / "next.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_up_from_an_old_version_applies_only_the_changes(tmp_path: Path) -> None:
+    def drop_sandbox(data: dict[str, Any]) -> None:
+        data["hubs"][0]["spokes"].remove("sandbox")
+        data["defaults"]["dns_resolution"] = False
+
+    new = _variant(tmp_path, drop_sandbox)
+    result = run("up", str(new), "--emulate", "--from", str(HUB))
+    assert result.exit_code == 0, result.output
+    assert f"deployed {HUB}" in result.stdout
+    assert "brought it to topology corp" in result.stdout
+    assert "deleted" in result.stdout and "updated" in result.stdout
+    assert "corp.shared--sandbox" in result.stdout  # its connection is deleted
+    assert "verified:" in result.stdout
+
+
+def test_up_from_as_json_lists_the_steps(tmp_path: Path) -> None:
+    def add_tag(data: dict[str, Any]) -> None:
+        data["defaults"]["tags"]["team"] = "network"
+
+    new = _variant(tmp_path, add_tag)
+    result = run("up", str(new), "--emulate", "--from", str(HUB), "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["from"] == str(HUB)
+    assert "create" not in data["changes"] and data["changes"]["update"] >= 1
+    assert {s["op"] for s in data["steps"]} == {"update"}
+    assert data["verification"]["ok"] is True
+
+
+def test_preview_from_an_old_version(tmp_path: Path) -> None:
+    def drop_sandbox(data: dict[str, Any]) -> None:
+        data["hubs"][0]["spokes"].remove("sandbox")
+
+    new = _variant(tmp_path, drop_sandbox)
+    result = run("preview", str(new), "--emulate", "--from", str(HUB))
+    assert result.exit_code == 0, result.output
+    assert f"bringing {HUB} to {new}" in result.stdout
+    assert "deleted" in result.stdout
+    assert "nothing was changed" in result.stdout
+
+
+def test_from_without_emulate_is_refused() -> None:
+    result = run("up", str(HUB), "--from", str(HUB), "--yes")
+    assert result.exit_code == 2
+    assert "--from applies with --emulate" in result.stderr

@@ -329,10 +329,8 @@ def test_a_duplicate_resource_is_refused(plan_of: PlanOf) -> None:
 
 def test_an_invalid_topology_registers_nothing() -> None:
     """PeeringTopology plans before it registers: a bad topology leaves no resource."""
-    from pulumi.runtime.mocks import MockMonitor
-
     from peerstack._components import PeeringTopology
-    from peerstack._runtime import run_program
+    from peerstack._runtime import Monitor, run_program
     from peerstack.testing._mocks import _AwsMocks
 
     bad = topology_from_text(
@@ -348,7 +346,7 @@ def test_an_invalid_topology_registers_nothing() -> None:
         """.replace("\n        ", "\n")
     )
     mocks = _AwsMocks(preview=False, route_tables={})
-    monitor = MockMonitor(mocks)
+    monitor = Monitor(mocks)
     with pytest.raises(TopologyError):
         run_program(
             lambda: PeeringTopology("bad", bad) and None,

@@ -91,3 +91,21 @@ def events_for(
     """The engine events of an operation that does ``op`` to every resource of ``plan``
     (without the final ``cancelEvent``, which the fake CLI adds as the real one does)."""
     return engine_events(plan, stack=stack, project=project, op=op, finish=finish)[:-1]
+
+
+def state_for(plan: Plan, *, stack: str, project: str) -> dict[str, Any]:
+    """The checkpoint (``pulumi stack export``) of a stack holding every resource of ``plan``."""
+    resources = []
+    for resource in run_mocked(plan).resources:
+        rest = resource.urn.split("::", 2)[2]
+        parent = resource.parent.split("::", 2)[2] if resource.parent else ""
+        resources.append(
+            {
+                "urn": f"urn:pulumi:{stack}::{project}::{rest}",
+                "type": resource.type,
+                "id": resource.id or "",
+                "custom": resource.custom,
+                "parent": f"urn:pulumi:{stack}::{project}::{parent}" if parent else "",
+            }
+        )
+    return {"version": 3, "deployment": {"resources": resources}}

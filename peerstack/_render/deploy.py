@@ -1,0 +1,143 @@
+"""What the deploy commands print: changes by link and VPC, results, outputs, the state."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from rich.console import RenderableType
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from peerstack import _tokens as tokens
+from peerstack._tokens import short_type
+
+if TYPE_CHECKING:
+    from peerstack._components.handover import StateRecord
+    from peerstack.automation import Outputs, ResourceStep
+    from peerstack.plan import Plan
+
+__all__ = [
+    "changes_by_place",
+    "output_tables",
+    "plural",
+    "state_summary",
+]
+
+_OP_STYLE = {
+    "create": "green",
+    "update": "yellow",
+    "replace": "magenta",
+    "delete": "red",
+}
+_OP_ORDER = ("create", "update", "replace", "delete")
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 VPC``, ``2 VPCs``, ``0 links``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def _ops(counts: Mapping[str, int]) -> Text:
+    text = Text()
+    for op in _OP_ORDER:
+        if counts.get(op):
+            if text:
+                text.append(", ")
+            text.append(f"{counts[op]} to {op}", style=_OP_STYLE[op])
+    return text
+
+
+def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
+    """What would change, per link and per VPC (None when nothing would)."""
+    places: dict[tuple[int, str], Counter[str]] = {}
+    names: dict[tuple[int, str], list[str]] = {}
+    for step in steps:
+        if not step.custom or step.op in ("same", "read", "refresh"):
+            continue
+        if step.link is not None:
+            key = (0, f"link {step.link}")
+        elif step.vpc is not None:
+            key = (1, f"VPC {step.vpc}")
+        elif step.type == tokens.AWS_PROVIDER:
+            key = (2, "providers")
+        else:
+            key = (3, "other")
+        places.setdefault(key, Counter())[step.op] += 1
+        names.setdefault(key, []).append(f"{step.op} {short_type(step.type)}")
+    if not places:
+        return None
+    table = Table(title="Changes", title_justify="left", title_style="bold")
+    table.add_column("where", overflow="fold")
+    table.add_column("changes", overflow="fold")
+    table.add_column("resources", overflow="fold", style="dim")
+    for key in sorted(places):
+        kinds = Counter(names[key])
+        detail = ", ".join(f"{n} {what}" if n > 1 else what for what, n in sorted(kinds.items()))
+        table.add_row(escape(key[1]), _ops(places[key]), escape(detail))
+    return table
+
+
+def output_tables(plan: Plan, outputs: Outputs) -> Iterator[RenderableType]:
+    """The stack's ids: a table of peering connections, one of VPCs and route tables."""
+    from peerstack.automation import SECRET
+
+    def shown(name: str, value: Any) -> str:
+        return SECRET if name in outputs.secret_names else str(value)
+
+    links = Table(title="Peering connections", title_justify="left", title_style="bold")
+    for column in ("link", "requester", "accepter", "peering connection"):
+        links.add_column(column, overflow="fold")
+    ids = outputs.peering_connection_ids
+    for link in plan.links:
+        links.add_row(
+            escape(link.name),
+            escape(link.requester),
+            escape(link.accepter),
+            shown("peering_connection_ids", ids.get(link.name, "-")),
+        )
+    yield links
+    vpcs = Table(title="VPCs", title_justify="left", title_style="bold")
+    for column in ("VPC", "VPC id", "route tables"):
+        vpcs.add_column(column, overflow="fold")
+    tables = outputs.route_table_ids
+    for vpc in plan.vpcs:
+        route_tables = ", ".join(f"{n}={i}" for n, i in sorted(tables.get(vpc.name, {}).items()))
+        vpcs.add_row(
+            escape(vpc.name),
+            shown("vpc_ids", outputs.vpc_ids.get(vpc.name, "-")),
+            shown("route_table_ids", route_tables or "-"),
+        )
+    yield vpcs
+
+
+_STATE_WORDS = {
+    tokens.VPC: ("VPC", "VPCs"),
+    tokens.SUBNET: ("subnet", "subnets"),
+    tokens.ROUTE_TABLE: ("route table", "route tables"),
+    tokens.CONNECTION: ("peering connection", "peering connections"),
+    tokens.ROUTE: ("route", "routes"),
+}
+
+
+def state_summary(records: Iterable[StateRecord]) -> str:
+    """``3 VPCs (a, b, c), 2 peering connections, 8 routes and 12 other resources``."""
+    records = [r for r in records if r.type != tokens.STACK]
+    counts = Counter(r.type for r in records)
+    parts = []
+    for type_, (one, many) in _STATE_WORDS.items():
+        if counts.get(type_):
+            part = plural(counts[type_], one, many)
+            if type_ == tokens.VPC:
+                part += f" ({', '.join(sorted(r.name for r in records if r.type == type_))})"
+            parts.append(part)
+    others = sum(
+        n for type_, n in counts.items() if type_ not in _STATE_WORDS and type_.startswith("aws:")
+    )
+    if others:
+        parts.append(plural(others, "other resource"))
+    if not parts:
+        return "nothing"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
