@@ -8,6 +8,7 @@ validate` stays fast.
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 import sys
@@ -62,6 +63,23 @@ FromOpt = Annotated[
         metavar="OLD",
         help="With --emulate: deploy this topology first, then bring it to FILE (day 2).",
         show_default=False,
+    ),
+]
+
+
+class Engine(enum.StrEnum):
+    auto = "auto"
+    pulumi = "pulumi"
+    mocks = "mocks"
+
+
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        "--engine",
+        help="With --emulate: `pulumi` runs the real Pulumi engine against the emulation "
+        "served on loopback, `mocks` the in-process one; `auto` takes pulumi when it is on "
+        "PATH and its aws plugin can be installed.",
     ),
 ]
 ClearPendingOpt = Annotated[
@@ -140,6 +158,7 @@ def up(
     previous: FromOpt = None,
     release: ReleaseOpt = None,
     yes: YesOpt = False,
+    engine: EngineOpt = Engine.auto,
 ) -> None:
     """Bring the stack to the topology: create, update, replace or delete what differs.
 
@@ -147,7 +166,7 @@ def up(
     """
     where = _Where(file, stack, backend, endpoint, work_dir, parallel)
     if emulate:
-        _emulated("up", where, output_format, previous, release or [])
+        _emulated("up", where, output_format, previous, release or [], engine=engine.value)
     _no_from(previous)
     with reporting_errors(), _debug_logging():
         plan, deployment = where.deployment()
@@ -276,8 +295,10 @@ def _emulated(
     output_format: OutputFormat,
     previous: Path | None,
     release: list[str],
+    *,
+    engine: str = "mocks",
 ) -> None:
-    """Hand the command to the in-process emulation; never returns."""
+    """Hand the command to the emulation; never returns."""
     if where.backend is not None or where.endpoint is not None:
         fail(
             "--emulate runs in this process against an emulated AWS: "
@@ -286,10 +307,19 @@ def _emulated(
         )
     from peerstack._cli import emulate
 
-    run = emulate.preview_emulated if operation == "preview" else emulate.up_emulated
-    raise typer.Exit(
-        run(where.file, output_format=output_format.value, previous=previous, release=release)
-    )
+    if operation == "preview":
+        code = emulate.preview_emulated(
+            where.file, output_format=output_format.value, previous=previous, release=release
+        )
+    else:
+        code = emulate.up_emulated(
+            where.file,
+            output_format=output_format.value,
+            previous=previous,
+            release=release,
+            engine=engine,
+        )
+    raise typer.Exit(code)
 
 
 def _no_from(previous: Path | None) -> None:

@@ -9,10 +9,13 @@ through the same view as a real deploy's.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,86 +26,208 @@ from peerstack._cli._common import Exit, err, load_plan, out, print_verification
 
 if TYPE_CHECKING:
     from peerstack.automation import ProgressTracker
-    from peerstack.emulator import EmulatedDeployment, EmulatedStep
+    from peerstack.emulator import EmulatedStep
     from peerstack.plan import Plan
+    from peerstack.verify import VerifyResult
 
 __all__ = ["preview_emulated", "up_emulated"]
 
 
 def up_emulated(
-    file: Path, *, output_format: str, previous: Path | None = None, release: Sequence[str] = ()
+    file: Path,
+    *,
+    output_format: str,
+    previous: Path | None = None,
+    release: Sequence[str] = (),
+    engine: str = "auto",
 ) -> int:
-    """Deploy ``file`` into a fresh emulation (after ``previous``) and verify it."""
+    """Deploy ``file`` into a fresh emulation (after ``previous``) and verify it.
+
+    ``engine``: ``pulumi`` runs the real Pulumi engine (the Automation API against the
+    emulation served on loopback), ``mocks`` the in-process engine; ``auto`` takes the
+    real one when a ``pulumi`` is on PATH and its aws plugin can be installed.
+    """
     with reporting_errors():
         _, plan = load_plan(file)
         old = load_plan(previous)[1] if previous is not None else None
-        from peerstack._render.progress import ProgressView
-        from peerstack.emulator import Emulation
-
         started = time.perf_counter()
-        label = f"{plan.topology} (emulated)"
-        with Emulation(old or plan) as emulation:
-            first: EmulatedDeployment | None = None
-            if old is not None:
-                with ProgressView(err, f"up {previous}", label) as view:
-                    steps = _Steps(old, "up", label, view.on_event)
-                    first = emulation.up(on_step=steps)
-                    steps.finish()
-            with ProgressView(err, "up", label) as view:
-                steps = _Steps(plan, "up", label, view.on_event)
-                deployment = emulation.up(plan, on_step=steps, release=release)
-                steps.finish()
-            verification = emulation.verify()
+        run = _with_pulumi if _use_pulumi(engine) else _with_mocks
+        try:
+            first, last = run(plan, old, release)
+        except _NoPlugin as exc:
+            err.print(
+                f"[yellow]warning[/]: {escape(str(exc))}; running the in-process engine instead"
+            )
+            first, last = _with_mocks(plan, old, release)
         seconds = time.perf_counter() - started
-        if output_format == "json":
-            typer.echo(
-                json.dumps(
-                    {
-                        "topology": plan.topology,
-                        "emulated": True,
-                        "operation": "up",
-                        "from": str(previous) if previous is not None else None,
-                        "duration_seconds": round(seconds, 3),
-                        "changes": deployment.changes(),
-                        "resources": deployment.counts_by_type(),
-                        "steps": [_step_dict(s) for s in _changed(deployment.steps)],
-                        "outputs": deployment.outputs,
-                        "verification": verification.to_dict(),
-                    },
-                    indent=2,
-                )
-            )
-        else:
-            from peerstack._render.emulate import (
-                changes_text,
-                counts_table,
-                links_table,
-                steps_table,
-            )
+        _show_up(file, previous, plan, first, last, seconds, output_format)
+        return int(Exit.OK if last.verification.ok else Exit.FAILED)
 
-            if first is not None:
-                out.print(
-                    f"deployed [bold]{escape(str(previous))}[/] in the emulated AWS: "
-                    f"{changes_text(first.changes())}"
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """What one emulated `up` did, whichever engine ran it."""
+
+    changes: dict[str, int]
+    counts: dict[str, int]
+    steps: list[dict[str, Any]]
+    outputs: Mapping[str, Any]
+    verification: VerifyResult
+    engine: str
+
+
+class _NoPlugin(Exception):
+    """The real engine cannot run here: its aws plugin could not be installed."""
+
+
+def _use_pulumi(engine: str) -> bool:
+    if engine == "mocks":
+        return False
+    if engine == "pulumi":
+        return True
+    return shutil.which("pulumi") is not None
+
+
+def _with_mocks(plan: Plan, old: Plan | None, release: Sequence[str]) -> tuple[_Done | None, _Done]:
+    from peerstack._render.progress import ProgressView
+    from peerstack.emulator import Emulation
+
+    label = f"{plan.topology} (emulated)"
+    done: list[_Done] = []
+    with Emulation(old or plan) as emulation:
+        for version, releasing in ((old, ()), (plan, release)):
+            if version is None:
+                continue
+            with ProgressView(err, "up", label) as view:
+                steps = _Steps(version, "up", label, view.on_event)
+                deployment = emulation.up(version, on_step=steps, release=releasing)
+                steps.finish()
+            done.append(
+                _Done(
+                    changes=deployment.changes(),
+                    counts=deployment.counts_by_type(),
+                    steps=[_step_dict(s) for s in _changed(deployment.steps)],
+                    outputs=deployment.outputs,
+                    verification=emulation.verify(),
+                    engine="mocks",
                 )
-                out.print(
-                    f"[green]brought[/] it to topology [bold]{escape(plan.topology)}[/] "
-                    f"({escape(str(file))}) in {seconds:.1f}s: "
-                    f"{changes_text(deployment.changes())}"
+            )
+    return (done[0] if len(done) == 2 else None), done[-1]
+
+
+def _with_pulumi(
+    plan: Plan, old: Plan | None, release: Sequence[str]
+) -> tuple[_Done | None, _Done]:
+    """The real engine, against the emulation served on loopback (endpoint mode)."""
+    import tempfile
+
+    from peerstack._render.progress import ProgressView
+    from peerstack.automation import Deployment
+    from peerstack.emulator import Emulation, with_emulation_roles
+    from peerstack.errors import PluginInstallError
+
+    label = f"{plan.topology} (emulated, pulumi)"
+    done: list[_Done] = []
+    with (
+        Emulation(old or plan) as emulation,
+        emulation.served() as url,
+        tempfile.TemporaryDirectory(prefix="peerstack-emulated-") as work,
+        _throwaway_passphrase(),
+    ):
+        for version, releasing in ((old, ()), (plan, release)):
+            if version is None:
+                continue
+            emulation.prepare(version)
+            deployment = Deployment(
+                with_emulation_roles(version), stack="emulated", work_dir=work, endpoint=url
+            )
+            try:
+                with ProgressView(err, "up", label) as view:
+                    result = deployment.up(on_event=view.on_event, release=releasing)
+            except PluginInstallError as exc:
+                raise _NoPlugin(str(exc)) from exc
+            done.append(
+                _Done(
+                    changes=result.changes.to_dict(),
+                    counts={},
+                    steps=[],
+                    outputs=result.outputs.to_dict(),
+                    verification=emulation.verify(outputs=result.outputs),
+                    engine="pulumi",
                 )
-                changed = _changed(deployment.steps)
-                if changed:
-                    out.print(steps_table(changed, "Changes"))
-            else:
-                total = sum(deployment.counts_by_type().values())
-                out.print(
-                    f"[green]created[/] {total} resources of topology [bold]"
-                    f"{escape(plan.topology)}[/] in the emulated AWS (moto) in {seconds:.1f}s"
-                )
-                out.print(counts_table(deployment.counts_by_type(), "Created"))
-            out.print(links_table(plan, verification))
-            print_verification(verification)
-        return int(Exit.OK if verification.ok else Exit.FAILED)
+            )
+    return (done[0] if len(done) == 2 else None), done[-1]
+
+
+@contextlib.contextmanager
+def _throwaway_passphrase() -> Iterator[None]:
+    """The emulated stack's secrets need a passphrase; it lives as long as the stack."""
+    import os
+
+    names = ("PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE")
+    if any(name in os.environ for name in names):
+        yield
+        return
+    os.environ["PULUMI_CONFIG_PASSPHRASE"] = "peerstack-emulated"
+    try:
+        yield
+    finally:
+        os.environ.pop("PULUMI_CONFIG_PASSPHRASE", None)
+
+
+def _show_up(
+    file: Path,
+    previous: Path | None,
+    plan: Plan,
+    first: _Done | None,
+    last: _Done,
+    seconds: float,
+    output_format: str,
+) -> None:
+    if output_format == "json":
+        typer.echo(
+            json.dumps(
+                {
+                    "topology": plan.topology,
+                    "emulated": True,
+                    "engine": last.engine,
+                    "operation": "up",
+                    "from": str(previous) if previous is not None else None,
+                    "duration_seconds": round(seconds, 3),
+                    "changes": last.changes,
+                    "resources": last.counts,
+                    "steps": last.steps,
+                    "outputs": dict(last.outputs),
+                    "verification": last.verification.to_dict(),
+                },
+                indent=2,
+            )
+        )
+        return
+    from peerstack._render.emulate import changes_text, counts_table, links_table, steps_table
+
+    engine = " with the Pulumi engine" if last.engine == "pulumi" else ""
+    if first is not None:
+        out.print(
+            f"deployed [bold]{escape(str(previous))}[/] in the emulated AWS{engine}: "
+            f"{changes_text(first.changes)}"
+        )
+        out.print(
+            f"[green]brought[/] it to topology [bold]{escape(plan.topology)}[/] "
+            f"({escape(str(file))}) in {seconds:.1f}s: {changes_text(last.changes)}"
+        )
+        if last.steps:
+            out.print(steps_table(last.steps, "Changes"))
+    else:
+        total = sum(last.counts.values()) or last.changes.get("create", 0)
+        out.print(
+            f"[green]created[/] {total} resources of topology [bold]{escape(plan.topology)}[/] "
+            f"in the emulated AWS (moto){engine} in {seconds:.1f}s"
+        )
+        if last.counts:
+            out.print(counts_table(last.counts, "Created"))
+    out.print(links_table(plan, last.verification))
+    print_verification(last.verification)
 
 
 def preview_emulated(
@@ -156,7 +281,7 @@ def preview_emulated(
                 f"emulated AWS: {sum(counts.values())} resources would be created"
             )
             out.print(counts_table(counts, "To create"))
-            out.print(steps_table([s for s in preview.steps if s.aws], "Resources"))
+            out.print(steps_table([_step_dict(s) for s in preview.steps if s.aws], "Resources"))
             out.print("nothing was created; `peerstack up FILE --emulate` creates and verifies")
         else:
             words = changes_text(changes)
@@ -164,7 +289,7 @@ def preview_emulated(
                 f"[green]previewed[/] bringing [bold]{escape(str(previous))}[/] to "
                 f"[bold]{escape(str(file))}[/] in the emulated AWS: {words}"
             )
-            out.print(steps_table(_changed(preview.steps), "Changes"))
+            out.print(steps_table([_step_dict(s) for s in _changed(preview.steps)], "Changes"))
             out.print("nothing was changed; `peerstack up FILE --emulate --from OLD` applies it")
         return int(Exit.OK)
 
@@ -174,7 +299,7 @@ def _changed(steps: Sequence[EmulatedStep]) -> list[EmulatedStep]:
     return [s for s in steps if s.aws and str(s.op) not in ("same", "read") and not s.replacement]
 
 
-def _step_dict(step: EmulatedStep) -> dict[str, Any]:
+def _step_dict(step: EmulatedStep) -> dict[str, Any]:  # also what steps_table shows
     return {
         "op": str(step.op),
         "type": step.type,

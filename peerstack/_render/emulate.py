@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -12,7 +12,6 @@ from peerstack._render.tables import link_kind
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
-    from peerstack.emulator import EmulatedStep
     from peerstack.plan import Plan
     from peerstack.verify import VerifyResult
 
@@ -55,17 +54,17 @@ def links_table(plan: Plan, verification: VerifyResult) -> Table:
     return table
 
 
-def steps_table(steps: Iterable[EmulatedStep], title: str) -> Table:
-    """One row per AWS resource step: what, which, where."""
+def steps_table(steps: Iterable[Mapping[str, Any]], title: str) -> Table:
+    """One row per AWS resource step (``op``, ``type``, ``name``, ``account_id``, ``region``)."""
     table = Table(title=title, title_justify="left", title_style="bold")
     for column in ("change", "type", "name", "account", "region"):
         table.add_column(column, overflow="fold")
     for step in steps:
         table.add_row(
-            str(step.op),
-            escape(short_type(step.type)),
-            escape(step.name),
-            step.account_id or "-",
-            step.region or "-",
+            str(step["op"]),
+            escape(short_type(str(step["type"]))),
+            escape(str(step["name"])),
+            str(step.get("account_id") or "-"),
+            str(step.get("region") or "-"),
         )
     return table

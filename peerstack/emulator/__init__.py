@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from peerstack._runtime import Program, run_program
 from peerstack.emulator._cloud import EMULATION_ROLE
-from peerstack.emulator._emulation import Emulation
+from peerstack.emulator._emulation import Emulation, with_emulation_roles
 from peerstack.emulator._handlers import HANDLERS, INVOKES
 from peerstack.emulator._results import (
     EmulatedDeployment,
@@ -49,6 +49,7 @@ __all__ = [
     "preview",
     "run_program",
     "up",
+    "with_emulation_roles",
 ]
 
 SUPPORTED_RESOURCE_TYPES: frozenset[str] = frozenset(HANDLERS)

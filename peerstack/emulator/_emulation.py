@@ -8,13 +8,15 @@ holds, and ``verify`` reads the emulated AWS back and compares it with the plan.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import contextlib
+from collections.abc import Collection, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack._components import topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
 from peerstack.emulator import _engine
-from peerstack.emulator._cloud import EmulatedAws
+from peerstack.emulator._cloud import EMULATION_ROLE, EmulatedAws
 from peerstack.emulator._results import (
     EmulatedDeployment,
     EmulatedDestroy,
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from peerstack._runtime import Program
     from peerstack.verify import VerifyResult
 
-__all__ = ["Emulation"]
+__all__ = ["Emulation", "with_emulation_roles"]
 
 _PROJECT = "peerstack"
 
@@ -142,6 +144,16 @@ class Emulation:
 
     # -- operations --------------------------------------------------------------------
 
+    def prepare(self, topology: TopologySource) -> Plan:
+        """Make ``topology`` the current one without running it: its accounts become
+        reachable and its adopted VPCs are seeded (for a real engine deploying into
+        :meth:`served`)."""
+        plan = self._next(topology)
+        self._cloud.require_running()
+        self._seed(plan)
+        self._plan = plan
+        return plan
+
     def up(
         self,
         topology: TopologySource | None = None,
@@ -217,12 +229,34 @@ class Emulation:
         self._deployment = None
         return EmulatedDestroy(steps=tuple(steps))
 
-    def verify(self) -> VerifyResult:
-        """Compare the emulated network with the plan (ids from the deployment's outputs)."""
+    @contextlib.contextmanager
+    def served(self) -> Iterator[str]:
+        """This emulation over HTTP on loopback (moto's server): yields its URL.
+
+        The server shares this emulation's state (moto's backends live in the process),
+        so a real Pulumi engine can deploy into it (``Deployment(endpoint=url)``) while
+        :meth:`client` and :meth:`verify` read the same AWS. Accounts are reached by
+        assuming a role in each (see :func:`with_emulation_roles`).
+        """
+        from moto.server import ThreadedMotoServer
+
+        self._cloud.require_running()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        try:
+            host, port = server.get_host_and_port()
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+    def verify(self, outputs: Any = None) -> VerifyResult:
+        """Compare the emulated network with the plan (ids from the deployment's outputs,
+        or from ``outputs``: a real engine's stack outputs)."""
         from peerstack.verify import verify
 
         self._cloud.require_running()
-        outputs = self._deployment.outputs if self._deployment is not None else None
+        if outputs is None and self._deployment is not None:
+            outputs = self._deployment.outputs
         cloud = self._cloud
 
         class _Session:  # until verify takes (account, region) -> EC2 client
@@ -262,3 +296,19 @@ class Emulation:
             resource = state.get(urn)
             if resource is not None:
                 state.put(resource.retained())
+
+
+def with_emulation_roles(plan: Plan) -> Plan:
+    """``plan`` with a role to assume in every account that uses ambient credentials.
+
+    A server that emulates many accounts puts a request in the account of the
+    credentials that signed it; a real engine's providers get each account's credentials
+    by assuming a role there, as the in-process emulation does.
+    """
+    accounts = tuple(
+        account
+        if account.role_arn
+        else replace(account, role_arn=f"arn:aws:iam::{account.id}:role/{EMULATION_ROLE}")
+        for account in plan.accounts
+    )
+    return replace(plan, accounts=accounts)

@@ -229,9 +229,15 @@ class Plan:
     quotas: Mapping[str, int] = field(default_factory=dict)
     """The service quotas the plan was checked against (``peerings_per_vpc`` ...), which
     the emulation enforces as AWS would."""
-    _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
-    _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
-    _account_index: dict[str, AccountPlan] = field(default_factory=dict, repr=False, compare=False)
+    _vpc_index: dict[str, VpcPlan] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _link_index: dict[str, LinkPlan] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _account_index: dict[str, AccountPlan] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._vpc_index.update((v.name, v) for v in self.vpcs)

@@ -353,7 +353,7 @@ def test_emulate_hands_over_to_the_emulation(
 
     calls: list[tuple[Path, str]] = []
 
-    def emulated(file: Path, *, output_format: str, previous: Any, release: Any) -> int:
+    def emulated(file: Path, *, output_format: str, previous: Any, release: Any, **_: Any) -> int:
         calls.append((file, output_format))
         return 7
 
