@@ -15,9 +15,14 @@ class Context:
     topology: Topology
     source: SourceMap
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def error(self, path: FieldPath, message: str, hint: str | None = None) -> None:
         self.problems.append(self.source.problem(path, message, hint))
+
+    def warn(self, path: FieldPath, message: str, hint: str | None = None) -> None:
+        """Something valid that probably does not do what was meant (the plan still builds)."""
+        self.warnings.append(self.source.problem(path, message, hint))
 
     def unknown(self, path: FieldPath, what: str, name: str, known: Iterable[str]) -> None:
         """Report an unknown name, suggesting the closest known one."""

@@ -12,6 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerstack.errors import Problem
+
 __all__ = [
     "DISCOVERED",
     "IPV6_PREFIX",
@@ -217,7 +219,13 @@ class Plan:
     links: tuple[LinkPlan, ...]
     routes: tuple[RoutePlan, ...]
     reachability: Mapping[str, tuple[str, ...]]
+    """VPC-level: VPC name -> the VPCs it reaches (both ways, over their link)."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Subnet-level: ``vpc.subnet`` -> the subnets it reaches. A VPC without subnets
+    (adopted, or created without any) counts as one endpoint named after the VPC."""
+    warnings: tuple[Problem, ...] = ()
+    """Valid but probably unintended: routes that make nothing reachable."""
     _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
     _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
     _account_index: dict[str, AccountPlan] = field(default_factory=dict, repr=False, compare=False)
@@ -309,6 +317,8 @@ class Plan:
                 for r in self.routes
             ],
             "reachability": {k: list(v) for k, v in self.reachability.items()},
+            "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
