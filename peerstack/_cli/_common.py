@@ -128,7 +128,7 @@ def load_plan(file: Path) -> tuple[Topology, Plan]:
 
 def print_verification(result: VerifyResult) -> None:
     """The verification's summary; the differences as a table when there are any."""
-    from peerstack.verify import render_table
+    from peerstack._render.verify import render_table
 
     if result.ok:
         out.print(f"[bold green]{escape(result.summary())}[/]")

@@ -14,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
 from peerstack.plan.model import MAIN, AccountPlan, Plan, VpcPlan
@@ -131,8 +131,8 @@ class Emulation:
     def session(self, account: str | AccountPlan, region: str) -> boto3.Session:
         """A boto3 session acting in ``account`` (alias, id or AccountPlan) and ``region``.
 
-        Its signature fits :data:`peerstack.verify.SessionFactory`, so
-        ``verify(plan, sessions=emulation.session)`` reads the emulation.
+        Its clients (:meth:`client`) are what :meth:`verify` hands to
+        :func:`peerstack.verify.verify`.
         """
         account_id = self.account_id(account)
         key = (account_id, region)
@@ -370,27 +370,16 @@ class Emulation:
         self._require_running()
         outputs = self._deployment.outputs if self._deployment is not None else None
 
-        def sessions(account: AccountPlan, region: str) -> boto3.Session:
-            # Hand verify the emulation's cached clients: building a botocore client costs
-            # about 0.1 s, once per account and region, which the deploy already paid.
-            return cast("boto3.Session", _CachedClients(self, account, region))
-
         from peerstack._gc import long_lived_objects_frozen
 
         with long_lived_objects_frozen():  # the deploy's objects are still alive: skip them
-            return verify(self._plan, sessions=sessions, outputs=outputs)
-
-
-class _CachedClients:
-    """Just enough of a boto3 Session for verify: ``client(service)`` from the emulation."""
-
-    def __init__(self, emulation: Emulation, account: AccountPlan, region: str) -> None:
-        self._emulation = emulation
-        self._account = account
-        self._region = region
-
-    def client(self, service: str) -> Any:
-        return self._emulation.client(service, account=self._account, region=self._region)
+            # The emulation's cached clients: building a botocore client costs about 0.1 s,
+            # once per account and region, which the deploy already paid.
+            return verify(
+                self._plan,
+                clients=lambda account, region: self.client("ec2", account=account, region=region),
+                outputs=outputs,
+            )
 
 
 @contextlib.contextmanager

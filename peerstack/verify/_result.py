@@ -5,14 +5,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peerstack.errors import VerificationError
 
-if TYPE_CHECKING:
-    from rich.table import Table
-
-__all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult", "render_table"]
+__all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult"]
 
 
 class DifferenceKind(enum.StrEnum):
@@ -81,6 +78,10 @@ class VerifyResult:
     reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """VPC-level reachability recomputed from the route tables found."""
     routes_checked: int = 0
+    subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Subnet-level reachability recomputed from the subnets and tables found, named as in
+    :attr:`Plan.subnet_reachability <peerstack.plan.Plan.subnet_reachability>` (a subnet the
+    plan does not have is named by its id)."""
 
     @property
     def ok(self) -> bool:
@@ -114,28 +115,5 @@ class VerifyResult:
             "links": [link.to_dict() for link in self.links],
             "reachability": {vpc: list(peers) for vpc, peers in self.reachability.items()},
             "routes_checked": self.routes_checked,
+            "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},
         }
-
-
-def render_table(result: VerifyResult) -> Table:
-    """The differences as a rich table (one row per difference; a single row when ok)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"verify {result.topology}", title_justify="left")
-    table.add_column("difference", style="bold red", no_wrap=True)
-    table.add_column("where")
-    table.add_column("expected", style="green")
-    table.add_column("found", style="yellow")
-    table.add_column("what it means")
-    if result.ok:
-        table.add_row("[green]none[/]", escape(result.summary()), "", "", "")
-    for d in result.differences:
-        table.add_row(
-            escape(str(d.kind)),
-            escape(d.subject),
-            escape(d.expected or ""),
-            escape(d.actual or ""),
-            escape(d.message),
-        )
-    return table

@@ -10,19 +10,14 @@ import pytest
 from moto import mock_aws
 
 from peerstack._components import StackOutputs
+from peerstack._render.verify import render_table
 from peerstack.automation import Outputs
 from peerstack.emulator import Emulation
 from peerstack.errors import CredentialsError, VerificationError
 from peerstack.plan import Plan, build_plan
 from peerstack.testing import emulated
 from peerstack.topology import load_topology
-from peerstack.verify import (
-    AwsSessions,
-    DifferenceKind,
-    VerifyResult,
-    render_table,
-    verify,
-)
+from peerstack.verify import AwsClients, ClientFactory, DifferenceKind, VerifyResult, verify
 from tests.helpers.paths import EXAMPLES_DIR
 
 PlanOf = Callable[[str], Plan]
@@ -55,6 +50,11 @@ def _ids(env: Emulation) -> dict[str, Any]:
     return env.outputs
 
 
+def clients_of(env: Emulation) -> ClientFactory:
+    """The emulation's EC2 clients, as verify asks for them."""
+    return lambda account, region: env.client("ec2", account=account, region=region)
+
+
 def test_a_faithful_deploy_has_no_differences(hub: Emulation, hub_plan: Plan) -> None:
     result = hub.verify()
     assert result.ok and result.differences == ()
@@ -68,7 +68,7 @@ def test_a_faithful_deploy_has_no_differences(hub: Emulation, hub_plan: Plan) ->
 
 
 def test_resources_are_found_by_tags_without_outputs(hub: Emulation, hub_plan: Plan) -> None:
-    by_tags = verify(hub_plan, sessions=hub.session)
+    by_tags = verify(hub_plan, clients=clients_of(hub))
     assert by_tags.ok
     assert [s.connection_id for s in by_tags.links] == [
         hub.outputs["peering_connection_ids"][link.name] for link in hub_plan.links
@@ -83,8 +83,10 @@ def test_a_deleted_route_is_missing(hub: Emulation) -> None:
     )
     result = hub.verify()
     assert subjects(result, DifferenceKind.ROUTE_MISSING) == {"app-eu/main -> 10.0.0.0/16"}
-    # app-eu still routes 10.100.0.0/16 back to shared: the VPCs still reach each other.
-    assert kinds(result) == {DifferenceKind.ROUTE_MISSING}
+    # app-eu still routes 10.100.0.0/16 back to shared, but no subnet of shared is in
+    # that block: nothing in shared can talk to app-eu any more.
+    assert kinds(result) == {DifferenceKind.ROUTE_MISSING, DifferenceKind.REACHABILITY}
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> app-eu"}
     with pytest.raises(VerificationError, match="route-missing: app-eu/main -> 10.0.0.0/16"):
         result.raise_for_differences()
 
@@ -153,7 +155,7 @@ def test_a_rejected_peering_connection(hub: Emulation, hub_plan: Plan) -> None:
     hub.client("ec2", account="prod", region="us-east-1").reject_vpc_peering_connection(
         VpcPeeringConnectionId=new
     )
-    result = verify(hub_plan, sessions=hub.session)  # by tags: finds the new one
+    result = verify(hub_plan, clients=clients_of(hub))  # by tags: finds the new one
     statuses = {s.link: (s.connection_id, s.status) for s in result.links}
     assert statuses["shared--app-us"] == (new, "rejected")
     (link,) = [d for d in result.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
@@ -249,7 +251,7 @@ def test_longest_prefix_routes_to_overlapping_peers_both_reach() -> None:
 
 def test_nothing_deployed_means_everything_missing(hub_plan: Plan) -> None:
     with Emulation(hub_plan) as env:  # adopted VPCs seeded, nothing deployed
-        result = verify(hub_plan, sessions=env.session)
+        result = verify(hub_plan, clients=clients_of(env))
     missing = subjects(result, DifferenceKind.VPC_MISSING)
     assert missing == {"shared", "app-eu", "app-us", "sandbox"}
     assert subjects(result, DifferenceKind.LINK_MISSING) == {link.name for link in hub_plan.links}
@@ -265,7 +267,7 @@ def test_outputs_naming_a_connection_that_is_gone(hub: Emulation, hub_plan: Plan
             "shared--app-us": "pcx-00000000000000000",
         },
     }
-    result = verify(hub_plan, sessions=hub.session, outputs=outputs)
+    result = verify(hub_plan, clients=clients_of(hub), outputs=outputs)
     assert subjects(result, DifferenceKind.LINK_MISSING) == {"shared--app-us"}
 
 
@@ -276,7 +278,7 @@ def test_ids_come_from_automation_outputs_too(hub: Emulation, hub_plan: Plan) ->
     assert (
         ids.route_table_ids["shared"]["tools"] == hub.outputs["route_table_ids"]["shared"]["tools"]
     )
-    assert verify(hub_plan, sessions=hub.session, outputs=outputs).ok
+    assert verify(hub_plan, clients=clients_of(hub), outputs=outputs).ok
 
 
 def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
@@ -308,7 +310,7 @@ def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
 # -- real-AWS sessions (against moto) ----------------------------------------------------
 
 
-def test_aws_sessions_assume_each_accounts_role(plan_of: PlanOf) -> None:
+def test_aws_clients_assume_each_accounts_role(plan_of: PlanOf) -> None:
     plan = plan_of(
         """
         name: roles
@@ -324,19 +326,19 @@ def test_aws_sessions_assume_each_accounts_role(plan_of: PlanOf) -> None:
         """
     )
     with mock_aws():
-        sessions = AwsSessions()
-        prod = sessions(plan.account("prod"), "us-east-1")
-        assert prod.client("sts").get_caller_identity()["Account"] == "222222222222"
-        assert sessions(plan.account("prod"), "us-east-1") is prod
-        net = sessions(plan.account("net"), "eu-west-1")
-        assert net.region_name == "eu-west-1"
-        assert net.client("sts").get_caller_identity()["Account"] == "123456789012"
+        clients = AwsClients()
+        prod = clients(plan.account("prod"), "us-east-1")
+        assert {v["OwnerId"] for v in prod.describe_vpcs()["Vpcs"]} == {"222222222222"}
+        assert clients(plan.account("prod"), "us-east-1") is prod
+        net = clients(plan.account("net"), "eu-west-1")
+        assert net.meta.region_name == "eu-west-1"
+        assert {v["OwnerId"] for v in net.describe_vpcs()["Vpcs"]} == {"123456789012"}
 
 
-def test_aws_sessions_refuse_credentials_of_another_account(plan_of: PlanOf) -> None:
+def test_aws_clients_refuse_credentials_of_another_account(plan_of: PlanOf) -> None:
     plan = plan_of("vpcs: {a: {cidr: 10.1.0.0/16}}\n")
     with mock_aws(), pytest.raises(CredentialsError, match="are for account 123456789012"):
-        AwsSessions()(plan.account("net"), "us-east-1")
+        AwsClients()(plan.account("net"), "us-east-1")
 
 
 def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
@@ -356,7 +358,7 @@ def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
         """
     )
     with mock_aws(), emulated(plan) as env:
-        assert verify(plan).ok  # AwsSessions: ambient credentials, then the role
+        assert verify(plan).ok  # AwsClients: ambient credentials, then the role
         env.client("ec2", account="prod", region="eu-west-1").delete_route(
             RouteTableId=env.outputs["route_table_ids"]["b"]["main"],
             DestinationCidrBlock="10.1.0.0/16",
