@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from peerstack._cidr import aws_network
+from peerstack._cidr import aws_network, more_specific
 from peerstack._components.outputs import StackOutputs
 from peerstack._reachability import Endpoint, Link, Reachability, Route, VpcModel, reachability
 from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, VpcPlan
@@ -77,13 +77,21 @@ class _Comparison:
     def run(self) -> VerifyResult:
         for vpc in self.plan.vpcs:
             self.find_vpc(vpc)
-        for vpc in self.plan.vpcs:
-            if vpc.managed and vpc.dns_hostnames and vpc.name in self.vpcs:
-                self.check_dns_attributes(vpc, self.vpcs[vpc.name])
+        found = [(vpc, self.vpcs[vpc.name]) for vpc in self.plan.vpcs if vpc.name in self.vpcs]
+        for vpc, vpc_found in found:
+            self.check_blocks(vpc, vpc_found)
+        for vpc, vpc_found in found:
+            if vpc.managed and vpc.dns_hostnames:
+                self.check_dns_attributes(vpc, vpc_found)
+        for vpc, vpc_found in found:
+            if vpc.managed:
+                self.check_subnets(vpc, vpc_found)
         statuses = [self.check_link(link) for link in self.plan.links]
+        self.check_other_peerings()
         routes_checked = self.check_routes()
         reach = self.reachability()
         self.check_reachability(reach)
+        self.check_subnet_reachability(reach)
         return VerifyResult(
             topology=self.plan.topology,
             differences=tuple(self.diffs),
@@ -130,6 +138,123 @@ class _Comparison:
                     "resolution over its links needs DNS support and hostnames",
                     expected="true",
                     actual="false" if value is False else "not read",
+                )
+
+    def check_blocks(self, vpc: VpcPlan, found: VpcSnapshot) -> None:
+        planned = [_normal(c) for c in vpc.cidrs]
+        if vpc.ipv6_cidrs:
+            planned += [_normal(c) for c in vpc.ipv6_cidrs]
+        elif vpc.ipv6 and not found.ipv6_cidrs:
+            self.add(
+                DifferenceKind.VPC_BLOCK_MISSING,
+                f"{vpc.name} IPv6",
+                f"{vpc.name!r} ({found.id}) has no IPv6 block: peers cannot route IPv6 to it; "
+                "`peerstack refresh`, then `peerstack up` assign one again",
+                expected="an Amazon-provided IPv6 block",
+                actual="none",
+            )
+        actual = list(found.cidrs)
+        if vpc.ipv6_cidrs or not vpc.ipv6:  # an Amazon-provided block is any block
+            actual += found.ipv6_cidrs
+        for cidr in planned:
+            if cidr in actual:
+                continue
+            if vpc.managed:
+                message = (
+                    f"{cidr} is no longer associated with {vpc.name!r} ({found.id}): its "
+                    "subnets are gone and peers' routes to it lead nowhere; `peerstack "
+                    "refresh`, then `peerstack up` associate it again"
+                )
+            else:
+                message = (
+                    f"{vpc.name!r} ({found.id}) no longer has {cidr}, which the topology "
+                    f"lists: peers route to it in vain; remove it from vpcs.{vpc.name}.existing"
+                )
+            self.add(
+                DifferenceKind.VPC_BLOCK_MISSING,
+                f"{vpc.name} {cidr}",
+                message,
+                expected="associated",
+                actual="missing",
+            )
+        for cidr in actual:
+            if cidr in planned:
+                continue
+            if vpc.managed:
+                where = "secondary_cidrs" if ":" not in cidr else "ipv6: true"
+                message = (
+                    f"{cidr} was associated with {vpc.name!r} ({found.id}) outside peerstack, "
+                    f"and peers do not route to it: disassociate it, or add it to the "
+                    f"topology (vpcs.{vpc.name}: {where})"
+                )
+            else:
+                message = (
+                    f"{vpc.name!r} ({found.id}) also has {cidr}, which the topology does not "
+                    f"list, so peers do not route to it: add it under vpcs.{vpc.name}.existing"
+                )
+            self.add(
+                DifferenceKind.VPC_BLOCK_UNEXPECTED,
+                f"{vpc.name} {cidr}",
+                message,
+                expected="not associated",
+                actual="associated",
+            )
+
+    def check_subnets(self, vpc: VpcPlan, found: VpcSnapshot) -> None:
+        """Each planned subnet exists and uses its table; no other subnet is there."""
+        subnets = {s.cidr: s for s in self.snapshot.subnets_of(found.id)}
+        tables = self.snapshot.tables_of(found.id)
+        main = next((t.id for t in tables if t.main), None)
+        explicit = {subnet: t.id for t in tables for subnet in t.subnet_ids}
+        names = self.table_names(vpc)
+        planned = set()
+        for subnet in vpc.subnets:
+            cidr = _normal(subnet.cidr)
+            planned.add(cidr)
+            subject = f"{vpc.name}.{subnet.name}"
+            subnet_found = subnets.get(cidr)
+            if subnet_found is None:
+                self.add(
+                    DifferenceKind.SUBNET_MISSING,
+                    subject,
+                    f"subnet {subnet.name!r} ({cidr}) of {vpc.name!r} is gone: `peerstack "
+                    "refresh`, then `peerstack up` create it again",
+                    expected=cidr,
+                    actual="missing",
+                )
+                continue
+            used = explicit.get(subnet_found.id, main)
+            wanted = self.tables_of(vpc, subnet.route_table)
+            wanted_id = wanted[0][1] if wanted else None
+            if used == wanted_id:
+                continue
+            used_name = names.get(used, used) if used else "no table"
+            actual = f"{used_name} ({used})" if used else used_name
+            if subnet.route_table == MAIN:
+                fix = f"disassociate it from {used_name!r} so that it uses the main table"
+            else:
+                fix = (
+                    f"associate it with {subnet.route_table!r} again (`peerstack refresh`, "
+                    "then `peerstack up`)"
+                )
+            self.add(
+                DifferenceKind.SUBNET_ROUTE_TABLE,
+                subject,
+                f"subnet {subnet.name!r} of {vpc.name!r} uses route table {actual}, not "
+                f"{subnet.route_table!r}, so it reaches what that table routes: {fix}",
+                expected=f"{subnet.route_table} ({wanted_id or 'missing'})",
+                actual=actual,
+            )
+        for cidr, subnet_found in subnets.items():
+            if cidr not in planned:
+                self.add(
+                    DifferenceKind.SUBNET_UNEXPECTED,
+                    f"{vpc.name}.{subnet_found.id}",
+                    f"subnet {subnet_found.id} ({cidr}) of {vpc.name!r} is not in the "
+                    "topology, and reaches whatever its route table routes: delete it, or "
+                    f"add it to vpcs.{vpc.name}.subnets",
+                    expected="no subnet",
+                    actual=cidr,
                 )
 
     # -- links -----------------------------------------------------------------------
@@ -203,6 +328,53 @@ class _Comparison:
                     )
         return LinkStatus(link.name, connection.id, connection.status)
 
+    def check_other_peerings(self) -> None:
+        """Connections that stand for no link but touch a planned VPC: they carry traffic
+        the plan does not know about (or will, once accepted)."""
+        claimed = {c.id for c in self.connections.values()}
+        by_id = {found.id: name for name, found in self.vpcs.items()}
+        links = {frozenset((k.requester, k.accepter)): k.name for k in self.plan.links}
+        for connection in sorted(self.snapshot.peerings, key=lambda c: c.id):
+            if connection.id in claimed or connection.ended:
+                continue
+            sides = (connection.requester, connection.accepter)
+            names = [by_id.get(side.vpc_id) for side in sides]
+            if not any(names):
+                continue
+            shown = f"{connection.id} ({connection.status})"
+            subject = " -- ".join(n or side.vpc_id for n, side in zip(names, sides, strict=True))
+            left, right = names
+            if left is not None and right is not None:
+                link = links.get(frozenset((left, right)))
+                if link is not None:
+                    own = self.connections.get(link)
+                    message = (
+                        f"{shown} joins {left!r} and {right!r} besides "
+                        f"{own.id if own else 'the missing connection'} of their link "
+                        f"{link!r}: delete it"
+                    )
+                else:
+                    message = (
+                        f"{shown} joins {left!r} and {right!r}, which the plan does not peer: "
+                        "traffic crosses it wherever routes allow; delete it, or declare the "
+                        "link in the topology"
+                    )
+            else:
+                known = left or right
+                other = connection.accepter if left else connection.requester
+                message = (
+                    f"{shown} joins {known!r} with {other.vpc_id} (account "
+                    f"{other.account_id or '?'}, {other.region or '?'}), which is not in the "
+                    "topology: delete it, or adopt that VPC (`existing:`) and declare the link"
+                )
+            self.add(
+                DifferenceKind.PEERING_UNEXPECTED,
+                subject,
+                message,
+                expected="no connection",
+                actual=shown,
+            )
+
     # -- routes ----------------------------------------------------------------------
 
     def tables_of(self, vpc: VpcPlan, table: str) -> list[tuple[str, str]] | None:
@@ -240,6 +412,8 @@ class _Comparison:
         ours.update({pcx: link for link, pcx in self.ids.peering_connection_ids.items()})
         expected: dict[tuple[str, str], tuple[str, str, str]] = {}
         """(table id, destination) -> (where, link, pcx id)"""
+        planned_in: dict[str, list[tuple[str, RoutePlan]]] = {}
+        """table id -> (destination, route) of the plan"""
         reported: set[tuple[str, str]] = set()
         for route in self.plan.routes:
             vpc = self.plan.vpc(route.vpc)
@@ -266,6 +440,7 @@ class _Comparison:
                         route.link,
                         pcx_ids.get(route.link, ""),
                     )
+                    planned_in.setdefault(table_id, []).append((destination, route))
                 if route.deferred and not destinations:
                     self.add(
                         DifferenceKind.ROUTE_MISSING,
@@ -315,16 +490,45 @@ class _Comparison:
                     actual="blackhole",
                 )
         for key, found_route in observed.items():
+            if key in expected:
+                continue
             via = found_route.target
-            if via in ours and key not in expected:
+            subject = f"{where_of[key[0]]} -> {key[1]}"
+            if via in ours or self.snapshot.peering(via) is not None:
+                over = (
+                    f"{ours[via]} ({via})"
+                    if via in ours
+                    else f"{via}, a connection the plan does not have"
+                )
                 self.add(
                     DifferenceKind.ROUTE_UNEXPECTED,
-                    f"{where_of[key[0]]} -> {key[1]}",
-                    f"a route the plan does not have goes over {ours[via]} ({via})",
+                    subject,
+                    f"a route the plan does not have goes over {over}: delete it",
                     expected="no route",
                     actual=f"via {via}",
                 )
+            elif via != "local":
+                self.check_shadow(subject, found_route, planned_in.get(key[0], []))
         return len(expected)
+
+    def check_shadow(
+        self, subject: str, route: RouteSnapshot, planned: list[tuple[str, RoutePlan]]
+    ) -> None:
+        """A route to something else that takes part of a planned destination."""
+        network = aws_network(route.destination)
+        for destination, hidden in planned:
+            if more_specific(network, aws_network(destination)):
+                self.add(
+                    DifferenceKind.ROUTE_SHADOWED,
+                    subject,
+                    f"{route.destination} via {route.target} is more specific than the "
+                    f"planned route to {destination} over {hidden.link}: longest prefix sends "
+                    f"those addresses to {route.target}, not to {hidden.peer!r}; delete it, or "
+                    "leave those addresses out of the topology's routes",
+                    expected="no route",
+                    actual=f"via {route.target}",
+                )
+                return
 
     def destinations(self, route: RoutePlan) -> list[str]:
         if route.ipv6_of is None:
@@ -409,6 +613,51 @@ class _Comparison:
                         expected="unreachable",
                         actual="reachable",
                     )
+
+    def check_subnet_reachability(self, found: Reachability) -> None:
+        """Subnet pairs that differ while their VPCs agree (else the VPCs' difference says
+        it); only subnets both the plan and AWS have are compared."""
+        planned = self.plan.subnet_reachability
+        order = [e for e in planned if e in found.endpoints]
+        both = set(order)
+        seen: set[frozenset[str]] = set()
+        for endpoint in order:
+            wanted = set(planned[endpoint]) & both
+            actual = set(found.endpoints[endpoint]) & both
+            for other in sorted(wanted ^ actual, key=order.index):
+                pair = frozenset((endpoint, other))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                a, b = _vpc_of(endpoint), _vpc_of(other)
+                if (b in self.plan.reachability.get(a, ())) != (b in found.vpcs.get(a, ())):
+                    continue
+                if other in wanted:
+                    self.add(
+                        DifferenceKind.SUBNET_REACHABILITY,
+                        f"{endpoint} <-> {other}",
+                        f"{endpoint!r} and {other!r} should reach each other, but their "
+                        f"route tables do not route both ways over the link of {a!r} and {b!r}",
+                        expected="reachable",
+                        actual="unreachable",
+                    )
+                else:
+                    self.add(
+                        DifferenceKind.SUBNET_REACHABILITY,
+                        f"{endpoint} <-> {other}",
+                        f"{endpoint!r} and {other!r} reach each other, which the plan does not "
+                        "have",
+                        expected="unreachable",
+                        actual="reachable",
+                    )
+
+
+def _vpc_of(endpoint: str) -> str:
+    return endpoint.partition(".")[0]
+
+
+def _normal(cidr: str) -> str:
+    return str(aws_network(cidr))
 
 
 def _subnet_names(vpc: VpcPlan) -> dict[str, str] | None:

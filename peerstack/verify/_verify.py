@@ -32,12 +32,16 @@ def verify(
     :param outputs: the deployment's stack outputs (``vpc_ids``, ``route_table_ids``,
         ``peering_connection_ids``); without them resources are found by their tags.
 
-    Checked: each planned VPC exists; each link's connection joins the planned VPCs and
-    is ``active``; remote DNS resolution is as planned on both sides (and the VPCs have
-    DNS support and hostnames); every planned route is in its table, through its link's
-    connection, and not a blackhole; no other route goes through peerstack's
-    connections; and reachability recomputed from the route tables by the plan's model
-    equals the plan's.
+    Checked, against what AWS holds (not only what peerstack created): each planned VPC
+    exists with exactly its planned blocks (and DNS support and hostnames where links
+    resolve remote DNS); each subnet of a created VPC exists and uses its planned route
+    table, and no other subnet is there; each link's connection joins the planned VPCs,
+    is ``active`` and resolves remote DNS as planned on both sides; no other connection
+    touches a planned VPC; every planned route is in its table, through its link's
+    connection, and not a blackhole; no other route goes over a peering connection, and
+    none to another target hides part of a planned destination; and reachability,
+    recomputed by the plan's model (each subnet's effective table, longest prefix over
+    every route), equals the plan's, VPC by VPC and subnet by subnet.
     """
     ids = StackOutputs.parse(outputs)
     snapshot = read_snapshot(plan, clients if clients is not None else AwsClients(), outputs=ids)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
-from collections.abc import Callable
+import textwrap
 
 import pytest
 
-from peerstack.plan import Plan
+from peerstack.plan import Plan, build_plan
+from peerstack.topology import topology_from_text
 from peerstack.verify import (
     DifferenceKind,
+    PeeringSide,
+    PeeringSnapshot,
     RouteSnapshot,
     Snapshot,
+    SubnetSnapshot,
     VerifyResult,
     compare,
 )
@@ -25,8 +29,6 @@ from tests.helpers.snapshots import (
     with_route,
     without_route,
 )
-
-PlanOf = Callable[[str], Plan]
 
 # h is a hub with two subnets on two tables; x has a subnet, y none; old is adopted and
 # talks only to h's app subnet, from its edge table.
@@ -77,10 +79,6 @@ def subjects(result: VerifyResult, kind: DifferenceKind) -> set[str]:
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    import textwrap
-
-    from peerstack.plan import build_plan
-    from peerstack.topology import topology_from_text
 
     return build_plan(topology_from_text(textwrap.dedent(TOPOLOGY), file="cmp.yaml"))
 
@@ -240,3 +238,163 @@ def test_verify_imports_neither_rich_nor_boto3() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# -- what AWS holds beyond what peerstack created ------------------------------------------
+
+
+def add_peering(snapshot: Snapshot, peering: PeeringSnapshot) -> Snapshot:
+    return dataclasses.replace(snapshot, peerings=(*snapshot.peerings, peering))
+
+
+def side(vpc: str, account: str = "222222222222", region: str = "us-east-1") -> PeeringSide:
+    return PeeringSide(vpc, account, region)
+
+
+def test_spokes_peered_with_each_other(plan: Plan, snapshot: Snapshot) -> None:
+    changed = add_peering(
+        snapshot,
+        PeeringSnapshot("pcx-xy", "active", side("vpc-x", region="eu-west-1"), side("vpc-y")),
+    )
+    changed = with_route(changed, "rtb-x-main", RouteSnapshot("10.2.0.0/16", "pcx-xy"))
+    changed = with_route(changed, "rtb-y-main", RouteSnapshot("10.1.0.0/16", "pcx-xy"))
+    result = compare(plan, changed)
+    (extra,) = [d for d in result.differences if d.kind is DifferenceKind.PEERING_UNEXPECTED]
+    assert (extra.subject, extra.expected, extra.actual) == (
+        "x -- y",
+        "no connection",
+        "pcx-xy (active)",
+    )
+    (route,) = [d for d in result.differences if d.subject == "x/main -> 10.2.0.0/16"]
+    assert route.kind is DifferenceKind.ROUTE_UNEXPECTED
+    assert "pcx-xy, a connection the plan does not have" in route.message
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"x <-> y"}
+    assert result.subnet_reachability["y"] == ("h.app", "h.web", "x.s")
+
+
+def test_a_pending_request_to_a_stranger_is_reported_an_ended_one_is_not(
+    plan: Plan, snapshot: Snapshot
+) -> None:
+    changed = add_peering(
+        snapshot,
+        PeeringSnapshot(
+            "pcx-new", "pending-acceptance", side("vpc-h"), side("vpc-9", "999999999999")
+        ),
+    )
+    changed = add_peering(
+        changed, PeeringSnapshot("pcx-old", "deleted", side("vpc-9", "999999999999"), side("vpc-h"))
+    )
+    (extra,) = compare(plan, changed).differences
+    assert (extra.kind, extra.subject) == (DifferenceKind.PEERING_UNEXPECTED, "h -- vpc-9")
+    assert "account 999999999999" in extra.message and "not in the topology" in extra.message
+
+
+def test_a_second_connection_for_a_planned_pair(plan: Plan, snapshot: Snapshot) -> None:
+    changed = add_peering(
+        snapshot, PeeringSnapshot("pcx-again", "pending-acceptance", side("vpc-y"), side("vpc-h"))
+    )
+    (extra,) = compare(plan, changed).differences
+    assert extra.subject == "y -- h"
+    assert "besides pcx-h--y of their link 'h--y'" in extra.message
+
+
+def test_blocks_of_created_and_adopted_vpcs(plan: Plan, snapshot: Snapshot) -> None:
+    changed = edit_vpc(
+        snapshot, "vpc-y", lambda v: dataclasses.replace(v, cidrs=(*v.cidrs, "10.20.0.0/16"))
+    )
+    changed = edit_vpc(
+        changed,
+        "vpc-0123456789abcdef0",
+        lambda v: dataclasses.replace(v, cidrs=("172.30.0.0/16",), ipv6_cidrs=("2600:9::/56",)),
+    )
+    changed = edit_vpc(changed, "vpc-x", lambda v: dataclasses.replace(v, ipv6_cidrs=()))
+    result = compare(plan, changed)
+    found = {(d.kind, d.subject): d.message for d in result.differences}
+    assert (
+        "add it to the topology (vpcs.y: secondary_cidrs)"
+        in found[(DifferenceKind.VPC_BLOCK_UNEXPECTED, "y 10.20.0.0/16")]
+    )
+    assert (
+        "remove it from vpcs.old.existing"
+        in found[(DifferenceKind.VPC_BLOCK_MISSING, "old 172.31.0.0/16")]
+    )
+    assert (
+        "add it under vpcs.old.existing"
+        in found[(DifferenceKind.VPC_BLOCK_UNEXPECTED, "old 172.30.0.0/16")]
+    )
+    assert (DifferenceKind.VPC_BLOCK_UNEXPECTED, "old 2600:9::/56") in found
+    assert (DifferenceKind.VPC_BLOCK_MISSING, "x IPv6") in found
+
+
+def test_an_amazon_provided_block_is_whatever_aws_assigned(plan: Plan, snapshot: Snapshot) -> None:
+    other = edit_vpc(
+        snapshot, "vpc-h", lambda v: dataclasses.replace(v, ipv6_cidrs=("2600:7::/56",))
+    )
+    assert not subjects(compare(plan, other), DifferenceKind.VPC_BLOCK_UNEXPECTED)
+
+
+def test_subnets_gone_moved_and_added(plan: Plan, snapshot: Snapshot) -> None:
+    changed = dataclasses.replace(
+        snapshot,
+        subnets=(
+            *(s for s in snapshot.subnets if s.id != "subnet-x-s"),
+            SubnetSnapshot("subnet-extra", "vpc-y", "10.2.9.0/24"),
+        ),
+    )
+    # h's app subnet loses its association: it falls back to the main table.
+    changed = edit_table(changed, "rtb-h-app", lambda t: dataclasses.replace(t, subnet_ids=()))
+    result = compare(plan, changed)
+    assert subjects(result, DifferenceKind.SUBNET_MISSING) == {"x.s"}
+    (moved,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_ROUTE_TABLE]
+    assert (moved.subject, moved.expected, moved.actual) == (
+        "h.app",
+        "app (rtb-h-app)",
+        "main (rtb-h-main)",
+    )
+    assert "associate it with 'app' again" in moved.message
+    (extra,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_UNEXPECTED]
+    assert extra.subject == "y.subnet-extra" and "vpcs.y.subnets" in extra.message
+    # old routes back only to h.app, whose table now is main, which has no route to old.
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"h <-> old"}
+    assert result.subnet_reachability["y"] == ("h.app", "h.web")  # y is still taken whole
+
+
+def test_a_route_to_a_gateway_inside_a_planned_destination(plan: Plan, snapshot: Snapshot) -> None:
+    changed = with_route(snapshot, "rtb-h-main", RouteSnapshot("10.1.1.0/24", "nat-1"))
+    changed = with_route(changed, "rtb-h-main", RouteSnapshot("0.0.0.0/0", "igw-1"))
+    result = compare(plan, changed)
+    (hidden,) = [d for d in result.differences if d.kind is DifferenceKind.ROUTE_SHADOWED]
+    assert (hidden.subject, hidden.actual) == ("h/main -> 10.1.1.0/24", "via nat-1")
+    assert "not to 'x'" in hidden.message
+    (pair,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_REACHABILITY]
+    assert (pair.subject, pair.actual) == ("h.web <-> x.s", "unreachable")
+    assert len(result.differences) == 2
+
+
+def test_subnet_pairs_are_not_repeated_when_their_vpcs_differ(
+    plan: Plan, snapshot: Snapshot
+) -> None:
+    changed = without_route(snapshot, "rtb-x-main", "10.0.0.0/16")
+    result = compare(plan, changed)
+    assert kinds(result) == {DifferenceKind.ROUTE_MISSING, DifferenceKind.REACHABILITY}
+
+
+def test_an_adopted_vpcs_subnets_count_as_the_vpc(plan: Plan, snapshot: Snapshot) -> None:
+    """The plan cannot know them: found ones are named after the VPC and use their tables."""
+    with_subnets = dataclasses.replace(
+        snapshot,
+        subnets=(
+            *snapshot.subnets,
+            SubnetSnapshot("subnet-o1", "vpc-0123456789abcdef0", "172.31.1.0/24"),
+        ),
+    )
+    result = compare(plan, with_subnets)
+    # the subnet uses main, and only the edge table routes back to h: nothing reaches.
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"h <-> old"}
+    assert not subjects(result, DifferenceKind.SUBNET_UNEXPECTED)
+    on_edge = edit_table(
+        with_subnets,
+        "rtb-0123456789abcdef1",
+        lambda t: dataclasses.replace(t, subnet_ids=("subnet-o1",)),
+    )
+    assert compare(plan, on_edge).ok

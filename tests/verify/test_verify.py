@@ -296,15 +296,26 @@ def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
             "message": data["differences"][0]["message"],
             "expected": f"via shared--app-us ({ids['peering_connection_ids']['shared--app-us']})",
             "actual": "missing",
-        }
+        },
+        # shared's tools subnet still reaches app-us; its dns subnet (main table) does not.
+        {
+            "kind": "subnet-reachability",
+            "subject": "shared.dns <-> app-us.app-a",
+            "message": data["differences"][1]["message"],
+            "expected": "reachable",
+            "actual": "unreachable",
+        },
     ]
     assert {link["status"] for link in data["links"]} == {"active"}
+    assert data["reachability"]["shared"] == ["app-eu", "app-us", "legacy", "sandbox"]
+    assert "app-us.app-a" not in data["subnet_reachability"]["shared.dns"]
     from rich.console import Console
 
     console = Console(record=True, width=200)
     console.print(render_table(result))
     text = console.export_text()
     assert "route-missing" in text and "shared/main -> 10.2.0.0/16" in text
+    assert "subnet-reachability" in text and "shared.dns <-> app-us.app-a" in text
 
 
 # -- real-AWS sessions (against moto) ----------------------------------------------------
@@ -364,3 +375,151 @@ def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
             DestinationCidrBlock="10.1.0.0/16",
         )
         assert not verify(plan).ok
+
+
+# -- what AWS holds beyond what peerstack created ------------------------------------------
+
+
+def test_two_spokes_peered_and_routed_to_each_other(hub: Emulation) -> None:
+    ids = _ids(hub)
+    us = hub.client("ec2", account="prod", region="us-east-1")
+    eu = hub.client("ec2", account="prod", region="eu-west-1")
+    pcx = us.create_vpc_peering_connection(
+        VpcId=ids["vpc_ids"]["app-us"], PeerVpcId=ids["vpc_ids"]["app-eu"], PeerRegion="eu-west-1"
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    eu.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    us.create_route(
+        RouteTableId=ids["route_table_ids"]["app-us"]["main"],
+        DestinationCidrBlock="10.1.0.0/16",
+        VpcPeeringConnectionId=pcx,
+    )
+    eu.create_route(
+        RouteTableId=ids["route_table_ids"]["app-eu"]["main"],
+        DestinationCidrBlock="10.2.0.0/16",
+        VpcPeeringConnectionId=pcx,
+    )
+    result = hub.verify()
+    (extra,) = [d for d in result.differences if d.kind is DifferenceKind.PEERING_UNEXPECTED]
+    assert extra.subject == "app-us -- app-eu"
+    assert extra.actual == f"{pcx} (active)"
+    assert "which the plan does not peer" in extra.message and "delete it" in extra.message
+    assert subjects(result, DifferenceKind.ROUTE_UNEXPECTED) == {
+        "app-us/main -> 10.1.0.0/16",
+        "app-eu/main -> 10.2.0.0/16",
+    }
+    (reach,) = [d for d in result.differences if d.kind is DifferenceKind.REACHABILITY]
+    assert (reach.subject, reach.actual) == ("app-eu <-> app-us", "reachable")
+    assert result.reachability["app-us"] == ("app-eu", "shared")
+
+
+def test_a_planned_vpc_peered_with_an_unknown_one(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    stranger = ec2.create_vpc(CidrBlock="192.168.0.0/16")["Vpc"]["VpcId"]
+    pcx = ec2.create_vpc_peering_connection(
+        VpcId=stranger, PeerVpcId=_ids(hub)["vpc_ids"]["shared"]
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    result = hub.verify()
+    (extra,) = result.differences
+    assert extra.kind is DifferenceKind.PEERING_UNEXPECTED
+    assert extra.subject == f"{stranger} -- shared"
+    assert "not in the topology" in extra.message and "111111111111" in extra.message
+
+
+def test_a_subnet_disassociated_from_its_table(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    tools_table = _ids(hub)["route_table_ids"]["shared"]["tools"]
+    (table,) = ec2.describe_route_tables(RouteTableIds=[tools_table])["RouteTables"]
+    (association,) = [a for a in table["Associations"] if a.get("SubnetId")]
+    ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+    result = hub.verify()
+    (moved,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_ROUTE_TABLE]
+    assert (moved.subject, moved.expected, moved.actual) == (
+        "shared.tools",
+        f"tools ({tools_table})",
+        f"main ({_ids(hub)['route_table_ids']['shared']['main']})",
+    )
+    # legacy routes back only to the tools subnet, which no longer routes to legacy.
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> legacy"}
+
+
+def test_a_subnet_moved_to_another_table(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    (dns,) = ec2.describe_subnets(
+        Filters=[
+            {"Name": "vpc-id", "Values": [ids["vpc_ids"]["shared"]]},
+            {"Name": "cidr-block", "Values": ["10.0.2.0/24"]},
+        ]
+    )["Subnets"]
+    ec2.associate_route_table(
+        RouteTableId=ids["route_table_ids"]["shared"]["tools"], SubnetId=dns["SubnetId"]
+    )
+    result = hub.verify()
+    (moved,) = result.differences  # both tables route every spoke: reachability holds
+    assert (moved.kind, moved.subject) == (DifferenceKind.SUBNET_ROUTE_TABLE, "shared.dns")
+    assert moved.actual is not None and moved.actual.startswith("tools (")
+    assert "disassociate it from 'tools'" in moved.message
+
+
+def test_a_deleted_subnet(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="prod", region="us-east-1")
+    (subnet,) = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [ids["vpc_ids"]["app-us"]]}]
+    )["Subnets"]
+    ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+    result = hub.verify()
+    (missing,) = result.differences
+    assert (missing.kind, missing.subject, missing.expected, missing.actual) == (
+        DifferenceKind.SUBNET_MISSING,
+        "app-us.app-a",
+        "10.2.1.0/24",
+        "missing",
+    )
+
+
+def test_a_subnet_the_plan_does_not_have(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="dev", region="us-west-2")
+    made = ec2.create_subnet(VpcId=_ids(hub)["vpc_ids"]["sandbox"], CidrBlock="10.3.9.0/24")
+    result = hub.verify()
+    (extra,) = result.differences
+    assert (extra.kind, extra.subject) == (
+        DifferenceKind.SUBNET_UNEXPECTED,
+        f"sandbox.{made['Subnet']['SubnetId']}",
+    )
+    assert "vpcs.sandbox.subnets" in extra.message
+
+
+def test_vpc_blocks_added_and_removed(hub: Emulation) -> None:
+    ids = _ids(hub)
+    prod = hub.client("ec2", account="prod", region="us-east-1")
+    prod.associate_vpc_cidr_block(VpcId=ids["vpc_ids"]["app-us"], CidrBlock="10.200.0.0/16")
+    network = hub.client("ec2", account="network", region="us-east-1")
+    (vpc,) = network.describe_vpcs(VpcIds=[ids["vpc_ids"]["shared"]])["Vpcs"]
+    (secondary,) = [a for a in vpc["CidrBlockAssociationSet"] if a["CidrBlock"] == "10.100.0.0/16"]
+    network.disassociate_vpc_cidr_block(AssociationId=secondary["AssociationId"])
+    result = hub.verify()
+    assert subjects(result, DifferenceKind.VPC_BLOCK_UNEXPECTED) == {"app-us 10.200.0.0/16"}
+    assert subjects(result, DifferenceKind.VPC_BLOCK_MISSING) == {"shared 10.100.0.0/16"}
+    assert kinds(result) == {DifferenceKind.VPC_BLOCK_UNEXPECTED, DifferenceKind.VPC_BLOCK_MISSING}
+
+
+def test_a_more_specific_route_to_a_gateway_hides_part_of_a_peer(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=ids["vpc_ids"]["shared"])
+    ec2.create_route(
+        RouteTableId=ids["route_table_ids"]["shared"]["main"],
+        DestinationCidrBlock="10.2.1.0/24",
+        GatewayId=igw,
+    )
+    result = hub.verify()
+    (hidden,) = [d for d in result.differences if d.kind is DifferenceKind.ROUTE_SHADOWED]
+    assert (hidden.subject, hidden.actual) == ("shared/main -> 10.2.1.0/24", f"via {igw}")
+    assert "10.2.0.0/16" in hidden.message and "shared--app-us" in hidden.message
+    # shared's tools subnet still reaches app-us; its dns subnet (main table) no longer does.
+    assert subjects(result, DifferenceKind.SUBNET_REACHABILITY) == {"shared.dns <-> app-us.app-a"}
+    assert result.reachability["shared"] == hub.plan.reachability["shared"]
+    assert "app-us.app-a" not in result.subnet_reachability["shared.dns"]
