@@ -138,7 +138,7 @@ class AwsClients:
 
     def _resolve(self, account: AccountPlan) -> Credentials | None:
         """Assume the account's role (None: use the base credentials as they are)."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
         if account.role_arn is None and self._endpoint is not None:
             return None
@@ -162,14 +162,16 @@ class AwsClients:
                 f"cannot act in account {account.alias!r} ({account.id}): {code or exc}",
                 hint="check the credentials in the environment and the role's trust policy",
             ) from exc
-        except BotoCoreError as exc:
-            where = f" at {self._endpoint}" if self._endpoint else ""
+        except EndpointConnectionError as exc:
             raise CredentialsError(
-                f"no usable AWS credentials for account {account.alias!r}{where}: {exc}",
+                f"cannot reach STS for account {account.alias!r}: {exc}",
+                hint="check the network (and, with --endpoint, that the endpoint is up)",
+            ) from exc
+        except BotoCoreError as exc:
+            raise CredentialsError(
+                f"no usable AWS credentials for account {account.alias!r}: {exc}",
                 hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run "
-                "`aws sso login`"
-                if not self._endpoint
-                else "check that the endpoint is up and speaks the AWS API",
+                "`aws sso login`",
             ) from exc
 
 

@@ -11,6 +11,7 @@ ignores a filter reads the same.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -89,23 +90,34 @@ class _Reader:
         return client
 
     def describe(self, place: Place, operation: str, key: str, **kwargs: Any) -> list[Any]:
-        from botocore.exceptions import ClientError
-
         client: Any = self.ec2(place)
         items: list[Any] = []
-        try:
+        with self.reporting(place, key):
             for page in client.get_paginator(operation).paginate(**kwargs):
                 items.extend(page.get(key, []))
+        return items
+
+    @contextlib.contextmanager
+    def reporting(self, place: Place, what: str) -> Iterator[None]:
+        """Credentials that may not read, or an AWS that does not answer: CredentialsError."""
+        from botocore.exceptions import ClientError, EndpointConnectionError
+
+        account, region = place
+        try:
+            yield
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if is_auth_error(code):
-                account, region = place
                 raise CredentialsError(
-                    f"cannot read {key} in account {account!r}, {region}: {code}",
+                    f"cannot read {what} in account {account!r}, {region}: {code}",
                     hint="verify needs ec2:Describe* in every account of the topology",
                 ) from exc
             raise
-        return items
+        except EndpointConnectionError as exc:
+            raise CredentialsError(
+                f"cannot reach EC2 for account {account!r} in {region}: {exc}",
+                hint="check the network (and, with --endpoint, that the endpoint is up)",
+            ) from exc
 
     def describe_by(
         self, place: Place, operation: str, key: str, name: str, values: Iterable[str]
@@ -190,8 +202,9 @@ class _Reader:
 
     def read_dns_attributes(self, place: Place, vpc: VpcSnapshot) -> VpcSnapshot:
         client = self.ec2(place)
-        support = client.describe_vpc_attribute(VpcId=vpc.id, Attribute="enableDnsSupport")
-        hostnames = client.describe_vpc_attribute(VpcId=vpc.id, Attribute="enableDnsHostnames")
+        with self.reporting(place, "VPC attributes"):
+            support = client.describe_vpc_attribute(VpcId=vpc.id, Attribute="enableDnsSupport")
+            hostnames = client.describe_vpc_attribute(VpcId=vpc.id, Attribute="enableDnsHostnames")
         return dataclasses.replace(
             vpc,
             dns_support=bool(support.get("EnableDnsSupport", {}).get("Value")),
