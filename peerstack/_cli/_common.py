@@ -62,6 +62,15 @@ def print_problems(error: TopologyError) -> None:
     err.print(f"[red]{count} problem{'s' if count != 1 else ''} found; nothing was deployed.[/]")
 
 
+def print_warnings(plan: Plan) -> None:
+    """The plan's warnings (valid, but probably not what was meant), on stderr."""
+    for warning in plan.warnings:
+        where = f"{warning.location}: " + (f"{warning.path}: " if warning.path else "")
+        err.print(f"[bold yellow]warning[/]: {escape(where)}{escape(warning.message)}")
+        if warning.hint:
+            err.print(f"         [cyan]hint[/]: {escape(warning.hint)}")
+
+
 def fail(message: str, *, hint: str | None = None, code: Exit = Exit.FAILED) -> NoReturn:
     err.print(f"[bold red]error[/]: {escape(message)}")
     if hint:

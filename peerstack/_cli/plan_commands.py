@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from peerstack._cli._common import Exit, err, load_plan, out, print_problems, reporting_errors
+from peerstack._cli._common import (
+    Exit,
+    err,
+    load_plan,
+    out,
+    print_problems,
+    print_warnings,
+    reporting_errors,
+)
 from peerstack.errors import TopologyError
 
 FileArg = Annotated[
@@ -47,6 +55,7 @@ def validate(
             f"[green]valid[/]: {file}: {len(plan.vpcs)} VPCs, {len(plan.links)} links, "
             f"{len(plan.routes)} routes"
         )
+        print_warnings(plan)
     if invalid:
         if len(files) > 1:
             err.print(f"[red]{invalid} of {len(files)} files are invalid[/]")
@@ -63,6 +72,7 @@ def plan(
     """Show what peerstack would build: links, routes by route table, reachability."""
     with reporting_errors():
         _, the_plan = load_plan(file)
+        print_warnings(the_plan)
         if output_format is PlanFormat.json:
             typer.echo(the_plan.to_json())
             return

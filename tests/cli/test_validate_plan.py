@@ -138,3 +138,24 @@ def test_schema_is_json_schema_with_descriptions() -> None:
     assert schema["$schema"].startswith("https://json-schema.org/")
     assert "vpcs" in schema["properties"]
     assert schema["properties"]["vpcs"]["description"]
+
+
+def test_warnings_go_to_stderr_and_leave_the_exit_code_alone(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        'name: w\ndefaults: {region: us-east-1}\naccounts: {n: {id: "111111111111"}}\n'
+        "vpcs:\n"
+        "  a: {cidr: 10.0.0.0/16, subnets: [{name: s, cidr: 10.0.1.0/24, az: a, route_table: app}]}\n"
+        "  b: {cidr: 10.1.0.0/16}\n"
+        "peerings:\n  - {requester: a, accepter: b, routes: {a: {tables: [main]}}}\n"
+    )
+    validated = run("validate", str(path))
+    assert validated.exit_code == 0, validated.output
+    assert f"warning: {path}:5: vpcs.a: route table 'main' of 'a'" in validated.stderr
+    assert "no subnet uses it" in validated.stderr and "hint:" in validated.stderr
+    planned = run("plan", str(path), "--format", "json")
+    assert planned.exit_code == 0
+    assert "no subnet uses it" in planned.stderr
+    (warning,) = json.loads(planned.stdout)["warnings"]
+    assert (warning["path"], warning["line"]) == ("vpcs.a", 5)
+    assert json.loads(planned.stdout)["reachability"] == {"a": [], "b": []}
