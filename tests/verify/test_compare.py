@@ -8,9 +8,11 @@ import sys
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
+from peerstack.errors import TopologyError
 from peerstack.plan import Plan, build_plan
-from peerstack.topology import topology_from_text
+from peerstack.topology import topology_from_data, topology_from_text
 from peerstack.verify import (
     DifferenceKind,
     PeeringSide,
@@ -29,6 +31,7 @@ from tests.helpers.snapshots import (
     with_route,
     without_route,
 )
+from tests.plan.test_properties import topologies
 
 # h is a hub with two subnets on two tables; x has a subnet, y none; old is adopted and
 # talks only to h's app subnet, from its edge table.
@@ -398,3 +401,21 @@ def test_an_adopted_vpcs_subnets_count_as_the_vpc(plan: Plan, snapshot: Snapshot
         lambda t: dataclasses.replace(t, subnet_ids=("subnet-o1",)),
     )
     assert compare(plan, on_edge).ok
+
+
+# -- plan and verify agree by construction -------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(topologies())
+def test_a_faithful_deploy_of_any_plan_verifies(data: dict) -> None:
+    """Whatever the plan decides, AWS holding exactly that verifies, with the same
+    reachability VPC by VPC and subnet by subnet (one model on both sides)."""
+    try:
+        plan = build_plan(topology_from_data(data))
+    except TopologyError:
+        return
+    result = compare(plan, faithful(plan))
+    assert result.ok, [str(d) for d in result.differences]
+    assert result.reachability == plan.reachability
+    assert result.subnet_reachability == plan.subnet_reachability
