@@ -109,12 +109,6 @@ def minus(outer: Span, inner: Iterable[Span]) -> list[Span]:
     return parts
 
 
-def any_overlap(a: Iterable[Span], b: Iterable[Span]) -> bool:
-    """Some span of ``a`` overlaps some span of ``b``."""
-    others = list(b)
-    return any(x.overlaps(y) for x in a for y in others)
-
-
 # AWS restricts which secondary IPv4 ranges may join a VPC, by the range of its primary
 # block: each of these ranges only mixes with itself, and a VPC whose primary block is in
 # none of them (publicly routable, 100.64.0.0/10) can add none of them.

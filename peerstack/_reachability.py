@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from peerstack._cidr import Network, Span, any_overlap, minus
+from peerstack._cidr import Network, Span, minus
 
 __all__ = ["Endpoint", "Link", "Reachability", "Route", "VpcModel", "carried", "reachability"]
 
@@ -112,53 +112,59 @@ def reachability(vpcs: Iterable[VpcModel], links: Iterable[Link]) -> Reachabilit
     models = {vpc.name: vpc for vpc in vpcs}
     sends: dict[tuple[str, str], dict[str, list[Span]]] = {}
     """(vpc, table) -> link -> the addresses the table sends over that link."""
-    for vpc in models.values():
-        for table, routes in vpc.tables.items():
-            over: dict[str, list[Span]] = defaultdict(list)
+    addresses = {
+        (vpc.name, index): [Span.of(n) for n in endpoint.addresses]
+        for vpc in models.values()
+        for index, endpoint in enumerate(vpc.endpoints)
+    }
+    reached: dict[tuple[str, str, str], frozenset[tuple[int, int]]] = {}
+    """(vpc, table, link) -> (index, family) of the far endpoints the table sends to."""
+
+    def sent(vpc: VpcModel, table: str) -> dict[str, list[Span]]:
+        over = sends.get((vpc.name, table))
+        if over is None:
+            over = defaultdict(list)
+            routes = vpc.tables.get(table, ())
             for route, parts in zip(routes, carried(routes), strict=True):
                 if route.link is not None:
                     over[route.link].extend(parts)
             sends[(vpc.name, table)] = over
-    addresses = {
-        (vpc.name, endpoint.name, index): [Span.of(n) for n in endpoint.addresses]
-        for vpc in models.values()
-        for index, endpoint in enumerate(vpc.endpoints)
+        return over
+
+    def reach(
+        vpc: VpcModel, table: str | None, link: str, far: VpcModel
+    ) -> frozenset[tuple[int, int]]:
+        if table is None:
+            return frozenset()
+        key = (vpc.name, table, link)
+        found = reached.get(key)
+        if found is None:
+            spans = sent(vpc, table).get(link, [])
+            found = frozenset(
+                (index, address.version)
+                for index in range(len(far.endpoints))
+                for address in addresses[(far.name, index)]
+                if any(address.overlaps(span) for span in spans)
+            )
+            reached[key] = found
+        return found
+
+    endpoints: dict[str, set[str]] = {
+        endpoint.name: set() for vpc in models.values() for endpoint in vpc.endpoints
     }
-
-    def out(vpc: str, endpoint: Endpoint, link: str) -> list[Span]:
-        if endpoint.table is None:
-            return []
-        return sends.get((vpc, endpoint.table), {}).get(link, [])
-
-    endpoint_pairs: set[tuple[str, str]] = set()
-    vpc_pairs: set[tuple[str, str]] = set()
+    by_vpc: dict[str, set[str]] = {name: set() for name in models}
     for link in links:
-        a, b = link.vpcs
-        if a == b or a not in models or b not in models:
+        a, b = (models.get(name) for name in link.vpcs)
+        if a is None or b is None or a is b:
             continue
-        for i, source in enumerate(models[a].endpoints):
-            there = out(a, source, link.name)
-            if not there:
-                continue
-            source_addresses = addresses[(a, source.name, i)]
-            for j, target in enumerate(models[b].endpoints):
-                back = out(b, target, link.name)
-                target_addresses = addresses[(b, target.name, j)]
-                if any(
-                    any_overlap(there, [s for s in target_addresses if s.version == version])
-                    and any_overlap(back, [s for s in source_addresses if s.version == version])
-                    for version in (4, 6)
-                ):
-                    endpoint_pairs.update({(source.name, target.name), (target.name, source.name)})
-                    vpc_pairs.update({(a, b), (b, a)})
-    endpoints: dict[str, list[str]] = {
-        endpoint.name: [] for vpc in models.values() for endpoint in vpc.endpoints
-    }
-    for source_name, target_name in endpoint_pairs:
-        endpoints[source_name].append(target_name)
-    by_vpc: dict[str, list[str]] = {name: [] for name in models}
-    for source_name, target_name in vpc_pairs:
-        by_vpc[source_name].append(target_name)
+        for i, source in enumerate(a.endpoints):
+            for j, version in reach(a, source.table, link.name, b):
+                target = b.endpoints[j]
+                if (i, version) in reach(b, target.table, link.name, a):
+                    endpoints[source.name].add(target.name)
+                    endpoints[target.name].add(source.name)
+                    by_vpc[a.name].add(b.name)
+                    by_vpc[b.name].add(a.name)
     return Reachability(
         vpcs={name: tuple(sorted(peers)) for name, peers in by_vpc.items()},
         endpoints={name: tuple(sorted(peers)) for name, peers in endpoints.items()},
