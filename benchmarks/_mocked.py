@@ -166,6 +166,14 @@ class BenchMocks(pulumi_mocks.Mocks):
                 "vpcId": vpc_id,
                 "region": args.args.get("region"),
             }, []
+        if args.token == tokens.GET_PEERING_CONNECTIONS:
+            # Accepted connections are active in every region.
+            (ids,) = [
+                f["values"]
+                for f in args.args["filters"]
+                if f["name"] == "vpc-peering-connection-id"
+            ]
+            return {**args.args, "ids": list(ids)}, []
         raise NotImplementedError(f"the benchmark mocks do not answer {args.token!r}")
 
 

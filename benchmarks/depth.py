@@ -49,14 +49,15 @@ def longest_chain(run: Run) -> list[str]:
     @cache
     def chain(urn: str) -> tuple[str, ...]:
         longest: tuple[str, ...] = ()
-        for before in waits_for(urn):
+        for before in sorted(waits_for(urn)):
             candidate = chain(before)
             if len(candidate) > len(longest):
                 longest = candidate
         return (*longest, urn)
 
     best: tuple[str, ...] = ()
-    for urn in custom:
+    # URNs in sorted order: among chains of one length, the same one is found every run.
+    for urn in sorted(custom):
         found = chain(urn)
         if len(found) > len(best):
             best = found

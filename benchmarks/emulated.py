@@ -106,6 +106,10 @@ def direct_calls(plan: Plan) -> int:
             )["Vpc"]["VpcId"]
             if vpc.dns_hostnames:
                 client.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+            # The provider reads the VPC back after creating it (its Read).
+            client.describe_vpcs(VpcIds=[vpc_id])
+            for attribute in ("enableDnsSupport", "enableDnsHostnames"):
+                client.describe_vpc_attribute(VpcId=vpc_id, Attribute=attribute)
             main_tables[vpc.name] = client.describe_route_tables(
                 Filters=[
                     {"Name": "vpc-id", "Values": [vpc_id]},
@@ -135,6 +139,9 @@ def direct_calls(plan: Plan) -> int:
                 ),
                 **kwargs,
             )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+            if not link.auto_accept:
+                # The accepter reads the connection, and accepts it while it is pending.
+                accepter.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])
             (requester if link.auto_accept else accepter).accept_vpc_peering_connection(
                 VpcPeeringConnectionId=pcx
             )
@@ -150,17 +157,20 @@ def direct_calls(plan: Plan) -> int:
                     Tags=[*side_tags[0]["Tags"], {"Key": "peerstack:side", "Value": "accepter"}],
                 )
                 made += 1
-            if link.dns_resolution:
-                for side, client in (("Requester", requester), ("Accepter", accepter)):
-                    client.modify_vpc_peering_connection_options(
-                        VpcPeeringConnectionId=pcx,
-                        **{
-                            f"{side}PeeringConnectionOptions": {
-                                "AllowDnsResolutionFromRemoteVpc": True
-                            }
-                        },
-                    )
-                    made += 1
+            if link.cross_region:
+                raise NotImplementedError("the floor covers links within one region")
+            # Options on both sides, DNS on or off: one describe, then the modify.
+            for side, client in (("Requester", requester), ("Accepter", accepter)):
+                client.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])
+                client.modify_vpc_peering_connection_options(
+                    VpcPeeringConnectionId=pcx,
+                    **{
+                        f"{side}PeeringConnectionOptions": {
+                            "AllowDnsResolutionFromRemoteVpc": link.dns_resolution
+                        }
+                    },
+                )
+                made += 1
             connections[link.name] = pcx
 
         for route in plan.routes:

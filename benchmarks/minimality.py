@@ -74,7 +74,9 @@ def minimum(plan: Plan, discovered: Mapping[str, Sequence[str]] | None = None) -
         )
         need[CONNECTION] += 1
         need[ACCEPTER] += 0 if same_place else 1
-        need[OPTIONS] += 2 if link.dns_resolution else 0
+        # Both sides, DNS on or off: the provider's delete of options does nothing in AWS,
+        # so turning DNS off needs them to exist (an update to false), never a removal.
+        need[OPTIONS] += 2
     routes = set()
     for route in plan.routes:
         tables = tables_of[route.vpc] if route.route_table == DISCOVERED else {route.route_table}

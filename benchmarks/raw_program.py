@@ -51,7 +51,7 @@ def raw_program(
         if not any(v.account == account.alias for v in plan.vpcs):
             continue
         # The provider's own region (its STS calls): the one the plan gives the account.
-        args: dict[str, Any] = {"region": account.region}
+        args: dict[str, Any] = {"region": account.region, "allowed_account_ids": [account.id]}
         if account.profile is not None:
             args["profile"] = account.profile
         if account.role_arn is not None:
@@ -202,17 +202,28 @@ def raw_program(
             )
             active_id = accepted.vpc_peering_connection_id
         active_ids[link.name] = active_id
-        if link.dns_resolution:
-            both = [vpc_resources[v] for v in (link.requester, link.accepter) if v in vpc_resources]
-            for side, vpc in (("requester", requester), ("accepter", accepter)):
-                block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": True}}
-                aws.ec2.PeeringConnectionOptions(
-                    f"{base}.{side}",
-                    vpc_peering_connection_id=active_id,
+        # Options on both sides, DNS on or off (deleting them would not turn DNS off).
+        both = [vpc_resources[v] for v in (link.requester, link.accepter) if v in vpc_resources]
+        for side, vpc in (("requester", requester), ("accepter", accepter)):
+            block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": link.dns_resolution}}
+            connection_id: pulumi.Input[str] = active_id
+            if side == "requester" and link.cross_region:
+                # Wait until the requester's region sees the connection active.
+                connection_id = aws.ec2.get_vpc_peering_connections_output(
                     region=vpc.region,
-                    opts=under("Link", link.name, provider=providers[vpc.account], depends_on=both),
-                    **block,
-                )
+                    filters=[
+                        {"name": "vpc-peering-connection-id", "values": [active_id]},
+                        {"name": "status-code", "values": ["active"]},
+                    ],
+                    opts=pulumi.InvokeOutputOptions(provider=providers[vpc.account]),
+                ).ids.apply(lambda ids: ids[0])
+            aws.ec2.PeeringConnectionOptions(
+                f"{base}.{side}",
+                vpc_peering_connection_id=connection_id,
+                region=vpc.region,
+                opts=under("Link", link.name, provider=providers[vpc.account], depends_on=both),
+                **block,
+            )
 
     for route in plan.routes:
         own = plan.vpc(route.vpc)

@@ -14,6 +14,7 @@ __all__ = [
     "AWS_PROVIDER",
     "CIDR_ASSOCIATION",
     "CONNECTION",
+    "GET_PEERING_CONNECTIONS",
     "GET_ROUTE_TABLES",
     "IPV6_CIDR_ASSOCIATION",
     "LINK",
@@ -51,6 +52,7 @@ ROUTE: Final = "aws:ec2/route:Route"
 
 # pulumi-aws invokes
 GET_ROUTE_TABLES: Final = "aws:ec2/getRouteTables:getRouteTables"
+GET_PEERING_CONNECTIONS: Final = "aws:ec2/getVpcPeeringConnections:getVpcPeeringConnections"
 
 
 def short_type(token: str) -> str:

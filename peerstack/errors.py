@@ -10,9 +10,12 @@ Every exception peerstack raises on purpose derives from one base::
     │   ├── StackLockedError
     │   ├── CredentialsError
     │   ├── PluginInstallError
-    │   └── ProgramError
+    │   ├── ProgramError
+    │   ├── AdoptionError
+    │   └── HandoverError
     ├── EmulatorError        the in-process AWS emulation could not do what was asked
-    └── VerificationError    AWS differs from the plan (raised only when asked to)
+    ├── VerificationError    AWS differs from the plan (raised only when asked to)
+    └── UnknownVpcError      a plan was asked about a VPC it does not have (a KeyError too)
 
 Messages never contain credentials, passphrases or other secrets.
 """
@@ -22,10 +25,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from peerstack._text import printable
+
 __all__ = [
+    "AdoptionError",
     "CredentialsError",
     "DeployError",
     "EmulatorError",
+    "HandoverError",
     "PeerstackError",
     "PluginInstallError",
     "Problem",
@@ -34,6 +41,7 @@ __all__ = [
     "PulumiVersionError",
     "StackLockedError",
     "TopologyError",
+    "UnknownVpcError",
     "VerificationError",
 ]
 
@@ -45,32 +53,43 @@ class Problem:
     path: str
     """Dotted path to the offending field, e.g. ``vpcs.shared.cidr`` (empty: the whole file)."""
     message: str
+    """What is wrong, quoting values with ``repr`` (they may hold anything a file holds)."""
     hint: str | None = None
+    """What to do about it, when there is something to say."""
     file: str | None = None
     line: int | None = None
+    column: int | None = None
+    """Known for problems with the YAML text itself (syntax, control characters)."""
 
     @property
     def location(self) -> str:
-        """``FILE:LINE`` (or as much of it as is known)."""
-        if self.file and self.line:
-            return f"{self.file}:{self.line}"
+        """``FILE:LINE[:COLUMN]`` (or as much of it as is known)."""
+        place = f"{self.line}:{self.column}" if self.line and self.column else str(self.line or "")
+        if self.file and place:
+            return f"{self.file}:{place}"
         if self.file:
             return self.file
-        if self.line:
-            return f"line {self.line}"
+        if place:
+            return f"line {place}"
         return "<topology>"
 
     def __str__(self) -> str:
+        """One line (and a hint line), safe to print: control characters are escaped."""
         where = f"{self.location}: {self.path}: " if self.path else f"{self.location}: "
-        text = where + self.message
+        text = printable(where + self.message)
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
+
+    def sort_key(self) -> tuple[int, int, str]:
+        """Problems read best in the order of the file."""
+        return (self.line or 0, self.column or 0, self.path)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "file": self.file,
             "line": self.line,
+            "column": self.column,
             "path": self.path,
             "message": self.message,
             "hint": self.hint,
@@ -134,9 +153,38 @@ class ProgramError(DeployError):
     """The Pulumi program raised an exception."""
 
 
+class AdoptionError(DeployError):
+    """An adopted VPC (or its route tables) is not in AWS as the topology describes it."""
+
+
+class HandoverError(DeployError):
+    """A created VPC is now adopted: ``up`` would delete it unless it is released."""
+
+
 class EmulatorError(PeerstackError):
     """The in-process AWS emulation could not perform a request (e.g. an unsupported type)."""
 
 
 class VerificationError(PeerstackError):
     """AWS does not match the plan (raised by ``VerifyResult.raise_for_differences``)."""
+
+
+class UnknownVpcError(PeerstackError, KeyError):
+    """A plan was asked about a VPC it does not have; ``known`` lists the ones it has."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        import difflib
+
+        self.name = name
+        self.known = tuple(sorted(known))
+        close = difflib.get_close_matches(name, self.known, n=1, cutoff=0.6)
+        message = f"no VPC {printable(repr(name))} in this plan"
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+        elif self.known:
+            message += f"; its VPCs: {', '.join(repr(k) for k in self.known)}"
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return self.message

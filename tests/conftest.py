@@ -5,11 +5,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+import hypothesis  # noqa: F401  (see below)
 import pytest
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan import Plan, build_plan
 from peerstack.topology import topology_from_text
+
+# hypothesis is imported here, at the start, on purpose: its pytest plugin imports it late
+# (in the terminal summary), and CPython 3.11.7 can then fail compiling it with
+# "SystemError: AST constructor recursion depth mismatch" (fixed in later releases).
 
 HEADER = """\
 name: t
@@ -59,3 +64,24 @@ def one_problem(problems_of: Callable[[str], list[Problem]]) -> Callable[[str], 
         return found[0]
 
     return run
+
+
+def _import_peerstack() -> None:
+    """Import every peerstack module now, in the main thread.
+
+    pytest rewrites the modules of packages with a pytest plugin (peerstack has one), and
+    CPython 3.11.7 can fail with "SystemError: AST constructor recursion depth mismatch"
+    when two threads compile at once (an inline program importing a module while the
+    main thread reports a failure, say). Imported here, nothing compiles later.
+    """
+    import importlib
+    import pkgutil
+
+    import peerstack
+
+    for module in pkgutil.walk_packages(peerstack.__path__, "peerstack."):
+        if module.name != "peerstack.__main__":
+            importlib.import_module(module.name)
+
+
+_import_peerstack()

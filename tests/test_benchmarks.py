@@ -154,7 +154,7 @@ def test_minimum_of_the_hub_example_counted_by_hand() -> None:
             minimality.ASSOCIATION: 1,  # tools -> tools
             minimality.CONNECTION: 4,  # the hub's three spokes, and legacy
             minimality.ACCEPTER: 4,  # each is across accounts
-            minimality.OPTIONS: 6,  # both sides of the three links with DNS (not legacy's)
+            minimality.OPTIONS: 8,  # both sides of every link (legacy's set DNS off)
             # shared main+tools to app-eu (v4 + v6), app-us, sandbox: 8; tools to legacy: 1;
             # app-eu to shared (2 blocks + v6): 3; app-us, sandbox (2 blocks): 4; legacy: 1
             minimality.ROUTE: 17,
@@ -197,8 +197,10 @@ def test_owned_follows_references_not_names() -> None:
     run = peering_topology(plan_of(small_mesh(4)))
     owned = churn.owned(run, "vpc001")
     kinds = Counter(t.rsplit(":", 1)[-1] for t, _ in owned)
-    # its VPC; its 3 links; a route each way over each
-    assert kinds == Counter({"Vpc": 1, "VpcPeeringConnection": 3, "Route": 6})
+    # its VPC; its 3 links; a route each way over each; both sides' options of each
+    assert kinds == Counter(
+        {"Vpc": 1, "VpcPeeringConnection": 3, "Route": 6, "PeeringConnectionOptions": 6}
+    )
 
 
 def test_churn_sees_a_changed_input() -> None:
@@ -214,8 +216,8 @@ def test_churn_sees_a_changed_input() -> None:
 def test_depth_of_a_small_mesh() -> None:
     depth = bench("depth")
     chain, resources = depth.depth_of(small_mesh(3))
-    assert chain == ["Provider", "Vpc", "VpcPeeringConnection", "Route"]
-    assert resources == 1 + 3 + 3 + 6
+    assert chain == ["Provider", "Vpc", "VpcPeeringConnection", "PeeringConnectionOptions"]
+    assert resources == 1 + 3 + 3 + 6 + 6  # ... and both sides' options of each link
 
 
 # -- emulated: the floor makes the emulation's calls ---------------------------------------
@@ -230,4 +232,4 @@ def test_floor_makes_the_emulations_boto3_calls() -> None:
         made = emulated.direct_calls(plan)
     assert emulation == floor
     assert emulation["ec2:CreateRoute"] == 6
-    assert made == 3 + 3 + 6
+    assert made == 3 + 3 + 6 + 6

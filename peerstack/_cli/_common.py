@@ -14,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from peerstack.errors import DeployError, PeerstackError, TopologyError
+from peerstack._text import printable
+from peerstack.errors import DeployError, PeerstackError, Problem, TopologyError
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan
@@ -52,29 +53,80 @@ def debug_enabled() -> bool:
     return os.environ.get("PEERSTACK_DEBUG", "") not in ("", "0", "false")
 
 
+def safe(text: object) -> str:
+    """Text from a topology (or anything that quotes it) as it may reach a terminal: control
+    characters escaped, and no rich markup."""
+    return escape(printable(str(text)))
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 VPC``, ``2 VPCs``, ``0 routes``."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
+
+
 def print_problems(error: TopologyError) -> None:
-    count = len(error.problems)
     for problem in error.problems:
         where = f"{problem.location}: " + (f"{problem.path}: " if problem.path else "")
-        err.print(f"[bold red]error[/]: {escape(where)}{escape(problem.message)}")
+        err.print(f"[bold red]error[/]: {safe(where + problem.message)}")
         if problem.hint:
-            err.print(f"       [cyan]hint[/]: {escape(problem.hint)}")
-    err.print(f"[red]{count} problem{'s' if count != 1 else ''} found; nothing was deployed.[/]")
+            err.print(f"       [cyan]hint[/]: {safe(problem.hint)}")
+    err.print(f"[red]{plural(len(error.problems), 'problem')} found; nothing was deployed.[/]")
+
+
+def problem_dict(problem: Problem, file: object = None) -> dict[str, object]:
+    """A problem for ``--format json`` (the file it was found in, if it names none)."""
+    data = problem.to_dict()
+    if data["file"] is None and file is not None:
+        data["file"] = str(file)
+    return data
+
+
+def github_annotation(problem: Problem, file: object = None, *, level: str = "error") -> str:
+    """A GitHub Actions workflow command that annotates the problem's file and line
+    (``level``: ``error``, or ``warning`` for a plan's warnings).
+
+    Escaped as the Actions runner unescapes them: ``%``, CR and LF in the message, and
+    also ``:`` and ``,`` in the properties. Control characters are escaped first, since
+    the log viewer would render escape sequences.
+    """
+    properties = {
+        "file": problem.file or (str(file) if file is not None else None),
+        "line": problem.line,
+        "col": problem.column,
+        "title": f"peerstack: {problem.path}" if problem.path else "peerstack",
+    }
+    written = ",".join(
+        f"{key}={_github_property(str(value))}"
+        for key, value in properties.items()
+        if value is not None
+    )
+    message = printable(problem.message)
+    if problem.hint:
+        message += f"\nhint: {printable(problem.hint)}"
+    return f"::{level} {written}::{_github_data(message)}"
+
+
+def _github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(printable(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 def print_warnings(plan: Plan) -> None:
     """The plan's warnings (valid, but probably not what was meant), on stderr."""
     for warning in plan.warnings:
         where = f"{warning.location}: " + (f"{warning.path}: " if warning.path else "")
-        err.print(f"[bold yellow]warning[/]: {escape(where)}{escape(warning.message)}")
+        err.print(f"[bold yellow]warning[/]: {safe(where + warning.message)}")
         if warning.hint:
-            err.print(f"         [cyan]hint[/]: {escape(warning.hint)}")
+            err.print(f"         [cyan]hint[/]: {safe(warning.hint)}")
 
 
 def fail(message: str, *, hint: str | None = None, code: Exit = Exit.FAILED) -> NoReturn:
-    err.print(f"[bold red]error[/]: {escape(message)}")
+    err.print(f"[bold red]error[/]: {safe(message)}")
     if hint:
-        err.print(f"       [cyan]hint[/]: {escape(hint)}")
+        err.print(f"       [cyan]hint[/]: {safe(hint)}")
     raise typer.Exit(int(code))
 
 
@@ -129,10 +181,10 @@ def load(file: Path) -> Topology:
 
 
 def load_plan(file: Path) -> tuple[Topology, Plan]:
-    from peerstack.plan import build_plan
+    """The topology and its plan; every problem, field-level and planner's, at once."""
+    from peerstack.plan._build import plan_file
 
-    topology = load(file)
-    return topology, build_plan(topology)
+    return plan_file(file)
 
 
 def print_verification(result: VerifyResult) -> None:

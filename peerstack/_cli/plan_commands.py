@@ -12,11 +12,15 @@ import typer
 from peerstack._cli._common import (
     Exit,
     err,
+    github_annotation,
     load_plan,
     out,
+    plural,
     print_problems,
     print_warnings,
+    problem_dict,
     reporting_errors,
+    safe,
 )
 from peerstack.errors import TopologyError
 
@@ -26,6 +30,12 @@ FileArg = Annotated[
         help="Topology file (YAML).", dir_okay=False, show_default=False, metavar="FILE"
     ),
 ]
+
+
+class ValidateFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
 
 
 class PlanFormat(enum.StrEnum):
@@ -40,8 +50,19 @@ def validate(
         list[Path],
         typer.Argument(help="Topology files to check.", show_default=False, metavar="FILE"),
     ],
+    output_format: Annotated[
+        ValidateFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; json for tools; github for GitHub Actions annotations.",
+        ),
+    ] = ValidateFormat.text,
 ) -> None:
     """Check topology files against every rule AWS would enforce; exit 2 if any is invalid."""
+    results: list[dict[str, object]] = []
+    problems: list[dict[str, object]] = []
+    warnings: list[dict[str, object]] = []
     invalid = 0
     for file in files:
         with reporting_errors():
@@ -49,15 +70,32 @@ def validate(
                 _, plan = load_plan(file)
             except TopologyError as exc:
                 invalid += 1
-                print_problems(exc)
+                results.append({"file": str(file), "valid": False, "problems": len(exc.problems)})
+                problems.extend(problem_dict(p, file) for p in exc.problems)
+                if output_format is ValidateFormat.text:
+                    print_problems(exc)
+                elif output_format is ValidateFormat.github:
+                    for problem in exc.problems:
+                        typer.echo(github_annotation(problem, file))
                 continue
-        out.print(
-            f"[green]valid[/]: {file}: {len(plan.vpcs)} VPCs, {len(plan.links)} links, "
-            f"{len(plan.routes)} routes"
-        )
-        print_warnings(plan)
+        counts = {"vpcs": len(plan.vpcs), "links": len(plan.links), "routes": len(plan.routes)}
+        results.append({"file": str(file), "valid": True, **counts})
+        warnings.extend(problem_dict(w, file) for w in plan.warnings)
+        if output_format is not ValidateFormat.json:
+            out.print(
+                f"[green]valid[/]: {safe(file)}: {plural(counts['vpcs'], 'VPC')}, "
+                f"{plural(counts['links'], 'link')}, {plural(counts['routes'], 'route')}"
+            )
+        if output_format is ValidateFormat.text:
+            print_warnings(plan)
+        elif output_format is ValidateFormat.github:
+            for warning in plan.warnings:
+                typer.echo(github_annotation(warning, file, level="warning"))
+    if output_format is ValidateFormat.json:
+        document = {"valid": not invalid, "files": results, "problems": problems}
+        typer.echo(json.dumps({**document, "warnings": warnings}, indent=2))
     if invalid:
-        if len(files) > 1:
+        if len(files) > 1 and output_format is ValidateFormat.text:
             err.print(f"[red]{invalid} of {len(files)} files are invalid[/]")
         raise typer.Exit(int(Exit.INVALID))
 
@@ -71,7 +109,15 @@ def plan(
 ) -> None:
     """Show what peerstack would build: links, routes by route table, reachability."""
     with reporting_errors():
-        _, the_plan = load_plan(file)
+        try:
+            _, the_plan = load_plan(file)
+        except TopologyError as exc:
+            if output_format is not PlanFormat.json:
+                raise
+            # A tool asked for JSON: it gets the problems as JSON, on stdout.
+            problems = [problem_dict(p, file) for p in exc.problems]
+            typer.echo(json.dumps({"valid": False, "problems": problems}, indent=2))
+            raise typer.Exit(int(Exit.INVALID)) from None
         print_warnings(the_plan)
         if output_format is PlanFormat.json:
             typer.echo(the_plan.to_json())

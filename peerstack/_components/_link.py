@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,9 @@ from peerstack.plan import LinkPlan, RoutePlan
 
 __all__ = ["LinkComponent"]
 
+_ACTIVE_POLLS = 60
+_ACTIVE_POLL_SECONDS = 2.0
+
 
 class LinkComponent(pulumi.ComponentResource):
     """Everything one link of the plan needs in AWS, and nothing else.
@@ -23,8 +27,9 @@ class LinkComponent(pulumi.ComponentResource):
       ``peer_region`` and ``auto_accept`` only when the plan sets them;
     - ``VpcPeeringConnectionAccepter`` in the accepter's account and region, only when
       the link cannot be auto-accepted;
-    - ``PeeringConnectionOptions`` per side (its own account and region), only with DNS
-      resolution: AWS sets options on active connections only, each side by its owner;
+    - ``PeeringConnectionOptions`` per side (its own account and region), with remote DNS
+      resolution on or off as planned: AWS sets options on active connections only, each
+      side by its owner;
     - one ``Route`` per plan route over the link (per discovered table for adopted VPCs
       whose tables are found at deploy time), in its side's account and region.
 
@@ -72,8 +77,17 @@ class LinkComponent(pulumi.ComponentResource):
             if self.accepter is not None
             else self.connection.id
         )
-        self.options = self._options() if link.dns_resolution else {}
+        self.options = self._options()
         self.routes = [resource for route in routes for resource in self._route(route)]
+        # Outputs that resolve once every resource of the link exists: the engine reports
+        # the component done only then (and progress shows the link done).
+        self.register_outputs(
+            {
+                "peering_connection_id": self.accepted_id,
+                "options": {side: options.id for side, options in self.options.items()},
+                "routes": [route.id for route in self.routes],
+            }
+        )
 
     def _opts(self, vpc: str, **more: Any) -> pulumi.ResourceOptions:
         """Options for a resource of ``vpc``'s side: its account's provider, this parent."""
@@ -109,6 +123,13 @@ class LinkComponent(pulumi.ComponentResource):
         )
 
     def _options(self) -> dict[str, aws.ec2.PeeringConnectionOptions]:
+        """Remote DNS resolution, per side, by its own account in its own region.
+
+        Registered whether DNS is on or off: the provider's delete of these options does
+        nothing in AWS (terraform-provider-aws, resourceVPCPeeringConnectionOptionsDelete:
+        "Don't do anything with the underlying VPC Peering Connection"), so turning DNS
+        off must be an update that sets it false, never a removal.
+        """
         link = self.plan
         # Remote DNS resolution needs DNS support and hostnames on the VPCs: wait for any
         # change to those attributes (e.g. when DNS is turned on later).
@@ -119,15 +140,56 @@ class LinkComponent(pulumi.ComponentResource):
         ]
         options: dict[str, aws.ec2.PeeringConnectionOptions] = {}
         for side, vpc in (("requester", link.requester), ("accepter", link.accepter)):
-            block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": True}}
+            region = self.vpcs[vpc].plan.region
+            connection_id = self.accepted_id
+            if side == "requester" and link.requester_waits_for_active:
+                connection_id = self._active_in(vpc, region)
+            block: dict[str, Any] = {side: {"allow_remote_vpc_dns_resolution": link.dns_resolution}}
             options[side] = aws.ec2.PeeringConnectionOptions(
                 names.options(self.prefix, link.name, side),
-                vpc_peering_connection_id=self.accepted_id,
-                region=self.vpcs[vpc].plan.region,
+                vpc_peering_connection_id=connection_id,
+                region=region,
                 opts=self._opts(vpc, depends_on=vpc_resources),
                 **block,
             )
         return options
+
+    def _active_in(self, vpc: str, region: str) -> pulumi.Output[str]:
+        """The connection id, once ``region`` sees the connection active.
+
+        The accepter waits for ``active`` in the accepter's region only, and the options
+        resource neither checks nor waits (it modifies at once: terraform-provider-aws,
+        modifyVPCPeeringConnectionOptions with checkActive=false); across regions the
+        requester's region can still say ``pending-acceptance`` for a moment, and AWS then
+        refuses its options ("OperationNotPermitted ... is not active"). So the requester
+        side reads the connection in its own region until it is active.
+        """
+        opts = pulumi.InvokeOptions(parent=self, provider=self.vpcs[vpc].provider)
+
+        async def when_active(connection_id: str) -> str:
+            # ec2.getVpcPeeringConnections takes a region (the singular data source does
+            # not): the connection is listed once this region has it active.
+            query = {
+                "region": region,
+                "filters": [
+                    {"name": "vpc-peering-connection-id", "values": [connection_id]},
+                    {"name": "status-code", "values": ["active"]},
+                ],
+            }
+            for _ in range(_ACTIVE_POLLS):
+                found = await pulumi.runtime.invoke_async(
+                    tokens.GET_PEERING_CONNECTIONS, query, opts=opts
+                )
+                if connection_id in ((found or {}).get("ids") or ()):
+                    return connection_id
+                await asyncio.sleep(_ACTIVE_POLL_SECONDS)
+            raise pulumi.RunError(
+                f"peering connection {connection_id} of link {self.plan.name!r} is not active "
+                f"in {region} after {_ACTIVE_POLLS * _ACTIVE_POLL_SECONDS:.0f} s; its DNS "
+                "options cannot be set until it is"
+            )
+
+        return self.accepted_id.apply(when_active)
 
     def _route(self, route: RoutePlan) -> list[aws.ec2.Route]:
         own = self.vpcs[route.vpc]

@@ -40,6 +40,13 @@ def provider_args(
 ) -> dict[str, Any]:
     """The provider's inputs: only what differs from the provider's defaults."""
     args: dict[str, Any] = {"region": provider_region(plan, account.alias, settings)}
+    if not settings.skip_requesting_account_id:
+        # Pin the provider to its account: credentials of another account (a wrong
+        # profile, ambient credentials) fail at configure time, before anything is
+        # created, with "AWS account ID not allowed: <id>" (aws-sdk-go-base,
+        # VerifyAccountIDAllowed). Without the account id lookup there is nothing to
+        # check against, so endpoint mode leaves it out.
+        args["allowed_account_ids"] = [account.id]
     if account.profile is not None:
         args["profile"] = account.profile
     # Args classes, not dicts: the provider's nested config is sent as JSON, and only args

@@ -47,6 +47,7 @@ class VpcComponent(pulumi.ComponentResource):
         self.cidr_associations: dict[str, aws.ec2.VpcIpv4CidrBlockAssociation] = {}
         self.subnets: dict[str, aws.ec2.Subnet] = {}
         self.route_tables: dict[str, aws.ec2.RouteTable] = {}
+        self.associations: dict[str, aws.ec2.RouteTableAssociation] = {}
         self.vpc_id: pulumi.Input[str]
         self.route_table_ids: dict[str, pulumi.Input[str]]
         self.ipv6_cidr_block: pulumi.Output[str] | None = None
@@ -60,6 +61,19 @@ class VpcComponent(pulumi.ComponentResource):
             self._create(vpc, topology, base_tags)
         else:
             self._adopt(vpc)
+        self.register_outputs(
+            {
+                "vpc_id": self.vpc_id,
+                "route_table_ids": self.route_table_ids,
+                "subnet_ids": {name: subnet.id for name, subnet in self.subnets.items()},
+                "cidr_associations": {
+                    cidr: association.id for cidr, association in self.cidr_associations.items()
+                },
+                "route_table_associations": {
+                    subnet: association.id for subnet, association in self.associations.items()
+                },
+            }
+        )
 
     def _create(self, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
         opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
@@ -112,7 +126,7 @@ class VpcComponent(pulumi.ComponentResource):
             )
             self.subnets[subnet.name] = created
             if subnet.route_table != MAIN:
-                aws.ec2.RouteTableAssociation(
+                self.associations[subnet.name] = aws.ec2.RouteTableAssociation(
                     names.association(self.prefix, vpc.name, subnet.name),
                     subnet_id=created.id,
                     route_table_id=self.route_tables[subnet.route_table].id,

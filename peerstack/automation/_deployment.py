@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
@@ -35,7 +35,7 @@ from peerstack.automation._results import (
     RefreshResult,
     UpResult,
 )
-from peerstack.errors import DeployError, PluginInstallError, PulumiVersionError
+from peerstack.errors import DeployError, PeerstackError, PluginInstallError, PulumiVersionError
 from peerstack.plan import Plan, TopologySource, build_plan
 
 __all__ = [
@@ -167,7 +167,8 @@ class Deployment:
         self._pulumi_command = pulumi_command
         self._pulumi_home = os.fspath(pulumi_home) if pulumi_home is not None else None
         self._install_plugins = install_plugins
-        self._program = topology_program(self._plan, provider_settings)
+        self._raised: list[BaseException] = []
+        self._program = self._recording(topology_program(self._plan, provider_settings))
         self._stack: auto.Stack | None = None
         self._plugin_ready = False
 
@@ -253,13 +254,25 @@ class Deployment:
             outputs=Outputs.from_output_map(result.outputs),
         )
 
-    def refresh(self, *, on_event: OnEvent | None = None) -> RefreshResult:
-        """Read every resource back from AWS and take differences into the stack's state."""
+    def refresh(
+        self, *, on_event: OnEvent | None = None, clear_pending_creates: bool = False
+    ) -> RefreshResult:
+        """Read every resource back from AWS and take differences into the stack's state.
+
+        ``clear_pending_creates`` drops the creates a killed run left unfinished from the
+        state (they block every later operation): resources AWS did create then exist
+        outside the state; find them by their peerstack tags (``peerstack verify``
+        reports them) and delete or import them.
+        """
         stack = self._ready_stack(create=False, operation=Operation.REFRESH)
         tracker = self._tracker(Operation.REFRESH, on_event)
         started = time.monotonic()
         with self._classified(Operation.REFRESH, tracker):
-            result = stack.refresh(parallel=self._parallel, on_event=tracker)
+            result = stack.refresh(
+                parallel=self._parallel,
+                on_event=tracker,
+                clear_pending_creates=clear_pending_creates or None,
+            )
         return RefreshResult(
             stack=self._stack_name,
             changes=_changes(result.summary, tracker),
@@ -423,7 +436,25 @@ class Deployment:
                 work_dir=str(self._work_dir),
                 diagnostics=diagnostics,
                 secrets=self._secrets(),
+                raised=list(self._raised),
             ) from exc
+
+    def _recording(self, program: Callable[[], None]) -> Callable[[], None]:
+        """``program``, keeping what it raises: the failure is explained from the exception
+        itself rather than from the text the engine prints of it."""
+
+        def recorded() -> None:
+            self._raised.clear()
+            try:
+                program()
+            except PeerstackError as exc:
+                self._raised.append(exc)
+                import pulumi
+
+                # The engine prints a RunError's message, without a Python traceback.
+                raise pulumi.RunError(str(exc)) from exc
+
+        return recorded
 
     def _secrets(self) -> list[str]:
         values = [

@@ -1,9 +1,11 @@
 """Every way a Pulumi operation fails, turned into one peerstack error with a hint.
 
-:func:`classify_error` is the only place that reads Pulumi's error text. It looks at the
-SDK's exception type first (``ConcurrentUpdateError``, ``InlineSourceRuntimeError``,
-``InvalidVersionError`` ...) and then at the words of the engine's and the AWS provider's
-messages, which are stable across releases.
+:func:`classify_error` is the only place that reads Pulumi's error text. It looks at what
+the program itself raised first (a peerstack error raised inside the inline program is
+kept and returned as it is), then runs down :data:`_RULES`, a table of matchers over the
+SDK's exception type (``ConcurrentUpdateError``, ``InlineSourceRuntimeError`` ...) and the
+words of the engine's and the AWS provider's messages, which are stable across releases.
+The first rule that matches builds the error; the last one matches anything.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from peerstack.errors import (
+    AdoptionError,
     CredentialsError,
     DeployError,
     PluginInstallError,
@@ -22,6 +26,7 @@ from peerstack.errors import (
     PulumiNotInstalledError,
     PulumiVersionError,
     StackLockedError,
+    TopologyError,
 )
 
 if TYPE_CHECKING:
@@ -53,16 +58,29 @@ _UPGRADE_HINT = (
     "(or `brew upgrade pulumi`); `--emulate` works with any version"
 )
 
+_PLUGIN_HINT = (
+    "installing the plugin needs network access once; on a connected machine run "
+    "`pulumi plugin install resource aws <version of pulumi-aws>` and copy "
+    "~/.pulumi/plugins over, or set PULUMI_HOME to a directory that has it. "
+    "`--emulate` works offline"
+)
+
 _SECRET_ENV = (
     "PULUMI_CONFIG_PASSPHRASE",
     "PULUMI_ACCESS_TOKEN",
+    "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
 )
 
 _LOCKED = (
-    "[409] Conflict: Another update is currently in progress",
+    "[409] conflict: another update is currently in progress",
     "the stack is currently locked by",
+)
+_PENDING = (
+    "pending operations",
+    "interrupted while creating",
+    "interrupted while",
 )
 _PLUGIN = (
     "could not install plugin",
@@ -73,6 +91,10 @@ _PLUGIN = (
     "no resource plugin 'pulumi-resource-aws'",
     "no resource plugin 'aws'",
     "failed to load plugin",
+    "failed to load resource plugin",
+    "could not load plugin",
+    "installing plugin; run `pulumi plugin install`",
+    "run `pulumi plugin install`",
     "error downloading plugin",
     "[resource plugin aws",
 )
@@ -80,6 +102,7 @@ _ASSUME_ROLE = re.compile(
     r"assum(?:e|ing) (?:iam )?role|cannot assume|sts:assumerole|operation error sts: assumerole",
     re.IGNORECASE,
 )
+_ACCOUNT_NOT_ALLOWED = re.compile(r"aws account id not allowed: (\d{12})", re.IGNORECASE)
 _CREDENTIALS = (
     "no valid credential sources",
     "nocredentialproviders",
@@ -113,11 +136,22 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|<\{%[^%]*%\}>")
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """``text`` with every known secret replaced by ``[secret]``.
 
-    Besides ``secrets``, the values of PULUMI_CONFIG_PASSPHRASE, PULUMI_ACCESS_TOKEN,
+    Besides ``secrets``, the values of PULUMI_CONFIG_PASSPHRASE (and the contents of the
+    file PULUMI_CONFIG_PASSPHRASE_FILE names), PULUMI_ACCESS_TOKEN, AWS_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are scrubbed.
     """
     values = {s for s in secrets if s and len(s) >= 4}
     values.update(v for name in _SECRET_ENV if len(v := os.environ.get(name, "")) >= 4)
+    passphrase_file = os.environ.get("PULUMI_CONFIG_PASSPHRASE_FILE")
+    if passphrase_file:
+        try:
+            with open(passphrase_file, encoding="utf-8") as handle:
+                passphrase = handle.read(4096)
+        except OSError:
+            passphrase = ""
+        for value in (passphrase, passphrase.strip()):
+            if len(value) >= 4:
+                values.add(value)
     for value in sorted(values, key=len, reverse=True):
         text = text.replace(value, "[secret]")
     return text
@@ -130,6 +164,199 @@ def pulumi_not_installed(detail: str | None = None) -> PulumiNotInstalledError:
     return PulumiNotInstalledError(message, hint=INSTALL_HINT)
 
 
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What a rule sees of one failure."""
+
+    exc: BaseException
+    operation: str
+    stack: str
+    text: str
+    """Everything Pulumi said (the engine's error diagnostics, then the CLI's output),
+    colour codes stripped and secrets scrubbed."""
+    plan: Plan | None
+    work_dir: str | None
+
+    @property
+    def lowered(self) -> str:
+        return self.text.lower()
+
+    @property
+    def where(self) -> str:
+        return f"stack {self.stack!r}"
+
+    def cli(self, command: str) -> str:
+        """A ``pulumi`` command line for this stack (and its work dir)."""
+        cwd = f" --cwd {self.work_dir}" if self.work_dir else ""
+        return f"pulumi {command} --stack {self.stack}{cwd}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    name: str
+    matches: Callable[[_Failure], bool]
+    build: Callable[[_Failure], DeployError]
+
+
+def _sdk_error(name: str) -> Callable[[_Failure], bool]:
+    def matches(failure: _Failure) -> bool:
+        from pulumi.automation import errors as auto_errors
+
+        return isinstance(failure.exc, getattr(auto_errors, name))
+
+    return matches
+
+
+def _says(*markers: str) -> Callable[[_Failure], bool]:
+    lowered = tuple(m.lower() for m in markers)
+    return lambda failure: any(m in failure.lowered for m in lowered)
+
+
+def _locked(f: _Failure) -> DeployError:
+    return StackLockedError(
+        f"{f.where} is locked by another update; `{f.operation}` did not start",
+        hint=(
+            "wait for the other update to finish. If none is running (a previous run was "
+            f"killed), release the lock with `{f.cli('cancel --yes')}`, then recover what "
+            "the killed run left half-done with `peerstack refresh --clear-pending-creates` "
+            "(see 'Interrupted runs' in the README): resources it was creating are dropped "
+            "from the state, and any that AWS did create are found by their peerstack tags"
+        ),
+    )
+
+
+def _pending(f: _Failure) -> DeployError:
+    return StackLockedError(
+        f"{f.where} holds operations a killed run left unfinished; `{f.operation}` cannot "
+        "tell whether those resources exist in AWS",
+        hint=(
+            "run `peerstack refresh --clear-pending-creates` (drops the unfinished creates "
+            "from the state and reports the ones AWS did create, by their peerstack tags), "
+            "then `peerstack up` again"
+        ),
+    )
+
+
+def _program(f: _Failure) -> DeployError:
+    return ProgramError(
+        f"the peerstack program raised an exception during `{f.operation}` of {f.where}: "
+        f"{_program_error(f.text)}",
+        hint=(
+            "nothing after the failing resource was changed; run again with --debug "
+            "(or PEERSTACK_DEBUG=1) for the full traceback, and please report it"
+        ),
+    )
+
+
+def _stack_not_found(f: _Failure) -> DeployError:
+    return DeployError(
+        f"{f.where} does not exist in this backend; nothing has been deployed under that name",
+        hint="check --stack and --backend, or run `peerstack up` first",
+    )
+
+
+def _passphrase(f: _Failure) -> DeployError:
+    return DeployError(
+        f"cannot open the secrets of {f.where}: {first_error(f.text)}",
+        hint=(
+            "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the "
+            "passphrase the stack was created with"
+        ),
+    )
+
+
+def _plugin(f: _Failure) -> DeployError:
+    return PluginInstallError(
+        f"the Pulumi `aws` plugin could not be installed or loaded: {first_error(f.text)}",
+        hint=_PLUGIN_HINT,
+    )
+
+
+def _account_not_allowed(f: _Failure) -> DeployError:
+    match = _ACCOUNT_NOT_ALLOWED.search(f.text)
+    found = match.group(1) if match else "another account"
+    return CredentialsError(
+        f"the credentials of a provider are for account {found}, which is not the account "
+        f"the topology names for it: {first_error(f.text)}",
+        hint=(
+            "every provider is pinned to its topology account (allowed_account_ids); point "
+            "AWS_PROFILE (or the account's `profile`) at credentials of that account, or give "
+            "the account a `role_arn`. Nothing was created"
+        ),
+    )
+
+
+def _assume_role(f: _Failure) -> DeployError:
+    role = _ROLE_ARN.search(f.text)
+    assert role is not None
+    account = _account_of(f.plan, role.group(0), role.group(1))
+    return CredentialsError(
+        f"assuming role {role.group(0)}{account} failed: {first_error(f.text)}",
+        hint=(
+            "check that the role exists, that its trust policy allows the caller's "
+            "account (and the topology's external_id, if any), and that your credentials "
+            "may call sts:AssumeRole on it"
+        ),
+    )
+
+
+def _credentials(f: _Failure) -> DeployError:
+    return CredentialsError(
+        f"AWS rejected or could not find credentials: {first_error(f.text)}",
+        hint=(
+            "set AWS credentials in the environment (AWS_PROFILE, or AWS_ACCESS_KEY_ID "
+            "and AWS_SECRET_ACCESS_KEY; `aws sso login` for SSO), or deploy to a local "
+            "endpoint with --endpoint URL, or try it in-process with --emulate"
+        ),
+    )
+
+
+def _runtime(f: _Failure) -> DeployError:
+    return ProgramError(
+        f"the peerstack program failed during `{f.operation}` of {f.where}: {first_error(f.text)}",
+        hint="run again with --debug (or PEERSTACK_DEBUG=1) for Pulumi's full output",
+    )
+
+
+def _anything(f: _Failure) -> DeployError:
+    return DeployError(
+        f"`pulumi {f.operation}` failed for {f.where}: {first_error(f.text)}",
+        hint="run again with --debug (or PEERSTACK_DEBUG=1) for Pulumi's full output",
+    )
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
+        "locked", lambda f: _sdk_error("ConcurrentUpdateError")(f) or _says(*_LOCKED)(f), _locked
+    ),
+    _Rule("pending operations", _says(*_PENDING), _pending),
+    _Rule(
+        "program raised",
+        lambda f: (
+            _sdk_error("InlineSourceRuntimeError")(f)
+            or _says("python inline source runtime error")(f)
+        ),
+        _program,
+    ),
+    _Rule("no such stack", _sdk_error("StackNotFoundError"), _stack_not_found),
+    _Rule("passphrase", _says(*_PASSPHRASE), _passphrase),
+    _Rule("plugin", _says(*_PLUGIN), _plugin),
+    _Rule(
+        "account not allowed",
+        lambda f: bool(_ACCOUNT_NOT_ALLOWED.search(f.text)),
+        _account_not_allowed,
+    ),
+    _Rule(
+        "assume role",
+        lambda f: bool(_ROLE_ARN.search(f.text) and _ASSUME_ROLE.search(f.text)),
+        _assume_role,
+    ),
+    _Rule("credentials", _says(*_CREDENTIALS), _credentials),
+    _Rule("program failed", _sdk_error("RuntimeError"), _runtime),
+    _Rule("anything else", lambda f: True, _anything),
+)
+
+
 def classify_error(
     exc: BaseException,
     *,
@@ -139,19 +366,26 @@ def classify_error(
     work_dir: str | None = None,
     diagnostics: Sequence[str] = (),
     secrets: Iterable[str] = (),
+    raised: Sequence[BaseException] = (),
 ) -> DeployError:
     """The :class:`~peerstack.errors.DeployError` that explains why ``operation`` failed.
 
     ``exc`` is what the Pulumi SDK raised (a ``CommandError`` and its subclasses,
     ``InvalidVersionError``, or ``OSError`` when the ``pulumi`` binary cannot run).
     ``diagnostics`` are the engine's error messages, when events were collected; ``plan``
-    lets a failed assume-role name the topology's account. Messages never contain secrets.
-    Raise the result ``from exc``.
+    lets a failed assume-role name the topology's account; ``raised`` are the exceptions
+    the inline program raised itself (a peerstack error among them explains the failure
+    best). Messages never contain secrets. Raise the result ``from exc``.
     """
     from pulumi.automation import errors as auto_errors
 
     if isinstance(exc, DeployError):
         return exc
+    for error in raised:
+        if isinstance(error, DeployError):
+            return error
+        if isinstance(error, TopologyError):
+            return _adoption(error, operation=operation, stack=stack)
     secret_values = list(secrets)
     if isinstance(exc, FileNotFoundError | PermissionError | NotADirectoryError):
         return pulumi_not_installed(scrub(str(exc.strerror or exc), secret_values))
@@ -160,89 +394,22 @@ def classify_error(
             f"the installed Pulumi CLI cannot run `{operation}`: {scrub(str(exc), secret_values)}",
             hint=_UPGRADE_HINT,
         )
+    text = scrub(_strip("\n".join(diagnostics)) + "\n" + _strip(str(exc)), secret_values)
+    logger.debug("pulumi %s failed for stack %r:\n%s", operation, stack, text)
+    failure = _Failure(exc, operation, stack, text, plan, work_dir)
+    rule = next(rule for rule in _RULES if rule.matches(failure))
+    return rule.build(failure)
 
-    text = scrub(_strip(str(exc)), secret_values)
-    diag_text = scrub(_strip("\n".join(diagnostics)), secret_values)
-    everything = f"{diag_text}\n{text}"
-    lowered = everything.lower()
-    logger.debug("pulumi %s failed for stack %r:\n%s", operation, stack, everything)
-    where = f"stack {stack!r}"
-    cancel = f"pulumi cancel --yes --stack {stack}" + (f" --cwd {work_dir}" if work_dir else "")
 
-    if isinstance(exc, auto_errors.ConcurrentUpdateError) or any(
-        marker.lower() in lowered for marker in _LOCKED
-    ):
-        return StackLockedError(
-            f"{where} is locked by another update; `{operation}` did not start",
-            hint=(
-                "wait for the other update to finish. If none is running (a previous run "
-                f"was killed), release the lock with `{cancel}`, then run "
-                "`peerstack refresh` to bring the state in line with AWS"
-            ),
-        )
-    if isinstance(exc, auto_errors.InlineSourceRuntimeError) or (
-        "python inline source runtime error" in lowered
-    ):
-        return ProgramError(
-            f"the peerstack program raised an exception during `{operation}` of {where}: "
-            f"{_program_error(everything)}",
-            hint=(
-                "nothing after the failing resource was changed; run again with --debug "
-                "(or PEERSTACK_DEBUG=1) for the full traceback, and please report it"
-            ),
-        )
-    if isinstance(exc, auto_errors.StackNotFoundError):
-        return DeployError(
-            f"{where} does not exist in this backend; nothing has been deployed under that name",
-            hint="check --stack and --backend, or run `peerstack up` first",
-        )
-    if any(marker in lowered for marker in _PASSPHRASE):
-        return DeployError(
-            f"cannot open the secrets of {where}: {first_error(everything)}",
-            hint=(
-                "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) to the "
-                "passphrase the stack was created with"
-            ),
-        )
-    if any(marker in lowered for marker in _PLUGIN):
-        return PluginInstallError(
-            f"the Pulumi `aws` plugin could not be installed or loaded: {first_error(everything)}",
-            hint=(
-                "installing the plugin needs network access once; on a connected machine run "
-                "`pulumi plugin install resource aws <version of pulumi-aws>` and copy "
-                "~/.pulumi/plugins over, or set PULUMI_HOME to a directory that has it. "
-                "`--emulate` works offline"
-            ),
-        )
-    role = _ROLE_ARN.search(everything)
-    if role and _ASSUME_ROLE.search(everything):
-        account = _account_of(plan, role.group(0), role.group(1))
-        return CredentialsError(
-            f"assuming role {role.group(0)}{account} failed: {first_error(everything)}",
-            hint=(
-                "check that the role exists, that its trust policy allows the caller's "
-                "account (and the topology's external_id, if any), and that your credentials "
-                "may call sts:AssumeRole on it"
-            ),
-        )
-    if any(marker in lowered for marker in _CREDENTIALS):
-        return CredentialsError(
-            f"AWS rejected or could not find credentials: {first_error(everything)}",
-            hint=(
-                "set AWS credentials in the environment (AWS_PROFILE, or AWS_ACCESS_KEY_ID "
-                "and AWS_SECRET_ACCESS_KEY; `aws sso login` for SSO), or deploy to a local "
-                "endpoint with --endpoint URL, or try it in-process with --emulate"
-            ),
-        )
-    if isinstance(exc, auto_errors.RuntimeError):
-        return ProgramError(
-            f"the peerstack program failed during `{operation}` of {where}: "
-            f"{first_error(everything)}",
-            hint="run again with --debug (or PEERSTACK_DEBUG=1) for Pulumi's full output",
-        )
-    return DeployError(
-        f"`pulumi {operation}` failed for {where}: {first_error(everything)}",
-        hint="run again with --debug (or PEERSTACK_DEBUG=1) for Pulumi's full output",
+def _adoption(error: TopologyError, *, operation: str, stack: str) -> AdoptionError:
+    """A TopologyError raised while the program ran: AWS does not hold what the topology
+    says exists (an adopted VPC, its route tables)."""
+    problem = error.problems[0] if error.problems else None
+    message = problem.message if problem else str(error)
+    where = f"{problem.location}: {problem.path}: " if problem and problem.path else ""
+    return AdoptionError(
+        f"`{operation}` of stack {stack!r} stopped: {where}{message}",
+        hint=problem.hint if problem and problem.hint else None,
     )
 
 

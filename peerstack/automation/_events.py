@@ -5,6 +5,12 @@ The Pulumi engine reports one step per resource (``ResourcePreEvent`` when it st
 ``ResOutputsEvent`` when it is done, ``ResOpFailedEvent`` when it fails). A
 :class:`ProgressTracker` folds those into an immutable :class:`Progress` snapshot and hands
 the caller one typed :class:`Event` per engine event.
+
+A resource belongs to a link when its parent (named in the step's metadata) is that
+link's ``peerstack:index:Link`` component. The engine reports a component's outputs only
+when the component registers them (pulumi ``pkg/engine/update.go``, OnResourceStepPost):
+every peerstack component does, once all of its resources exist, so a link is done when
+its component's outputs event arrives.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from peerstack import _tokens as tokens
-from peerstack.plan.model import DISCOVERED, slug
+from peerstack._components import names
 
 if TYPE_CHECKING:
     from pulumi.automation import EngineEvent
@@ -77,7 +83,8 @@ class LinkState(enum.StrEnum):
     WORKING = "working"
     """Some of the link's resources are being changed."""
     DONE = "done"
-    """Every resource of the link the engine announced is done."""
+    """The link's component reported its outputs: every resource of the link exists (or,
+    in a destroy, is gone); or the engine stopped without a failure in the link."""
     FAILED = "failed"
     """A resource of the link failed."""
 
@@ -91,8 +98,6 @@ _STAGES: Mapping[str, str] = {
     tokens.ROUTE: "route",
 }
 """Resource types that make up a link, and what a person calls them."""
-
-_DISCOVERED_SLUG = slug(DISCOVERED)
 
 
 def normalize_op(op: object) -> str:
@@ -160,9 +165,11 @@ class Progress:
 
     @property
     def fraction(self) -> float:
-        """Done (or failed) of planned, between 0 and 1."""
+        """Done (or failed) of planned, between 0 and 1; 1 once the engine has stopped."""
+        if self.finished:
+            return 1.0
         if not self.planned:
-            return 1.0 if self.finished else 0.0
+            return 0.0
         return min(1.0, (self.done + self.failed) / self.planned)
 
 
@@ -200,45 +207,6 @@ def parse_urn(urn: str) -> tuple[str, str]:
     return parts[2].rsplit("$", 1)[-1], parts[3]
 
 
-class LinkMatcher:
-    """Finds the peering link a resource belongs to, from its logical name.
-
-    Resource names are made of topology names only (DESIGN: names never churn), joined
-    with dots: ``{topology}.{link}`` for a link's connection and accepter (and
-    ``.requester``/``.accepter`` after it for its options), and
-    ``{topology}.{vpc}.{table}.{destination}`` for a route. Link names are the only names
-    with ``--`` in them; a route is found by its VPC, table and destination.
-    """
-
-    def __init__(self, plan: Plan) -> None:
-        self._links = frozenset(link.name for link in plan.links)
-        self._routes: dict[str, str] = {}
-        for route in plan.routes:
-            self._routes.setdefault(route.key, route.link)
-        self._cache: dict[str, str | None] = {}
-
-    def link_of(self, name: str) -> str | None:
-        if name not in self._cache:
-            self._cache[name] = self._find(name)
-        return self._cache[name]
-
-    def _find(self, name: str) -> str | None:
-        parts = name.split(".")
-        for part in parts:
-            if "--" in part and part in self._links:
-                return part
-        # A route: {prefix}.{RoutePlan.key_in(table)}, the destination holding dots.
-        for start in range(1, len(parts) - 2):
-            link = self._routes.get(".".join(parts[start:]))
-            if link is None:
-                # Tables of an adopted VPC found at deploy time are named by their ids.
-                discovered = [*parts[start : start + 1], _DISCOVERED_SLUG, *parts[start + 2 :]]
-                link = self._routes.get(".".join(discovered))
-            if link is not None:
-                return link
-        return None
-
-
 class ProgressTracker:
     """Folds engine events into :class:`Progress` and typed :class:`Event` objects.
 
@@ -253,21 +221,24 @@ class ProgressTracker:
         operation: Operation,
         *,
         stack: str,
+        prefix: str | None = None,
         on_event: OnEvent | None = None,
     ) -> None:
+        """``prefix`` is the PeeringTopology's name (default: the topology's name, which
+        is what every peerstack deployment uses)."""
         self.operation = operation
         self.stack = stack
-        # The fewest resources a link has: its connection, the accepter's side when AWS
-        # cannot auto-accept, and its routes. Until they are all done it is not done.
-        self._expected = {link.name: 1 + int(link.needs_accepter) for link in plan.links}
-        for route in plan.routes:
-            self._expected[route.link] = self._expected.get(route.link, 1) + 1
-        self._matcher = LinkMatcher(plan)
+        # A resource belongs to the link whose peerstack:index:Link component is its
+        # parent; the components are named by the one function that names them.
+        prefix = plan.topology if prefix is None else prefix
+        self._link_of_component = {names.link(prefix, link.name): link.name for link in plan.links}
         self._on_event = on_event
         self._resources: dict[str, _Resource] = {}
-        self._by_link: dict[str, dict[str, _Resource]] = {name: {} for name in self._expected}
+        self._by_link: dict[str, dict[str, _Resource]] = {link.name: {} for link in plan.links}
+        self._components: dict[str, _Resource] = {}
+        """Link name -> its peerstack:index:Link component, once the engine announced it."""
         self._links: dict[str, LinkProgress] = {
-            name: LinkProgress(name=name, state=LinkState.WAITING) for name in self._expected
+            link.name: LinkProgress(name=link.name, state=LinkState.WAITING) for link in plan.links
         }
         self._changes: dict[str, int] = {}
         self._done = 0
@@ -345,7 +316,15 @@ class ProgressTracker:
         type_, name = parse_urn(urn)
         type_ = str(getattr(metadata, "type", "") or type_)
         op = normalize_op(getattr(metadata, "op", "same"))
-        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=self._matcher.link_of(name))
+        # The engine's step metadata carries the parent URN (new state, or old for deletes).
+        state = getattr(metadata, "new", None) or getattr(metadata, "old", None)
+        parent = str(getattr(state, "parent", "") or "")
+        if type_ == tokens.LINK:
+            link = self._link_of_component.get(name)
+        else:
+            parent_type, parent_name = parse_urn(parent) if parent else ("", "")
+            link = self._link_of_component.get(parent_name) if parent_type == tokens.LINK else None
+        return ResourceStep(urn=urn, type=type_, name=name, op=op, link=link)
 
     def _record(self, step: ResourceStep, *, done: bool, failed: bool) -> None:
         """Set one resource's state, keeping every counter in step."""
@@ -366,14 +345,17 @@ class ProgressTracker:
         self._done += int(done and not failed)
         self._failed += int(failed)
         if step.link is not None and step.link in self._by_link:
-            self._by_link[step.link][step.urn] = resource
+            if step.type == tokens.LINK:
+                self._components[step.link] = resource
+            else:
+                self._by_link[step.link][step.urn] = resource
             self._update_link(step.link)
 
     def _update_link(self, name: str) -> None:
         self._links[name] = _link_progress(
             name,
             self._by_link[name].values(),
-            expected=self._expected[name],
+            component=self._components.get(name),
             finished=self._finished,
         )
 
@@ -397,11 +379,14 @@ class ProgressTracker:
 
 
 def _link_progress(
-    name: str, resources: Iterable[_Resource], *, expected: int, finished: bool
+    name: str, resources: Iterable[_Resource], *, component: _Resource | None, finished: bool
 ) -> LinkProgress:
     items = list(resources)
-    if not items:
+    if not items and component is None:
         return LinkProgress(name=name, state=LinkState.WAITING)
+    # The engine reports a component's outputs once it registers them, after every
+    # resource they come from exists (or when it is deleted): only then is the link done.
+    component_done = component is not None and component.done
     changes: dict[str, int] = {}
     for item in items:
         changes[item.step.op] = changes.get(item.step.op, 0) + 1
@@ -411,7 +396,7 @@ def _link_progress(
     working = [] if finished else [i for i in items if not i.done and not i.failed]
     if failed:
         state = LinkState.FAILED
-    elif working or (done < expected and not finished):
+    elif working or not (component_done or finished):
         state = LinkState.WORKING
     else:
         state = LinkState.DONE

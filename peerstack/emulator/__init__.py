@@ -1,48 +1,61 @@
 """Deploy a topology into an in-process AWS emulation (moto), where it really exists.
 
-The PeeringTopology program runs under Pulumi's mocks; every resource it registers is
-created through boto3 in moto's EC2, in the account of its provider (reached by
-assuming a role there) and in its own region. The ids and attributes handed back to the
-program are the emulation's. Adopted VPCs are seeded first, with the ids their topology
-gives. Nothing leaves the process.
+The topology's program runs under Pulumi's mocks, with an emulated engine behind them:
+every resource it registers is created, updated, replaced or deleted in moto's EC2 as
+the real engine and AWS provider would, in the account of its provider (reached by
+assuming a role there) and its own region. Adopted VPCs are seeded first, with the ids
+their topology gives. Nothing leaves the process.
 
 >>> from peerstack import emulator                      # doctest: +SKIP
->>> result = emulator.up(plan)
+>>> result = emulator.up("corp.yaml")
 >>> result.ok, result.deployment.counts_by_type()
 
-For tests that inspect the emulated AWS, see :func:`peerstack.testing.emulated`.
+For a stack that lives on (day 2: ``env.up(new)``, ``env.destroy()``) use
+:class:`Emulation`; for tests, :func:`peerstack.testing.emulated`.
 """
 
 from __future__ import annotations
 
 from peerstack._runtime import Program, run_program
-from peerstack.emulator._aws import EMULATION_ROLE, Emulation
-from peerstack.emulator._mocks import SUPPORTED_INVOKES, SUPPORTED_RESOURCE_TYPES, EmulatorMocks
+from peerstack.emulator._cloud import EMULATION_ROLE
+from peerstack.emulator._emulation import Emulation
+from peerstack.emulator._handlers import HANDLERS, INVOKES
 from peerstack.emulator._results import (
     EmulatedDeployment,
+    EmulatedDestroy,
     EmulatedPreview,
     EmulatedResource,
+    EmulatedStep,
     EmulatedUp,
     OnResource,
 )
-from peerstack.plan import TopologySource, build_plan
+from peerstack.emulator._state import ResourceState
+from peerstack.plan import TopologySource
 
 __all__ = [
     "EMULATION_ROLE",
     "SUPPORTED_INVOKES",
     "SUPPORTED_RESOURCE_TYPES",
     "EmulatedDeployment",
+    "EmulatedDestroy",
     "EmulatedPreview",
     "EmulatedResource",
+    "EmulatedStep",
     "EmulatedUp",
     "Emulation",
-    "EmulatorMocks",
     "OnResource",
     "Program",
+    "ResourceState",
     "preview",
     "run_program",
     "up",
 ]
+
+SUPPORTED_RESOURCE_TYPES: frozenset[str] = frozenset(HANDLERS)
+"""Pulumi types the emulator creates (plus ``pulumi:providers:aws`` and components)."""
+
+SUPPORTED_INVOKES: frozenset[str] = frozenset(INVOKES)
+"""Invokes the emulator answers from the emulated AWS."""
 
 
 def up(
@@ -57,15 +70,13 @@ def up(
     EmulatorError when the emulation cannot do what the program asks. Differences from
     the plan are not raised: they are in ``result.verification``.
     """
-    plan = build_plan(topology)
-    with Emulation(plan) as emulation:
-        deployment = emulation.up(program=program, on_resource=on_resource)
+    with Emulation(topology) as emulation:
+        deployment = emulation.up(program=program, on_step=on_resource)
         verification = emulation.verify()
     return EmulatedUp(deployment=deployment, verification=verification)
 
 
 def preview(topology: TopologySource, *, program: Program | None = None) -> EmulatedPreview:
-    """List the resources ``up`` would create, without creating any."""
-    plan = build_plan(topology)
-    with Emulation(plan) as emulation:
+    """What ``up`` would create, without creating anything."""
+    with Emulation(topology) as emulation:
         return emulation.preview(program=program)

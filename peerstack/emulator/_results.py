@@ -1,4 +1,4 @@
-"""What an emulated run hands back: the resources it created and the stack's outputs."""
+"""What an emulated run hands back: its steps, the resources, the stack's outputs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from peerstack._components.changes import Change
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
@@ -15,65 +16,118 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EmulatedDeployment",
+    "EmulatedDestroy",
     "EmulatedPreview",
     "EmulatedResource",
+    "EmulatedStep",
     "EmulatedUp",
     "OnResource",
 ]
 
 
 @dataclass(frozen=True, slots=True)
-class EmulatedResource:
-    """One resource the program registered, and where the emulation put it."""
+class EmulatedStep:
+    """One step of an emulated run: what the engine did to one resource."""
 
+    op: Change
+    """``create``, ``same``, ``update``, ``replace`` or ``delete``."""
     type: str
     """The Pulumi type token, e.g. ``aws:ec2/vpc:Vpc``."""
     name: str
-    """The Pulumi resource name."""
+    urn: str
     id: str | None
-    """The emulation's id (``vpc-...``); None in a preview, or for component resources."""
+    """The emulation's id (``vpc-...``); None in a preview, or for components."""
     account_id: str | None
     """The account the resource lives in (None for components and providers)."""
     region: str | None
+    changed: frozenset[str] = frozenset()
+    """For ``update`` and ``replace``: the inputs that changed."""
+    replacement: bool = False
+    """A ``delete`` of the old resource a ``replace`` superseded."""
+
+    @property
+    def aws(self) -> bool:
+        """The step concerns an AWS resource (not a component or a provider)."""
+        return self.account_id is not None
 
 
-OnResource = Callable[[EmulatedResource], None]
-"""Called once per registered resource, as soon as the emulation has handled it."""
+EmulatedResource = EmulatedStep
+"""A resource the program registered (kept for callers of ``on_resource``)."""
+
+OnResource = Callable[[EmulatedStep], None]
+"""Called once per step, as soon as the emulation has done it."""
 
 
-def _counts(resources: tuple[EmulatedResource, ...]) -> dict[str, int]:
-    counts = Counter(short_type(r.type) for r in resources if r.account_id is not None)
+def _counts(steps: tuple[EmulatedStep, ...], ops: tuple[Change, ...]) -> dict[str, int]:
+    counts = Counter(short_type(s.type) for s in steps if s.aws and s.op in ops)
+    return dict(sorted(counts.items()))
+
+
+def _changes(steps: tuple[EmulatedStep, ...]) -> dict[str, int]:
+    counts = Counter(str(s.op) for s in steps if not s.replacement)
     return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True, slots=True)
 class EmulatedPreview:
-    """The resources ``up`` would create, found by running the program without creating."""
+    """What ``up`` would do, found by running the program without changing anything."""
 
     plan: Plan
-    resources: tuple[EmulatedResource, ...]
+    steps: tuple[EmulatedStep, ...]
+
+    @property
+    def resources(self) -> tuple[EmulatedStep, ...]:
+        """Every resource the program registers (deletes and reads excluded)."""
+        return tuple(s for s in self.steps if s.op not in (Change.DELETE, Change.READ))
 
     def counts_by_type(self) -> dict[str, int]:
-        """How many AWS resources of each type would be created (``{"Route": 26, ...}``)."""
-        return _counts(self.resources)
+        """AWS resources that would be created or replaced, by type (``{"Route": 26}``)."""
+        return _counts(self.steps, (Change.CREATE, Change.REPLACE))
+
+    def changes(self) -> dict[str, int]:
+        """Steps by operation, every resource counted once (``{"create": 40, ...}``)."""
+        return _changes(self.steps)
 
 
 @dataclass(frozen=True, slots=True)
 class EmulatedDeployment:
-    """The resources created in the emulation, and the stack outputs of the program."""
+    """What one ``up`` did in the emulation, and the stack outputs of the program."""
 
     plan: Plan
-    resources: tuple[EmulatedResource, ...]
+    steps: tuple[EmulatedStep, ...]
     outputs: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def resources(self) -> tuple[EmulatedStep, ...]:
+        """Every resource the program registered in this run (deletes and reads excluded)."""
+        return tuple(s for s in self.steps if s.op not in (Change.DELETE, Change.READ))
+
     def counts_by_type(self) -> dict[str, int]:
-        """How many AWS resources of each type were created (``{"Route": 26, ...}``)."""
-        return _counts(self.resources)
+        """AWS resources created (or replaced) by this run, by type (``{"Route": 26}``)."""
+        return _counts(self.steps, (Change.CREATE, Change.REPLACE))
+
+    def changes(self) -> dict[str, int]:
+        """Steps by operation, every resource counted once (``{"create": 40, ...}``)."""
+        return _changes(self.steps)
+
+    def of(self, op: Change | str) -> list[EmulatedStep]:
+        """The steps of one operation (replaced resources' deletes excluded)."""
+        return [s for s in self.steps if s.op == op and not s.replacement]
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatedDestroy:
+    """What ``destroy`` deleted (resources marked to be retained left only the state)."""
+
+    steps: tuple[EmulatedStep, ...]
+
+    def counts_by_type(self) -> dict[str, int]:
+        return _counts(self.steps, (Change.DELETE,))
 
 
 @dataclass(frozen=True, slots=True)
 class EmulatedUp:
-    """A deploy into a fresh emulation, and its verification against the plan."""
+    """A deploy into the emulation, and its verification against the plan."""
 
     deployment: EmulatedDeployment
     verification: VerifyResult

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 from typing import TypeAlias
 
+from peerstack.errors import Problem, TopologyError
 from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
 from peerstack.plan._routes import check_route_quota, plan_reachability, plan_routes
+from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
-from peerstack.topology import Topology, load_topology
+from peerstack.topology import Topology
+from peerstack.topology.loader import check_file
 
-__all__ = ["TopologySource", "build_plan"]
+__all__ = ["TopologySource", "build_plan", "plan_file"]
 
 TopologySource: TypeAlias = Topology | Plan | str | os.PathLike[str]
 """What every entry point accepts: a topology file's path, a Topology, or its Plan."""
@@ -28,17 +31,31 @@ def build_plan(source: TopologySource) -> Plan:
     if isinstance(source, Plan):
         return source
     if isinstance(source, str | os.PathLike):
-        source = load_topology(source)
+        return plan_file(source)[1]
     if not isinstance(source, Topology):
         raise TypeError(
             "build_plan() takes a topology file's path, a Topology or a Plan, "
             f"not {type(source).__name__}"
         )
+    if source._omitted is not None:
+        raise TypeError("build_plan() takes a valid Topology; this one is what is left of one")
     return _plan(source)
 
 
-def _plan(topology: Topology) -> Plan:
-    ctx = Context(topology=topology, source=topology.source)
+def plan_file(path: str | os.PathLike[str]) -> tuple[Topology, Plan]:
+    """Read, validate and plan a topology file, reporting every problem in one round.
+
+    When some fields are invalid, the entries that did validate are planned too, so the
+    planner's problems come with the field-level ones (not after they are fixed).
+    """
+    checked = check_file(path)
+    if checked.topology is None:
+        raise TopologyError(checked.problems)
+    return checked.topology, _plan(checked.topology, prior=checked.problems)
+
+
+def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
+    ctx = Context(topology=topology, source=topology.source, problems=list(prior))
     declared = declared_links(ctx)
     dns_vpcs = {
         name for link in declared if link.dns_resolution for name in (link.requester, link.accepter)
@@ -49,6 +66,7 @@ def _plan(topology: Topology) -> Plan:
     check_peering_quota(ctx, links)
     routes = plan_routes(ctx, links, vpcs)
     check_route_quota(ctx, routes)
+    check_tag_quota(ctx, vpcs, links)
     ctx.raise_if_any()
     link_plans = [link for _, link in links]
     reach = plan_reachability(ctx, vpcs, link_plans, routes)
@@ -62,4 +80,5 @@ def _plan(topology: Topology) -> Plan:
         tags=dict(topology.defaults.tags),
         subnet_reachability=reach.endpoints,
         warnings=tuple(ctx.warnings),
+        quotas=topology.quotas.model_dump(),
     )

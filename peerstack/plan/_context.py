@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Literal, TypeVar
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.topology import FieldPath, SourceMap, Topology
+from peerstack.topology._omitted import Omitted
+
+T = TypeVar("T")
+
+Kind = Literal["VPC", "account"]
 
 
 @dataclass
@@ -16,6 +22,11 @@ class Context:
     source: SourceMap
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    omitted: Omitted = field(init=False)
+    """What field-level validation left out (nothing, for a valid topology)."""
+
+    def __post_init__(self) -> None:
+        self.omitted = self.topology._omitted or Omitted()
 
     def error(self, path: FieldPath, message: str, hint: str | None = None) -> None:
         self.problems.append(self.source.problem(path, message, hint))
@@ -24,19 +35,49 @@ class Context:
         """Something valid that probably does not do what was meant (the plan still builds)."""
         self.warnings.append(self.source.problem(path, message, hint))
 
-    def unknown(self, path: FieldPath, what: str, name: str, known: Iterable[str]) -> None:
-        """Report an unknown name, suggesting the closest known one."""
+    def line(self, path: FieldPath) -> int | None:
+        return self.source.line_of(path)
+
+    def unknown(
+        self,
+        path: FieldPath,
+        what: str,
+        name: str,
+        known: Iterable[str],
+        *,
+        kind: Kind | None = None,
+        of: str | None = None,
+    ) -> None:
+        """Report an unknown name, suggesting the closest known one.
+
+        ``kind`` names a topology section: a name whose entry there is invalid is not
+        reported again. ``of`` names the VPC the name was looked up in.
+        """
+        if kind == "VPC" and self.omitted.vpc(name):
+            return
+        if kind == "account" and self.omitted.account(name):
+            return
         known = list(known)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean {close[0]!r}?"
+            hint: str | None = f"did you mean {close[0]!r}?"
         elif known:
-            hint = f"known {what}s: {', '.join(sorted(known)[:10])}"
+            listed = ", ".join(repr(k) for k in sorted(known)[:10])
+            listed += ", ..." if len(known) > 10 else ""
+            hint = f"{what}s{f' of {of!r}' if of else ''}: {listed}"
         else:
             hint = None
-        self.error(path, f"unknown {what} {name!r}", hint)
+        self.error(path, f"unknown {what} {name!r}{f' in {of!r}' if of else ''}", hint)
+
+    def entries(self, section: str, items: Sequence[T]) -> Iterator[tuple[int, T]]:
+        """``enumerate(items)``, numbered as written (invalid entries were left out)."""
+        positions = self.omitted.positions.get(section)
+        if positions is None:
+            yield from enumerate(items)
+        else:
+            yield from zip(positions, items, strict=True)
 
     def raise_if_any(self) -> None:
         if self.problems:
-            ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.path))
+            ordered = sorted(dict.fromkeys(self.problems), key=Problem.sort_key)
             raise TopologyError(ordered)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from peerstack._cidr import overlaps, parse_network
 from peerstack._regions import partition
 from peerstack.plan._context import Context
+from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import FieldPath, Peering, format_path
+from peerstack.topology import FieldPath, Peering
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ def declared_links(ctx: Context) -> list[Declared]:
     default_dns = topology.defaults.dns_resolution
     base_tags = topology.defaults.tags
     links: list[Declared] = []
-    for index, peering in enumerate(topology.peerings):
+    for index, peering in ctx.entries("peerings", topology.peerings):
         links.append(
             Declared(
                 name=peering.name or f"{peering.requester}--{peering.accepter}",
@@ -47,7 +48,7 @@ def declared_links(ctx: Context) -> list[Declared]:
                 peering=peering,
             )
         )
-    for index, mesh in enumerate(topology.meshes):
+    for index, mesh in ctx.entries("meshes", topology.meshes):
         members = _unique_members(ctx, ("meshes", index, "members"), mesh.members)
         # Requester is the alphabetically first member, so reordering the list (or adding
         # a member anywhere in it) never changes an existing link.
@@ -65,7 +66,7 @@ def declared_links(ctx: Context) -> list[Declared]:
                         tags={**base_tags, **mesh.tags},
                     )
                 )
-    for index, hub in enumerate(topology.hubs):
+    for index, hub in ctx.entries("hubs", topology.hubs):
         spokes = _unique_members(ctx, ("hubs", index, "spokes"), hub.spokes)
         for spoke, position in spokes.items():
             links.append(
@@ -115,7 +116,7 @@ def resolve_links(
             name = getattr(link, role)
             if name not in all_names:
                 where = (*link.path, role) if link.peering is not None else link.path
-                ctx.unknown(where, "VPC", name, all_names)
+                ctx.unknown(where, "VPC", name, all_names, kind="VPC")
                 ok = False
         if not ok:
             continue
@@ -129,12 +130,12 @@ def resolve_links(
         pair = frozenset((link.requester, link.accepter))
         first = by_pair.get(pair)
         if first is not None:
+            line = ctx.line(first.path)
             ctx.error(
                 link.path,
                 f"{link.requester!r} and {link.accepter!r} are already peered by "
-                f"{first.origin} ({format_path(first.path)}, line "
-                f"{ctx.source.line_of(first.path) or '?'}); AWS allows one peering "
-                "connection per VPC pair",
+                f"{first.origin}{f' on line {line}' if line else ''}; AWS allows one "
+                "peering connection per VPC pair",
                 hint="remove one of the two declarations",
             )
             continue
@@ -152,7 +153,7 @@ def resolve_links(
         acc = vpcs.get(link.accepter)
         if req is None or acc is None:
             continue  # the VPC itself is invalid; that problem is already reported
-        if partition(req.region) != partition(acc.region):
+        if partition(req.region) != partition(acc.region) and _known(ctx, req, acc):
             ctx.error(
                 link.path,
                 f"cannot peer {req.name!r} ({req.region}) with {acc.name!r} ({acc.region}): "
@@ -182,6 +183,11 @@ def resolve_links(
     return resolved
 
 
+def _known(ctx: Context, *vpcs: VpcPlan) -> bool:
+    """The VPCs' regions are their own (not stand-ins for an invalid `defaults.region`)."""
+    return not any(v.region == REGION_UNKNOWN for v in vpcs)
+
+
 def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None:
     for block_a in (*a.cidrs, *a.ipv6_cidrs):
         net_a = parse_network(block_a)
@@ -189,8 +195,8 @@ def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None
             if overlaps(net_a, parse_network(block_b)):
                 ctx.error(
                     link.path,
-                    f"cannot peer {a.name!r} and {b.name!r}: {a.name}'s {block_a} overlaps "
-                    f"{b.name}'s {block_b}",
+                    f"cannot peer {a.name!r} and {b.name!r}: {block_a} (of {a.name!r}) "
+                    f"overlaps {block_b} (of {b.name!r})",
                     hint="AWS rejects peering between VPCs with overlapping CIDR blocks; "
                     "renumber one VPC or drop this link",
                 )
@@ -218,7 +224,11 @@ def check_peering_quota(ctx: Context, links: list[tuple[Declared, LinkPlan]]) ->
             pending[link.requester_account_id] = pending.get(link.requester_account_id, 0) + 1
     for account_id, n in pending.items():
         if n > limit:
-            alias = next(a for a, acc in ctx.topology.accounts.items() if acc.id == account_id)
+            alias = next(
+                (a for a, acc in ctx.topology.accounts.items() if acc.id == account_id), None
+            )
+            if alias is None:  # an account whose entry is invalid: not checked
+                continue
             ctx.error(
                 ("accounts", alias),
                 f"account {alias!r} requests {n} links that must be accepted by another "

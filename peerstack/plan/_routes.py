@@ -124,7 +124,7 @@ def _destinations(
                         hint="route to a literal CIDR inside it instead",
                     )
                 else:
-                    ctx.unknown(tpath, f"subnet of {peer.name!r}", subnet_name, known)
+                    ctx.unknown(tpath, "subnet", subnet_name, known, of=peer.name)
                 continue
             result.append((subnet.cidr, tpath))
         else:
@@ -158,7 +158,7 @@ def _is_peer(ctx: Context, path: FieldPath, name: str, own: VpcPlan, peer: VpcPl
             "VPC; peer the two VPCs directly",
         )
     else:
-        ctx.unknown(path, "VPC", name, ctx.topology.vpcs)
+        ctx.unknown(path, "VPC", name, ctx.topology.vpcs, kind="VPC")
     return False
 
 
@@ -220,7 +220,7 @@ def _tables(ctx: Context, spec: RouteSpec | None, path: FieldPath, own: VpcPlan)
     for index, table in enumerate(spec.tables):
         if table not in own.route_tables:
             ctx.unknown(
-                (*path, "tables", index), f"route table of {own.name!r}", table, own.route_tables
+                (*path, "tables", index), "route table", table, own.route_tables, of=own.name
             )
         elif table in tables:
             ctx.error((*path, "tables", index), f"route table {table!r} is listed twice")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from peerstack._cidr import Network, contains, overlaps, parse_network, secondary_restriction
-from peerstack._regions import partition
+from peerstack._regions import partition, zone_id_prefix, zone_id_region_prefix, zone_name_region
 from peerstack.plan._context import Context
 from peerstack.plan.model import DISCOVERED, MAIN, AccountPlan, SubnetPlan, VpcPlan
 from peerstack.topology import FieldPath, Topology, Vpc
@@ -26,50 +26,73 @@ def resolve_accounts(topology: Topology, vpcs: dict[str, VpcPlan]) -> tuple[Acco
     )
 
 
+REGION_UNKNOWN = "?"
+"""Stands for a region that is invalid or missing (already reported), so the VPC's other
+rules are still checked; a plan is never made with it."""
+
+
+def _placeholder_id(alias: str) -> str:
+    """Stands for the id of an account whose entry is invalid or missing (already reported)."""
+    return f"?{alias}"
+
+
 def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
-    """One VpcPlan per VPC that resolves; problems for the rest (they get no plan)."""
+    """One VpcPlan per VPC; problems for what is wrong with them.
+
+    A VPC whose account or region is missing or unknown is still resolved (with a
+    stand-in, after its problem is reported), so every other rule about it is checked
+    in the same round.
+    """
     topology = ctx.topology
+    omitted = ctx.omitted
     default_account = topology.defaults.account
-    if default_account is None and len(topology.accounts) == 1:
-        default_account = next(iter(topology.accounts))
-    elif default_account is not None and default_account not in topology.accounts:
-        ctx.unknown(("defaults", "account"), "account", default_account, topology.accounts)
-        default_account = None
+    if default_account is None:
+        written = len(topology.accounts) + len(omitted.accounts)
+        if written == 1:
+            default_account = next(iter([*topology.accounts, *omitted.accounts]))
+    elif default_account not in topology.accounts:
+        ctx.unknown(
+            ("defaults", "account"), "account", default_account, topology.accounts, kind="account"
+        )
+    quiet_account = omitted.every_account or "account" in omitted.defaults
+    quiet_region = "region" in omitted.defaults
 
     plans: dict[str, VpcPlan] = {}
     seen_ids: dict[str, str] = {}
+    seen_tables: dict[str, tuple[str, str]] = {}
     for name, vpc in topology.vpcs.items():
         path: FieldPath = ("vpcs", name)
         alias = vpc.account or default_account
         if alias is None:
-            ctx.error(
-                path,
-                "no account: this VPC names none and `defaults.account` is not set",
-                hint="add `account: ALIAS` here or `defaults: {account: ALIAS}`",
-            )
-            continue
-        if alias not in topology.accounts:
-            ctx.unknown((*path, "account"), "account", alias, topology.accounts)
-            continue
+            if not quiet_account:
+                ctx.error(
+                    path,
+                    "no account: this VPC names none and `defaults.account` is not set",
+                    hint="add `account: ALIAS` here or `defaults: {account: ALIAS}`",
+                )
+            alias = "?"
+        elif alias not in topology.accounts and vpc.account is not None:
+            ctx.unknown((*path, "account"), "account", alias, topology.accounts, kind="account")
         region = vpc.region or topology.defaults.region
         if region is None:
-            ctx.error(
-                path,
-                "no region: this VPC names none and `defaults.region` is not set",
-                hint="add `region: us-east-1` (for example) here or under `defaults`",
-            )
-            continue
+            if not quiet_region:
+                ctx.error(
+                    path,
+                    "no region: this VPC names none and `defaults.region` is not set",
+                    hint="add `region: us-east-1` (for example) here or under `defaults`",
+                )
+            region = REGION_UNKNOWN
         tags = {**topology.defaults.tags, **vpc.tags}
-        account = topology.accounts[alias]
-        account_id = account.id
-        if account.role_arn and account.role_arn.split(":")[1] != partition(region):
+        account = topology.accounts.get(alias)
+        account_id = account.id if account is not None else _placeholder_id(alias)
+        role_arn = account.role_arn if account is not None else None
+        if role_arn and region != REGION_UNKNOWN and role_arn.split(":")[1] != partition(region):
             ctx.error(
                 (*path, "region") if vpc.region else path,
                 f"region {region!r} is in partition {partition(region)!r}, but account "
-                f"{alias!r}'s role is in {account.role_arn.split(':')[1]!r}",
+                f"{alias!r}'s role is in {role_arn.split(':')[1]!r}",
                 hint="an IAM role can only act in regions of its own partition",
             )
-            continue
         if vpc.existing is not None:
             existing = vpc.existing
             other = seen_ids.get(existing.vpc_id)
@@ -88,7 +111,7 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
             else:
                 tables = tuple(sorted(existing.route_tables, key=lambda t: (t != MAIN, t)))
                 table_ids = dict(existing.route_tables)
-                _check_unique_ids(ctx, (*path, "existing", "route_tables"), table_ids)
+                _check_table_ids(ctx, name, table_ids, seen_tables)
             plans[name] = VpcPlan(
                 name=name,
                 account=alias,
@@ -172,16 +195,29 @@ def _check_disjoint(ctx: Context, path: FieldPath, blocks: list[str]) -> None:
                 ctx.error((*path, i), f"{blocks[i]!r} overlaps {blocks[j]!r} of the same VPC")
 
 
-def _check_unique_ids(ctx: Context, path: FieldPath, table_ids: dict[str, str]) -> None:
-    seen: dict[str, str] = {}
+def _check_table_ids(
+    ctx: Context, vpc: str, table_ids: dict[str, str], seen: dict[str, tuple[str, str]]
+) -> None:
+    """A route table belongs to one VPC, under one name."""
     for name, rtb in table_ids.items():
-        if rtb in seen:
+        first = seen.get(rtb)
+        path: FieldPath = ("vpcs", vpc, "existing", "route_tables", name)
+        if first is None:
+            seen[rtb] = (vpc, name)
+        elif first[0] == vpc:
             ctx.error(
-                (*path, name),
-                f"route table {rtb!r} is listed twice (as {seen[rtb]!r} and {name!r})",
+                path,
+                f"route table {rtb!r} is listed twice (as {first[1]!r} and {name!r})",
                 hint="give each route table one name",
             )
-        seen[rtb] = name
+        else:
+            ctx.error(
+                path,
+                f"route table {rtb!r} is already listed under VPC {first[0]!r} (as "
+                f"{first[1]!r}); a route table belongs to exactly one VPC",
+                hint="check the id: `aws ec2 describe-route-tables --route-table-ids "
+                f"{rtb}` shows its VPC",
+            )
 
 
 def _resolve_subnets(
@@ -217,16 +253,7 @@ def _resolve_subnets(
                     f"({vpc.subnets[other_index].cidr!r})",
                 )
         placed.append((index, net))
-        az = subnet.az
-        az_is_id = "-az" in az
-        if len(az) == 1:
-            az = region + az
-        elif not az_is_id and not (az.startswith(region) and len(az) == len(region) + 1):
-            ctx.error(
-                (*spath, "az"),
-                f"availability zone {subnet.az!r} is not in the VPC's region {region!r}",
-                hint=f"write just the zone letter, e.g. `az: {subnet.az[-1]}`",
-            )
+        az, az_is_id = _zone(ctx, (*spath, "az"), subnet.az, region)
         plans.append(
             SubnetPlan(
                 name=subnet.name,
@@ -238,3 +265,30 @@ def _resolve_subnets(
             )
         )
     return plans
+
+
+def _zone(ctx: Context, path: FieldPath, az: str, region: str) -> tuple[str, bool]:
+    """The subnet's zone as the plan gives it (full name or zone id), checked against the
+    VPC's region as far as can be done offline (see :mod:`peerstack._regions`)."""
+    if len(az) == 1:
+        return region + az, False
+    known = region != REGION_UNKNOWN
+    prefix = zone_id_region_prefix(az)
+    if prefix is not None:
+        expected = zone_id_prefix(region) if known else None
+        if expected is not None and prefix != expected:
+            ctx.error(
+                path,
+                f"zone id {az!r} is not in the VPC's region {region!r}, whose zone ids start "
+                f"with {expected + '-'!r}",
+                hint=f"`aws ec2 describe-availability-zones --region {region}` lists its zone "
+                "ids; or give just the zone letter",
+            )
+        return az, True
+    if known and zone_name_region(az) != region:
+        ctx.error(
+            path,
+            f"availability zone {az!r} is not in the VPC's region {region!r}",
+            hint=f"write just the zone letter, e.g. `az: {az[-1]}`",
+        )
+    return az, False

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from peerstack.errors import Problem
+from peerstack.errors import Problem, UnknownVpcError
 
 __all__ = [
     "DISCOVERED",
@@ -167,6 +167,12 @@ class LinkPlan:
         """The accepter's account must accept with its own provider, in its own region."""
         return not self.auto_accept
 
+    @property
+    def requester_waits_for_active(self) -> bool:
+        """The requester's side must see the connection active in its own region before
+        setting its options: acceptance happens in another region (cross-region links)."""
+        return self.cross_region
+
     def peer_of(self, vpc: str) -> str:
         return self.accepter if vpc == self.requester else self.requester
 
@@ -226,6 +232,9 @@ class Plan:
     (adopted, or created without any) counts as one endpoint named after the VPC."""
     warnings: tuple[Problem, ...] = ()
     """Valid but probably unintended: routes that make nothing reachable."""
+    quotas: Mapping[str, int] = field(default_factory=dict)
+    """The service quotas the plan was checked against (``peerings_per_vpc`` ...), which
+    the emulation enforces as AWS would."""
     _vpc_index: dict[str, VpcPlan] = field(default_factory=dict, repr=False, compare=False)
     _link_index: dict[str, LinkPlan] = field(default_factory=dict, repr=False, compare=False)
     _account_index: dict[str, AccountPlan] = field(default_factory=dict, repr=False, compare=False)
@@ -236,7 +245,11 @@ class Plan:
         self._account_index.update((a.alias, a) for a in self.accounts)
 
     def vpc(self, name: str) -> VpcPlan:
-        return self._vpc_index[name]
+        """The VPC ``name``; :class:`~peerstack.errors.UnknownVpcError` if the plan has none."""
+        try:
+            return self._vpc_index[name]
+        except KeyError:
+            raise UnknownVpcError(name, list(self._vpc_index)) from None
 
     def link(self, name: str) -> LinkPlan:
         return self._link_index[name]
@@ -251,6 +264,14 @@ class Plan:
         return (r for r in self.routes if r.link == link)
 
     def can_reach(self, a: str, b: str) -> bool:
+        """Whether ``a`` reaches ``b`` (and ``b`` answers) over their peering.
+
+        Both must be VPCs of the plan: a mistyped name raises
+        :class:`~peerstack.errors.UnknownVpcError` (a ``KeyError``) instead of answering
+        False, so a negative assertion in a test cannot pass by mistake.
+        """
+        self.vpc(a)
+        self.vpc(b)
         return b in self.reachability.get(a, ())
 
     def to_dict(self) -> dict[str, Any]:

@@ -119,6 +119,9 @@ class MockRun:
     outputs: Mapping[str, Any]
     """The component's outputs: ``vpc_ids``, ``route_table_ids``,
     ``peering_connection_ids``, ``reachability``; entries unknown in a preview are UNKNOWN."""
+    registered_outputs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """Component URN -> the outputs it registered (``register_outputs``). The engine reports
+    a component done only when it registers outputs, so every peerstack component does."""
     _by_urn: dict[str, RegisteredResource] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
@@ -212,6 +215,14 @@ def run_mocked(
     return monitor.result(plan, preview, holder[0])
 
 
+def _filtered_ids(args: Mapping[str, Any]) -> list[str]:
+    """The connection ids a ``getVpcPeeringConnections`` filter names."""
+    for item in args.get("filters") or []:
+        if item.get("name") == "vpc-peering-connection-id":
+            return list(item.get("values") or [])
+    return []
+
+
 def _fake_id(prefix: str, seed: str, length: int = 17) -> str:
     digest = hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()
     return f"{prefix}-{digest[:length]}"
@@ -289,6 +300,9 @@ class _AwsMocks(pulumi_mocks.Mocks):
                 "vpcId": vpc_id,
                 "region": args.args.get("region"),
             }, []
+        if args.token == tokens.GET_PEERING_CONNECTIONS:
+            # Accepted connections are active in every region.
+            return {**args.args, "id": args.args.get("region"), "ids": _filtered_ids(args.args)}, []
         raise NotImplementedError(f"peerstack's mocks do not answer {args.token!r}")
 
 
@@ -387,6 +401,7 @@ class _RecordingMonitor(pulumi_mocks.MockMonitor):
             resources=tuple(resources),
             invokes=invokes,
             outputs=outputs,
+            registered_outputs={urn: _plain(values) for urn, values in self._outputs.items()},
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from peerstack._text import shown
 from peerstack.errors import Problem
 from peerstack.topology._source import FieldPath, SourceMap, format_path
 
@@ -27,7 +28,7 @@ def problems_from_validation_error(
         if (p.path, p.message) not in seen:
             seen.add((p.path, p.message))
             unique.append(p)
-    return sorted(unique, key=lambda p: (p.line or 0, p.path))
+    return sorted(unique, key=Problem.sort_key)
 
 
 def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> Problem:
@@ -42,12 +43,16 @@ def _problem(error: ErrorDetails, source: SourceMap, root: type[BaseModel]) -> P
     value = error.get("input")
     message, hint = _message(kind, error, value, loc, root)
     written = source.raw.get(loc)
-    if written is not None and kind in ("string_type", "str_type"):
-        message = f"expected text, got {written} (which YAML reads as {_describe(value)})"
-        hint = f'quote it: "{written}"'
-    if is_key and kind != "value_error":
-        message = f"invalid name {loc[-1]!r}: {message}" if loc else message
-    line = source.line_of(loc, key=is_key or kind == "extra_forbidden")
+    if written is not None and kind in ("string_type", "str_type") and not is_key:
+        if len(written) <= 60 and '"' not in written and "\\" not in written:
+            message = f"expected text, got {written} (which YAML reads as {_describe(value)})"
+            hint = f'quote it: "{written}"'
+    if is_key and kind in ("string_type", "str_type"):
+        message = f"the key {shown(loc[-1]) if loc else '?'} must be text, not {_describe(value)}"
+        hint = "quote it in YAML, or use a string key"
+    line = source.line_of(loc, key=is_key or kind in ("extra_forbidden", "invalid_key"))
+    if loc and not isinstance(loc[-1], str) and (is_key or kind == "invalid_key"):
+        loc = (*loc[:-1], str(loc[-1]))  # a key, not a list position: `vpcs.1`, not `vpcs[1]`
     return Problem(path=format_path(loc), message=message, hint=hint, file=source.file, line=line)
 
 
@@ -55,8 +60,18 @@ def _message(
     kind: str, error: ErrorDetails, value: Any, loc: FieldPath, root: type[BaseModel]
 ) -> tuple[str, str | None]:
     msg = error["msg"]
+    ctx = error.get("ctx", {})
+    if kind == "peerstack":  # raised by the models' own checks, with a hint
+        return str(ctx.get("message", msg)), ctx.get("hint")
     if kind == "value_error":
         return msg.removeprefix("Value error, "), None
+    if kind == "invalid_key":
+        return (
+            f"the key {shown(value)} must be text, not {_describe(value)}",
+            "use a string as the key",
+        )
+    if kind == "recursion_loop":
+        return "this value contains itself (a cycle)", "give each value its own copy"
     if kind == "extra_forbidden":
         name = loc[-1] if loc else "?"
         fields = _fields_at(loc[:-1], root)
@@ -67,11 +82,11 @@ def _message(
             hint = f"allowed fields here: {', '.join(sorted(fields))}"
         else:
             hint = None
-        return f"unknown field {name!r}", hint
+        return f"unknown field {shown(name)}", hint
     if kind == "missing":
         return "required field is missing", _description_at(loc, root)
     if kind in ("string_type", "str_type"):
-        if isinstance(value, int) and not isinstance(value, bool) and loc and loc[-1] == "id":
+        if type(value) is int and 0 <= value < 10**12 and loc and loc[-1] == "id":
             return (
                 f"expected text, got the number {value!r}",
                 f'quote account ids so leading zeros survive: id: "{value:012d}"',
@@ -89,7 +104,12 @@ def _message(
         least = error.get("ctx", {}).get("min_length", 1)
         return f"needs at least {least} item{'s' if least != 1 else ''}", None
     if kind == "greater_than_equal":
-        return f"must be at least {error.get('ctx', {}).get('ge')}, got {value!r}", None
+        return f"must be at least {ctx.get('ge')}, got {shown(value)}", None
+    if kind == "less_than_equal":
+        return (
+            f"{shown(value)} is above AWS's maximum of {ctx.get('le')} for this quota",
+            _description_at(loc, root),
+        )
     return msg, None
 
 
@@ -103,8 +123,8 @@ def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
-    return repr(value)
+        return f"the number {shown(value)}"
+    return shown(value)
 
 
 def _model_at(loc: FieldPath, root: type[BaseModel]) -> type[BaseModel] | None:

@@ -6,8 +6,9 @@ format, names). Everything that relates two objects lives in the planner.
 
 from __future__ import annotations
 
-import contextvars
+import ipaddress
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from pydantic import (
@@ -21,9 +22,20 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from peerstack._cidr import check_ipv4_block, parse_network
+from peerstack._cidr import Network, check_ipv4_block, parse_network
+from peerstack._regions import (
+    botocore_version,
+    is_region,
+    partition_names,
+    suggest_region,
+    zone_id_region_prefix,
+    zone_name_region,
+)
+from peerstack._text import shown
 from peerstack.errors import TopologyError
+from peerstack.topology._omitted import Omitted
 from peerstack.topology._problems import problems_from_validation_error
 from peerstack.topology._source import SourceMap
 
@@ -51,92 +63,215 @@ QUOTA_LIMITS: dict[str, tuple[int, int | None]] = {
 
 _NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
 _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
-_ROLE_ARN_RE = re.compile(r"^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
+_ROLE_ARN_RE = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
 _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
-_REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-_AZ_RE = re.compile(
-    r"^(?:[a-z]|[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}[a-z]|[a-z]{3,5}\d?-az\d{1,2})$"
-)
 _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+_LONGEST_CIDR = 50
+"""No CIDR block is written with more characters (IPv6 with an IPv4 tail is 49 at most)."""
+
+# AWS: a VPC's IPv6 block is a /56 when Amazon provides it, and /44 to /60 in steps of 4
+# when it comes from an IPAM pool or BYOIP; always global unicast or unique local space.
+IPV6_VPC_PREFIXES = (44, 48, 52, 56, 60)
+_IPV6_SPACES = (ipaddress.IPv6Network("2000::/3"), ipaddress.IPv6Network("fc00::/7"))
+
+# AWS: 50 tags per resource, keys 1-128 and values 0-256 characters, `aws:` reserved.
+MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+RESERVED_TAG_KEYS = frozenset(
+    {
+        "Name",
+        "peerstack:topology",
+        "peerstack:vpc",
+        "peerstack:link",
+        "peerstack:side",
+        "peerstack:route-table",
+    }
+)
+"""Tags peerstack puts on the resources it creates (a topology's own value would be lost)."""
+
+EXTENSION_PREFIX = "x-"
+"""Top-level keys starting with this are ignored: a place for YAML anchors (as in Compose)."""
+
+
+def _invalid(message: str, hint: str | None = None) -> PydanticCustomError:
+    """A field error that carries a hint through pydantic to the Problem."""
+    return PydanticCustomError("peerstack", "{message}", {"message": message, "hint": hint})
 
 
 def _check_name(value: str) -> str:
     if not _NAME_RE.match(value) or "--" in value:
-        raise ValueError(
-            f"{value!r} is not a valid name: use lowercase letters, digits, '-' and '_' "
-            "(no '--', no '.', at most 64 characters, starting and ending with a letter "
-            "or digit)"
+        raise _invalid(
+            f"{shown(value)} is not a valid name",
+            hint="use lowercase letters, digits, '-' and '_' (no '--', no '.', at most 64 "
+            "characters, starting and ending with a letter or digit)",
         )
     return value
 
 
 def _check_account_id(value: str) -> str:
     if not _ACCOUNT_ID_RE.match(value):
-        raise ValueError(f"{value!r} is not an AWS account id (12 digits, quoted in YAML)")
+        raise _invalid(
+            f"{shown(value)} is not an AWS account id",
+            hint='an account id is 12 digits, quoted in YAML: id: "123456789012"',
+        )
     return value
 
 
 def _check_role_arn(value: str) -> str:
-    if not _ROLE_ARN_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not an IAM role ARN (expected arn:aws:iam::123456789012:role/NAME)"
+    match = _ROLE_ARN_RE.match(value)
+    if not match:
+        raise _invalid(
+            f"{shown(value)} is not an IAM role ARN",
+            hint="write it as arn:aws:iam::123456789012:role/NAME",
+        )
+    if match.group(1) not in partition_names():
+        known = ", ".join(sorted(partition_names()))
+        raise _invalid(
+            f"{shown(value)} names the partition {match.group(1)!r}, which AWS does not have",
+            hint=f"AWS's partitions: {known}",
         )
     return value
 
 
 def _check_external_id(value: str) -> str:
     if not _EXTERNAL_ID_RE.match(value):
-        raise ValueError("external_id must be 2 to 1224 characters of letters, digits and +=,.@:/-")
-    return value
-
-
-def _check_region(value: str) -> str:
-    if not _REGION_RE.match(value):
-        raise ValueError(f"{value!r} is not an AWS region name (e.g. 'us-east-1')")
-    return value
-
-
-def _check_az(value: str) -> str:
-    if not _AZ_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not an availability zone: give its letter ('a'), its full name "
-            "('us-east-1a') or its zone id ('use1-az1')"
+        raise _invalid(
+            "external_id must be 2 to 1224 characters of letters, digits and +=,.@:/-",
+            hint="copy it from the sts:ExternalId condition of the role's trust policy",
         )
     return value
 
 
+def _check_region(value: str) -> str:
+    if is_region(value):
+        return value
+    close = suggest_region(value)
+    if close is not None:
+        hint = f"did you mean {close!r}?"
+    else:
+        version = botocore_version()
+        hint = (
+            "regions look like 'us-east-1'; peerstack knows those of the installed botocore"
+            + (f" ({version})" if version else "")
+            + ": upgrade it if AWS opened this region since"
+        )
+    raise _invalid(f"{shown(value)} is not an AWS region", hint=hint)
+
+
+def _check_az(value: str) -> str:
+    if len(value) == 1 and "a" <= value <= "z":
+        return value
+    if zone_name_region(value) is None and zone_id_region_prefix(value) is None:
+        raise _invalid(
+            f"{shown(value)} is not an availability zone",
+            hint="give its letter ('a'), its full name ('us-east-1a') or its zone id ('use1-az1')",
+        )
+    return value
+
+
+def _parse(value: str) -> Network:
+    if len(value) > _LONGEST_CIDR:
+        raise _invalid(f"{shown(value)} is not a CIDR block", hint="e.g. '10.0.0.0/16'")
+    return parse_network(value)
+
+
 def _check_vpc_cidr(value: str) -> str:
+    _parse(value)
     return check_ipv4_block(value, what="VPC CIDR")
 
 
 def _check_subnet_cidr(value: str) -> str:
+    _parse(value)
     return check_ipv4_block(value, what="subnet CIDR")
 
 
 def _check_ipv6_cidr(value: str) -> str:
-    if parse_network(value).version != 6:
-        raise ValueError(f"{value!r} is not an IPv6 CIDR block")
+    net = _parse(value)
+    if not isinstance(net, ipaddress.IPv6Network):
+        raise _invalid(
+            f"{value!r} is not an IPv6 CIDR block", hint="e.g. '2600:1f18:1234:5600::/56'"
+        )
+    if net.prefixlen not in IPV6_VPC_PREFIXES:
+        raise _invalid(
+            f"{value!r} is a /{net.prefixlen}, which no VPC can have",
+            hint="a VPC's IPv6 block is a /56 when Amazon provides it, or a /44, /48, /52, /56 "
+            "or /60 from an IPAM pool or your own addresses (BYOIP)",
+        )
+    if not any(net.subnet_of(space) for space in _IPV6_SPACES):
+        raise _invalid(
+            f"{value!r} is neither global unicast (2000::/3) nor unique local (fc00::/7) "
+            "space, so no VPC can have it",
+            hint="copy the block from the VPC's IPv6 CIDRs in the console or "
+            "`aws ec2 describe-vpcs`",
+        )
     return value
 
 
 def _check_vpc_id(value: str) -> str:
     if not _VPC_ID_RE.match(value):
-        raise ValueError(f"{value!r} is not a VPC id (expected 'vpc-' and 8 or 17 hex digits)")
+        raise _invalid(
+            f"{shown(value)} is not a VPC id", hint="expected 'vpc-' and 8 or 17 hex digits"
+        )
     return value
 
 
 def _check_rtb_id(value: str) -> str:
     if not _RTB_ID_RE.match(value):
-        raise ValueError(
-            f"{value!r} is not a route table id (expected 'rtb-' and 8 or 17 hex digits)"
+        raise _invalid(
+            f"{shown(value)} is not a route table id",
+            hint="expected 'rtb-' and 8 or 17 hex digits",
         )
     return value
 
 
-_VALIDATING: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "peerstack_validating", default=False
-)
+def _check_destination(value: str) -> str:
+    # Names are at most 64 characters, `vpc.subnet` 129, CIDRs fewer: anything longer or
+    # with control characters is no destination (and would make a poor message).
+    if len(value) > 2 * 64 + 1 or _CONTROL_RE.search(value):
+        raise _invalid(
+            f"{shown(value)} is not a destination",
+            hint="write a VPC name, `vpc.subnet` or a CIDR inside the peer",
+        )
+    return value
+
+
+def _check_tag_key(key: str) -> str:
+    if not key:
+        raise _invalid("a tag key cannot be empty")
+    if len(key) > MAX_TAG_KEY:
+        raise _invalid(
+            f"tag key {shown(key)} is {len(key)} characters long; AWS allows at most {MAX_TAG_KEY}"
+        )
+    if key[:4].lower() == "aws:":
+        raise _invalid(
+            f"tag key {shown(key)} starts with 'aws:', a prefix AWS reserves for its own tags",
+            hint="use a prefix of your own, e.g. 'acme:'",
+        )
+    if key in RESERVED_TAG_KEYS:
+        raise _invalid(
+            f"tag key {key!r} is set by peerstack on every resource it creates, so this "
+            "value would be lost",
+            hint="choose another key",
+        )
+    if _CONTROL_RE.search(key):
+        raise _invalid(f"tag key {shown(key)} contains a control character")
+    return key
+
+
+def _check_tag_value(value: str) -> str:
+    if len(value) > MAX_TAG_VALUE:
+        raise _invalid(
+            f"tag value {shown(value)} is {len(value)} characters long; AWS allows at most "
+            f"{MAX_TAG_VALUE}"
+        )
+    if _CONTROL_RE.search(value):
+        raise _invalid(f"tag value {shown(value)} contains a control character")
+    return value
+
 
 Name = Annotated[StrictStr, AfterValidator(_check_name)]
 AccountId = Annotated[StrictStr, AfterValidator(_check_account_id)]
@@ -144,7 +279,21 @@ Region = Annotated[StrictStr, AfterValidator(_check_region)]
 VpcCidr = Annotated[StrictStr, AfterValidator(_check_vpc_cidr)]
 SubnetCidr = Annotated[StrictStr, AfterValidator(_check_subnet_cidr)]
 Ipv6Cidr = Annotated[StrictStr, AfterValidator(_check_ipv6_cidr)]
-Tags = dict[StrictStr, StrictStr]
+TagKey = Annotated[StrictStr, AfterValidator(_check_tag_key)]
+TagValue = Annotated[StrictStr, AfterValidator(_check_tag_value)]
+Tags = dict[TagKey, TagValue]
+Destination = Annotated[StrictStr, AfterValidator(_check_destination)]
+
+
+def without_extensions(data: Any) -> Any:
+    """Top-level data without its ``x-`` keys (a place for anchors; never validated)."""
+    if isinstance(data, Mapping):
+        return {
+            k: v
+            for k, v in data.items()
+            if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))
+        }
+    return data
 
 
 class _Model(BaseModel):
@@ -152,20 +301,19 @@ class _Model(BaseModel):
 
     def __init__(self, **data: Any) -> None:
         # Python callers get the same located TopologyError as YAML users, not pydantic's.
-        # Nested models are validated through __init__ too: those let pydantic's error
-        # through, so that the outermost model reports every problem with its full path.
-        if _VALIDATING.get():
-            super().__init__(**data)
-            return
-        token = _VALIDATING.set(True)
         try:
             super().__init__(**data)
         except ValidationError as exc:
             raise TopologyError(
                 problems_from_validation_error(exc, SourceMap(), root=type(self))
             ) from None
-        finally:
-            _VALIDATING.reset(token)
+
+    # Pydantic calls a model's own __init__ for every nested model it validates, with the
+    # input as keyword arguments: a mapping key that is not a string would then fail as a
+    # bare TypeError, with no place. Marked as pydantic's own __init__ (as RootModel's
+    # is), nested models are validated by pydantic-core directly, which reports such keys
+    # as located errors; only a caller's own `Vpc(...)` goes through the wrapper above.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
 
 class Account(_Model):
@@ -221,7 +369,8 @@ class Subnet(_Model):
     name: Name = Field(description="Subnet name, unique within its VPC; `vpc.subnet` in routes.")
     cidr: SubnetCidr = Field(description="IPv4 block inside one of the VPC's blocks (/16-/28).")
     az: Annotated[StrictStr, AfterValidator(_check_az)] = Field(
-        description="Availability zone: a letter appended to the region ('a'), or a full name."
+        description="Availability zone: a letter appended to the region ('a'), a full name "
+        "('us-east-1a'), or a zone id ('use1-az1')."
     )
     route_table: Name | None = Field(
         default=None,
@@ -300,7 +449,7 @@ class Vpc(_Model):
 class RouteSpec(_Model):
     """Which destinations one side of a link routes, and from which of its route tables."""
 
-    to: list[StrictStr] | None = Field(
+    to: list[Destination] | None = Field(
         default=None,
         description="Destinations: a VPC name (all its blocks), `vpc.subnet`, or a literal CIDR "
         "inside the peer. Omit for the whole peer VPC; [] for no routes on this side.",
@@ -362,6 +511,7 @@ def _quota(name: str, what: str) -> Any:
     return Field(
         default=default,
         ge=1,
+        le=maximum,
         description=f"{what}: the limit validated against; AWS default {default}{limit}. "
         "Raise it only after raising the quota in AWS.",
     )
@@ -378,19 +528,21 @@ class Quotas(_Model):
     )
     cidrs_per_vpc: int = _quota("cidrs_per_vpc", "IPv4 CIDR blocks per VPC")
 
-    @model_validator(mode="after")
-    def _within_aws_maximum(self) -> Quotas:
-        for name, (_, maximum) in QUOTA_LIMITS.items():
-            value = getattr(self, name)
-            if maximum is not None and value > maximum:
-                raise ValueError(
-                    f"{name}: {value} is above AWS's maximum of {maximum} for this quota"
-                )
-        return self
-
 
 class Topology(_Model):
-    """A set of VPCs and the peering links between them."""
+    """A set of VPCs and the peering links between them.
+
+    Top-level keys starting with ``x-`` are ignored, as in Compose files: a place to
+    define YAML anchors (``x-base: &base {...}``) that entries merge in (``<<: *base``).
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "patternProperties": {
+                "^x-": {"description": "Ignored by peerstack: a place for YAML anchors."}
+            }
+        }
+    )
 
     name: Name = Field(description="Topology name, used in resource names and tags.")
     defaults: Defaults = Field(
@@ -408,19 +560,23 @@ class Topology(_Model):
     )
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+    _omitted: Omitted | None = PrivateAttr(default=None)
+    """Set only on what is left of an invalid topology (see topology._salvage)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_extensions(cls, data: Any) -> Any:
+        return without_extensions(data)
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Topology:
         """Validate plain data; raise :class:`TopologyError` (not pydantic's error)."""
-        token = _VALIDATING.set(True)
         try:
             return super().model_validate(obj, **kwargs)
         except ValidationError as exc:
             raise TopologyError(
                 problems_from_validation_error(exc, SourceMap(), root=Topology)
             ) from None
-        finally:
-            _VALIDATING.reset(token)
 
     @property
     def source(self) -> SourceMap:

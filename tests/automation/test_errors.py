@@ -3,12 +3,15 @@ CommandResult, as PulumiCommand.run does) -> one peerstack error with a hint."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pulumi.automation import CommandResult
 from pulumi.automation.errors import CommandError, InvalidVersionError, create_command_error
 
 from peerstack.automation import classify_error
 from peerstack.errors import (
+    AdoptionError,
     CredentialsError,
     DeployError,
     PluginInstallError,
@@ -16,6 +19,7 @@ from peerstack.errors import (
     PulumiNotInstalledError,
     PulumiVersionError,
     StackLockedError,
+    TopologyError,
 )
 from peerstack.plan import Plan
 
@@ -163,3 +167,79 @@ def test_secrets_never_appear_in_messages(monkeypatch: pytest.MonkeyPatch) -> No
 def test_a_deploy_error_is_returned_as_it_is() -> None:
     original = DeployError("already explained", hint="nothing to add")
     assert classify(original) is original
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "error: failed to load resource plugin aws: plugin not found\n",
+        "error: could not load plugin for aws provider 'prod': no resource plugin "
+        "'pulumi-resource-aws' found in the workspace at version v7.51.1 or on your $PATH, "
+        "installing plugin; run `pulumi plugin install resource aws v7.51.1` to install it\n",
+    ],
+    ids=["load", "install-hint"],
+)
+def test_plugins_that_cannot_be_loaded(stderr: str) -> None:
+    error = classify(failed(stderr=stderr))
+    assert isinstance(error, PluginInstallError)
+    assert error.hint is not None and "pulumi plugin install resource aws" in error.hint
+
+
+def test_a_provider_in_the_wrong_account_names_the_account() -> None:
+    stdout = (
+        "    error: pulumi:providers:aws resource 'corp.prod' has a problem: "
+        "AWS account ID not allowed: 999999999999\n"
+    )
+    error = classify(failed(stdout=stdout))
+    assert isinstance(error, CredentialsError)
+    assert "account 999999999999" in str(error)
+    assert error.hint is not None and "allowed_account_ids" in error.hint
+
+
+def test_a_topology_error_raised_by_the_program_is_an_adoption_error() -> None:
+    raised = TopologyError.single(
+        "vpcs.legacy.existing",
+        "no route tables found for adopted VPC 'legacy' ('vpc-0123456789abcdef0')",
+        hint="check the VPC id, account and region, or list its tables",
+        file="corp.yaml",
+    )
+    error = classify(
+        failed(stdout="error: python inline source runtime error: no route tables found"),
+        raised=[raised],
+    )
+    assert isinstance(error, AdoptionError)
+    assert "`up` of stack 'prod' stopped: corp.yaml: vpcs.legacy.existing: no route tables" in str(
+        error
+    )
+    assert error.hint == "check the VPC id, account and region, or list its tables"
+
+
+def test_operations_a_killed_run_left_pending() -> None:
+    stdout = (
+        "error: the current deployment has 1 resource(s) with pending operations:\n"
+        "  * urn:pulumi:prod::p::aws:ec2/vpc:Vpc::corp.shared, interrupted while creating\n"
+    )
+    error = classify(failed(stdout=stdout))
+    assert isinstance(error, StackLockedError)
+    assert error.hint is not None and "peerstack refresh --clear-pending-creates" in error.hint
+
+
+def test_the_lock_hint_gives_the_whole_recovery() -> None:
+    error = classify(failed(stderr="error: the stack is currently locked by 1 lock(s)."))
+    assert error.hint is not None
+    assert "pulumi cancel --yes --stack prod" in error.hint
+    assert "--clear-pending-creates" in error.hint
+
+
+def test_a_passphrase_file_never_appears(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secret_file = tmp_path / "passphrase"
+    secret_file.write_text("file-held passphrase\n")
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE_FILE", str(secret_file))
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY123")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "session-token-value")
+    error = classify(
+        failed(stdout="error: echoed file-held passphrase AKIAEXAMPLEKEY123 session-token-value")
+    )
+    assert "file-held passphrase" not in str(error)
+    assert "AKIAEXAMPLEKEY123" not in str(error)
+    assert "session-token-value" not in str(error)

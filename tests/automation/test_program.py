@@ -3,21 +3,17 @@ the SDK's language server runs it: inside a root Stack, outputs exported on it."
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import json
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pulumi
 from pulumi.runtime import rpc
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
 
 from peerstack import _tokens as tokens
+from peerstack._runtime import run_program
 from peerstack.automation import OUTPUT_NAMES, Deployment, endpoint_settings
 from peerstack.plan import Plan
 
@@ -39,36 +35,16 @@ class _Mocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
+        # getVpcPeeringConnections: the requester side of a cross-region link waits until
+        # its region lists the connection as active.
+        filters = args.args.get("filters") or []
+        ids = [v for f in filters if f["name"] == "vpc-peering-connection-id" for v in f["values"]]
+        return {**args.args, "ids": ids}, []
 
 
 def run(program: Callable[[], None], mocks: _Mocks) -> dict[str, Any]:
     """Run ``program`` under ``mocks``; return the stack outputs it exported, resolved."""
-    exported: dict[str, Any] = {}
-
-    def body() -> None:
-        program()
-        root = pulumi_settings.get_root_resource()
-        outputs = getattr(root, "outputs", {})
-        pulumi.Output.all(**{k: pulumi.Output.from_input(v) for k, v in outputs.items()}).apply(
-            exported.update
-        )
-
-    def in_thread() -> None:
-        loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(loop)
-        try:
-            pulumi_settings.reset_options(project="peerstack-mesh", stack="dev", preview=False)
-            pulumi.runtime.set_mocks(mocks, project="peerstack-mesh", stack="dev", preview=False)
-            loop.run_until_complete(run_pulumi_func(body))
-        finally:
-            loop.close()
-            asyncio.set_event_loop(None)
-
-    context = contextvars.copy_context()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(context.run, in_thread).result()
-    return exported
+    return run_program(program, mocks, project="peerstack-mesh", stack="dev", preview=False)
 
 
 def _decoded(value: Any) -> Any:

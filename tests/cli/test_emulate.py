@@ -86,7 +86,7 @@ def test_up_emulate_exits_one_when_the_network_differs(monkeypatch: pytest.Monke
 def test_preview_emulate_lists_what_up_would_create() -> None:
     result = run("preview", str(HUB), "--emulate")
     assert result.exit_code == 0, result.output
-    assert "42 resources would be created" in result.stdout
+    assert "44 resources would be created" in result.stdout
     assert "corp.shared--app-eu" in result.stdout
     assert "nothing was created" in result.stdout
     assert "verified" not in result.stdout
@@ -97,7 +97,7 @@ def test_preview_emulate_json() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["operation"] == "preview"
-    assert sum(data["resources"].values()) == len(data["create"]) == 42
+    assert sum(data["resources"].values()) == len(data["create"]) == 44
     routes = [r for r in data["create"] if r["type"] == tokens.ROUTE]
     assert {r["account_id"] for r in routes} == {"111111111111", "222222222222", "333333333333"}
 
@@ -227,11 +227,16 @@ def test_a_failing_deploy_says_it_once(tmp_path: Path) -> None:
     import sys
 
     path = tmp_path / "two.yaml"
+    # moto knows no zone use1-az9: the subnet fails, and its association and every route
+    # of the link wait on it.
     path.write_text(
-        "name: two-ambient\n"
+        "name: two\n"
         "defaults: {account: a, region: us-east-1}\n"
-        'accounts: {a: {id: "111111111111"}, b: {id: "222222222222"}}\n'
-        "vpcs:\n  x: {cidr: 10.1.0.0/16}\n  y: {cidr: 10.2.0.0/16, account: b}\n"
+        'accounts: {a: {id: "111111111111"}}\n'
+        "vpcs:\n"
+        "  x: {cidr: 10.1.0.0/16, subnets: [{name: s, cidr: 10.1.1.0/24, az: use1-az9,"
+        " route_table: t}]}\n"
+        "  y: {cidr: 10.2.0.0/16}\n"
         "peerings:\n  - {requester: x, accepter: y}\n"
     )
     done = subprocess.run(
@@ -243,5 +248,5 @@ def test_a_failing_deploy_says_it_once(tmp_path: Path) -> None:
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if "error" in line.lower()]
     assert len(errors) == 1, done.stderr
-    assert "cannot tell which account provider" in errors[0]
+    assert "creating Subnet 'two.x.s'" in errors[0]
     assert "Traceback" not in done.stderr and "never retrieved" not in done.stderr

@@ -140,6 +140,101 @@ def test_schema_is_json_schema_with_descriptions() -> None:
     assert schema["properties"]["vpcs"]["description"]
 
 
+INVALID = (
+    'name: t\ndefaults: {region: us-easst-1}\naccounts: {n: {id: "111111111111"}}\n'
+    "vpcs: {a: {cidr: 10.0.0.0/16}, b: {cidr: 10.0.0.0/16}}\n"
+    "peerings: [{requester: a, accepter: b}]\n"
+)
+VALID = 'name: t\ndefaults: {region: us-east-1}\naccounts: {n: {id: "111111111111"}}\nvpcs: {a: {cidr: 10.0.0.0/16}}\n'
+
+
+def test_validate_reports_field_and_planner_problems_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(INVALID)
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: defaults.region: 'us-easst-1' is not an AWS region" in result.output
+    assert f"{path}:5: peerings[0]: cannot peer 'a' and 'b'" in result.output
+    assert "2 problems found" in result.output
+
+
+def test_validate_counts_with_the_right_plurals(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(VALID)
+    result = run("validate", str(path))
+    assert result.exit_code == 0
+    assert f"valid: {path}: 1 VPC, 0 links, 0 routes" in result.output
+
+
+def test_validate_json(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text(VALID)
+    bad.write_text(INVALID)
+    result = run("validate", str(good), str(bad), "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    assert data["files"] == [
+        {"file": str(good), "valid": True, "vpcs": 1, "links": 0, "routes": 0},
+        {"file": str(bad), "valid": False, "problems": 2},
+    ]
+    first = data["problems"][0]
+    assert first == {
+        "file": str(bad),
+        "line": 2,
+        "column": None,
+        "path": "defaults.region",
+        "message": "'us-easst-1' is not an AWS region",
+        "hint": "did you mean 'us-east-1'?",
+    }
+    result = run("validate", str(good), "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["valid"] is True
+
+
+def test_validate_github_annotations_are_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "a,b:c.yaml"
+    path.write_text(VALID.replace("vpcs: {a:", 'vpcs: {"100%\\r\\n::x":'))
+    result = run("validate", str(path), "--format", "github")
+    assert result.exit_code == 2
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("::error ")]
+    escaped_file = str(path).replace(":", "%3A").replace(",", "%2C")
+    assert line.startswith(f"::error file={escaped_file},line=4,title=peerstack%3A vpcs[")
+    message = line.split("::", 2)[2]
+    assert message.startswith("'100%25\\r\\n::x' is not a valid name%0Ahint: use lowercase letters")
+
+
+def test_github_annotation_escaping_rules() -> None:
+    from peerstack._cli._common import github_annotation
+    from peerstack.errors import Problem
+
+    problem = Problem(
+        path="a:b,c", message="50% off\r\nnext", hint="x\x1b[31m", file="f,1:2.yaml", line=3
+    )
+    assert github_annotation(problem) == (
+        "::error file=f%2C1%3A2.yaml,line=3,title=peerstack%3A a%3Ab%2Cc"
+        "::50%25 off\\x0d\\x0anext%0Ahint: x\\x1b[31m"
+    )
+
+
+def test_plan_json_of_an_invalid_file_prints_the_problems_as_json(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(INVALID)
+    result = run("plan", str(path), "-f", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["valid"] is False
+    assert [p["path"] for p in data["problems"]] == ["defaults.region", "peerings[0]"]
+
+
+def test_escape_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(VALID.replace("vpcs: {a:", 'vpcs: {"\\e]0;pwned\\a\\e[2J":'))
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b[2J" in result.output
+
+
 def test_warnings_go_to_stderr_and_leave_the_exit_code_alone(tmp_path: Path) -> None:
     path = tmp_path / "w.yaml"
     path.write_text(
@@ -159,3 +254,11 @@ def test_warnings_go_to_stderr_and_leave_the_exit_code_alone(tmp_path: Path) -> 
     (warning,) = json.loads(planned.stdout)["warnings"]
     assert (warning["path"], warning["line"]) == ("vpcs.a", 5)
     assert json.loads(planned.stdout)["reachability"] == {"a": [], "b": []}
+    as_json = run("validate", str(path), "--format", "json")
+    assert as_json.exit_code == 0
+    (warning,) = json.loads(as_json.stdout)["warnings"]
+    assert (warning["file"], warning["path"]) == (str(path), "vpcs.a")
+    github = run("validate", str(path), "--format", "github")
+    assert github.exit_code == 0
+    (line,) = [x for x in github.stdout.splitlines() if x.startswith("::warning ")]
+    assert "line=5" in line and "no subnet uses it" in line

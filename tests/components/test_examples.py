@@ -72,13 +72,19 @@ def test_hub_example_in_detail() -> None:
     app_eu = run.get(tokens.VPC, "corp.app-eu")
     assert run.depends_on(ipv6, app_eu)
     assert ipv6.inputs["destinationIpv6CidrBlock"].endswith("::/56")
-    # No DNS options on the legacy link (dns_resolution: false), two on the others.
-    options = run.of_type(tokens.OPTIONS)
-    assert sorted(o.name for o in options) == sorted(
+    # Options on both sides of every link; off on the legacy link (dns_resolution: false).
+    options = {o.name: o for o in run.of_type(tokens.OPTIONS)}
+    assert sorted(options) == sorted(
         f"corp.shared--{spoke}.{side}"
-        for spoke in ("app-eu", "app-us", "sandbox")
+        for spoke in ("app-eu", "app-us", "legacy", "sandbox")
         for side in ("requester", "accepter")
     )
+    assert options["corp.shared--legacy.accepter"].inputs["accepter"] == {
+        "allowRemoteVpcDnsResolution": False
+    }
+    assert options["corp.shared--app-eu.requester"].inputs["requester"] == {
+        "allowRemoteVpcDnsResolution": True
+    }
 
 
 def test_mesh_example_auto_accepts_within_a_region_only() -> None:

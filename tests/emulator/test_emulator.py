@@ -262,7 +262,7 @@ def test_preview_lists_resources_and_creates_none() -> None:
     with Emulation(plan) as env:
         preview = env.preview()
         assert preview.counts_by_type() == {
-            "PeeringConnectionOptions": 6,
+            "PeeringConnectionOptions": 8,
             "Route": 17,
             "RouteTable": 1,
             "RouteTableAssociation": 1,
@@ -563,8 +563,20 @@ def test_a_provider_whose_account_cannot_be_told_fails(plan_of: PlanOf) -> None:
           - {requester: x, accepter: y}
         """
     )
+
+    # peerstack pins each provider to its account; a provider that names neither a role
+    # nor an allowed account, with two accounts on ambient credentials, is ambiguous.
+    def program() -> None:
+        provider = aws.Provider("bare", region="us-east-1")
+        aws.ec2.Vpc(
+            "v",
+            cidr_block="10.9.0.0/16",
+            region="us-east-1",
+            opts=pulumi.ResourceOptions(provider=provider),
+        )
+
     with pytest.raises(EmulatorError, match="cannot tell which account provider"):
-        emulator.up(plan)
+        emulator.up(plan, program=program)
 
 
 def test_runs_from_inside_a_running_event_loop() -> None:

@@ -7,6 +7,7 @@ the same function holds for every example and every hand-made topology.
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections import Counter
 from typing import Any
 
@@ -82,6 +83,15 @@ def check_components(run: MockRun, name: str) -> None:
             assert component_of(run, resource).type == VPC_COMPONENT
         elif resource.type in (CONNECTION, ACCEPTER, OPTIONS, ROUTE):
             assert component_of(run, resource).type == LINK_COMPONENT
+    # The engine reports a component done only once it registers its outputs.
+    for component in [top, *vpcs, *links]:
+        assert component.urn in run.registered_outputs, f"{component.name} registers no outputs"
+    if not run.preview:
+        for link in links:
+            outputs = run.registered_outputs[link.urn]
+            children = [r for r in run.children_of(link.urn) if r.type == ROUTE]
+            assert len(outputs["routes"]) == len(children)
+            assert outputs["peering_connection_id"]
 
 
 def check_providers(run: MockRun) -> None:
@@ -89,6 +99,13 @@ def check_providers(run: MockRun) -> None:
     used = {v.account for v in plan.vpcs}
     providers = run.of_type(PROVIDER)
     assert sorted(p.name.rsplit(".", 1)[-1] for p in providers) == sorted(used)
+    for provider in providers:
+        account = plan.account(provider.name.rsplit(".", 1)[-1])
+        if not provider.inputs.get("skipRequestingAccountId"):
+            # Pinned to its account: other credentials fail before anything is created.
+            allowed = provider.inputs["allowedAccountIds"]
+            allowed = json.loads(allowed) if isinstance(allowed, str) else allowed
+            assert allowed == [account.id], provider.name
     for resource in run.resources:
         if resource.custom and resource.type != PROVIDER:
             assert resource.provider in used, f"{resource.name}: provider {resource.provider}"
@@ -182,25 +199,34 @@ def check_links(run: MockRun) -> None:
                 assert accepted.inputs["vpcPeeringConnectionId"] == connection.id
 
         options = {c.name.rsplit(".", 1)[-1]: c for c in children if c.type == OPTIONS}
-        if not link.dns_resolution:
-            assert options == {}
-        else:
-            assert sorted(options) == ["accepter", "requester"]
-            for side, vpc in (("requester", requester), ("accepter", accepter)):
-                option = options[side]
-                assert option.provider == vpc.account
-                assert option.inputs["region"] == vpc.region
-                assert option.inputs[side] == {"allowRemoteVpcDnsResolution": True}
-                other = "accepter" if side == "requester" else "requester"
-                assert other not in option.inputs
-                assert run.depends_on(option, accepted)
-                # Directly, not only through the connection: an update that turns DNS on
-                # changes the VPCs' attributes, which must land before the options.
-                for created in (_vpc_resource(run, v) for v in (link.requester, link.accepter)):
-                    if created is not None:
-                        assert created.urn in option.dependencies
-                if known(connection.id):
-                    assert option.inputs["vpcPeeringConnectionId"] == connection.id
+        # Both sides, DNS on or off: deleting options does nothing in AWS, so turning DNS
+        # off has to be an update of these resources.
+        assert sorted(options) == ["accepter", "requester"]
+        for side, vpc in (("requester", requester), ("accepter", accepter)):
+            option = options[side]
+            assert option.provider == vpc.account
+            assert option.inputs["region"] == vpc.region
+            assert option.inputs[side] == {"allowRemoteVpcDnsResolution": link.dns_resolution}
+            other = "accepter" if side == "requester" else "requester"
+            assert other not in option.inputs
+            assert run.depends_on(option, accepted)
+            # Directly, not only through the connection: an update that turns DNS on
+            # changes the VPCs' attributes, which must land before the options.
+            for created in (_vpc_resource(run, v) for v in (link.requester, link.accepter)):
+                if created is not None:
+                    assert created.urn in option.dependencies
+            if known(connection.id):
+                assert option.inputs["vpcPeeringConnectionId"] == connection.id
+        if link.requester_waits_for_active:
+            # Read in the requester's region until active there, before its options.
+            reads = [
+                i
+                for i in run.invokes
+                if i.token == tokens.GET_PEERING_CONNECTIONS
+                and i.args.get("region") == link.requester_region
+                and (not known(connection.id) or str(connection.id) in str(i.args["filters"]))
+            ]
+            assert reads or run.preview, f"{link.name}: no read in {link.requester_region}"
 
 
 def _link_component_name(run: MockRun, link: str) -> str:

@@ -12,18 +12,11 @@ from typing import Any
 
 from pulumi.automation import PulumiCommand
 
-from peerstack import _tokens as tokens
 from peerstack.plan import Plan
-from peerstack.plan.model import slug
+from peerstack.testing import run_mocked
+from tests.helpers.engine_events import engine_events
 
 SCRIPT = Path(__file__).resolve().parent / "fake_pulumi.py"
-
-PEERING = tokens.CONNECTION
-ACCEPTER = tokens.ACCEPTER
-ROUTE = tokens.ROUTE
-VPC = tokens.VPC
-COMPONENT = tokens.TOPOLOGY
-LINK_PARENT = f"{COMPONENT}$peerstack:index:Link"
 
 
 @dataclass
@@ -87,59 +80,14 @@ def on_path(fake: FakePulumi) -> str:
     return os.pathsep.join([fake.bin_dir, os.path.dirname(sys.executable), "/usr/bin", "/bin"])
 
 
-def urn(stack: str, project: str, type_: str, name: str, *, parent: str = COMPONENT) -> str:
-    qualified = f"{parent}${type_}" if parent else type_
-    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
-
-
-def step(kind: str, op: str, urn_: str, type_: str) -> dict[str, Any]:
-    """A resourcePreEvent / resOutputsEvent / resOpFailedEvent as the engine writes it."""
-    metadata = {"op": op, "urn": urn_, "type": type_, "provider": ""}
-    if kind == "resOpFailedEvent":
-        return {kind: {"metadata": metadata, "status": 1, "steps": 0}}
-    return {kind: {"metadata": metadata}}
-
-
-def link_resources(plan: Plan, stack: str, project: str) -> list[tuple[str, str]]:
-    """``(urn, type)`` of every resource a link is made of, named as PeeringTopology names
-    them: ``{topology}.{link}`` and ``{topology}.{vpc}.{table}.{destination}``."""
-    resources: list[tuple[str, str]] = []
-    for link in plan.links:
-        name = f"{plan.topology}.{link.name}"
-        resources.append((urn(stack, project, PEERING, name, parent=LINK_PARENT), PEERING))
-        if link.needs_accepter:
-            resources.append((urn(stack, project, ACCEPTER, name, parent=LINK_PARENT), ACCEPTER))
-    for route in plan.routes:
-        name = f"{plan.topology}.{route.vpc}.{slug(route.route_table)}.{slug(route.destination)}"
-        resources.append((urn(stack, project, ROUTE, name, parent=LINK_PARENT), ROUTE))
-    return resources
-
-
 def resource_count(plan: Plan) -> int:
-    """How many resources :func:`events_for` reports."""
-    return len(plan.vpcs) + len(link_resources(plan, "s", "p"))
+    """How many resources :func:`events_for` reports: the stack and every registration."""
+    return len(run_mocked(plan).resources) + 1
 
 
 def events_for(
     plan: Plan, *, stack: str, project: str, op: str = "create", finish: bool = True
 ) -> list[dict[str, Any]]:
-    """The events of an operation that does ``op`` to every resource of ``plan``."""
-    resources = [(urn(stack, project, VPC, f"{plan.topology}.{v.name}"), VPC) for v in plan.vpcs]
-    resources += link_resources(plan, stack, project)
-    events: list[dict[str, Any]] = [{"preludeEvent": {"config": {}}}]
-    for urn_, type_ in resources:
-        events.append(step("resourcePreEvent", op, urn_, type_))
-        if finish:
-            events.append(step("resOutputsEvent", op, urn_, type_))
-    if finish:
-        events.append(
-            {
-                "summaryEvent": {
-                    "maybeCorrupt": False,
-                    "durationSeconds": 3,
-                    "resourceChanges": {op: len(resources)},
-                    "PolicyPacks": {},
-                }
-            }
-        )
-    return events
+    """The engine events of an operation that does ``op`` to every resource of ``plan``
+    (without the final ``cancelEvent``, which the fake CLI adds as the real one does)."""
+    return engine_events(plan, stack=stack, project=project, op=op, finish=finish)[:-1]

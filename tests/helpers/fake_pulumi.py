@@ -94,8 +94,17 @@ def main() -> None:
             _fail({"stderr": f"error: no stack named '{stack}' found\n"})
         return
     if args[:2] == ["stack", "init"]:
-        stacks.append(args[2])
-        (ROOT / "stacks.json").write_text(json.dumps(stacks))
+        # Several fake CLIs may run at once (one per stack): add under a lock, and
+        # replace the file whole so that no reader sees half of it.
+        import fcntl
+
+        with (ROOT / "stacks.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            stacks = _load("stacks.json", [])  # type: ignore[assignment]
+            stacks.append(args[2])
+            partial = ROOT / f"stacks.json.{os.getpid()}"
+            partial.write_text(json.dumps(stacks))
+            os.replace(partial, ROOT / "stacks.json")
         return
     if args[:2] == ["config", "set-all"]:
         return

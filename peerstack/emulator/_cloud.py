@@ -1,8 +1,9 @@
 """The in-process AWS: moto's EC2 and STS, entered through one role per account.
 
-Every account of the plan is reached the way a deploy reaches it: STS ``AssumeRole``
-into a role of that account (moto gives the temporary credentials that account).
-Accounts that use ambient credentials get a role synthesized in their own account.
+Every account is reached the way a deploy reaches it: STS ``AssumeRole`` into a role of
+that account (moto gives the temporary credentials that account). Accounts that use
+ambient credentials get a role synthesized in their own account. No Pulumi here: this is
+only the cloud, which the emulated engine (``_engine.py``) creates resources in.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
-from peerstack.plan.model import MAIN, AccountPlan, Plan, VpcPlan
+from peerstack.plan import MAIN, AccountPlan, VpcPlan
 
 if TYPE_CHECKING:
     import boto3
@@ -25,11 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-    from peerstack._runtime import Program
-    from peerstack.emulator._results import EmulatedDeployment, EmulatedPreview, OnResource
-    from peerstack.verify import VerifyResult
-
-__all__ = ["EMULATION_ROLE", "Emulation"]
+__all__ = ["EMULATION_ROLE", "EmulatedAws"]
 
 log = logging.getLogger("peerstack")
 
@@ -40,34 +37,28 @@ _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _STS_REGION = "us-east-1"
 
 
-class Emulation:
-    """An in-process AWS (moto's EC2 and STS) holding the accounts of a plan.
+class EmulatedAws:
+    """moto's EC2 and STS, holding any number of accounts and regions.
 
-    Use it as a context manager: entering starts moto and seeds the plan's adopted
-    VPCs (with their given VPC and route table ids); leaving discards everything. When
-    moto is already active (a test decorated with ``mock_aws``), the emulation joins that
-    state instead of starting a fresh one.
-
-    >>> with Emulation(plan) as emu:                        # doctest: +SKIP
-    ...     emu.up()
-    ...     emu.client("ec2", account="prod", region="eu-west-1").describe_vpcs()
-    ...     assert emu.verify().ok
+    ``start()`` starts moto (or joins one that is already active, as in a test decorated
+    with ``mock_aws``); ``close()`` discards everything it started. Accounts are known by
+    the :class:`~peerstack.plan.AccountPlan` objects given to :meth:`know`, so a later
+    topology can bring more accounts.
     """
 
-    def __init__(self, plan: Plan) -> None:
-        self._plan = plan
+    def __init__(self, accounts: Iterable[AccountPlan] = ()) -> None:
         self._mock: Any = None
         self._lock = threading.RLock()
         self._loader: Loader | None = None
+        self._accounts: dict[str, AccountPlan] = {}
         self._credentials: dict[str, dict[str, str]] = {}
         self._sessions: dict[tuple[str, str], boto3.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
-        self._deployment: EmulatedDeployment | None = None
+        self.know(accounts)
 
     # -- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Start moto (or join an active moto) and seed the plan's adopted VPCs."""
         if self._mock is not None:
             return self
         if "MOTO_ACCOUNT_ID" in os.environ:
@@ -79,17 +70,9 @@ class Emulation:
 
         self._mock = mock_aws()
         self._mock.start()
-        try:
-            for vpc in self._plan.vpcs:
-                if not vpc.managed:
-                    self._seed_adopted(vpc)
-        except BaseException:
-            self.close()
-            raise
         return self
 
     def close(self) -> None:
-        """Stop moto; the emulated resources are discarded (unless moto was already active)."""
         mock, self._mock = self._mock, None
         self._clients.clear()
         self._sessions.clear()
@@ -97,43 +80,56 @@ class Emulation:
         if mock is not None:
             mock.stop()
 
-    def __enter__(self) -> Self:
-        return self.start()
+    @property
+    def running(self) -> bool:
+        return self._mock is not None
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def require_running(self) -> None:
+        if self._mock is None:
+            raise EmulatorError(
+                "the emulation is not running: use it as a context manager "
+                "(`with Emulation(plan) as env:`)"
+            )
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def know(self, accounts: Iterable[AccountPlan]) -> None:
+        """Learn (or update) accounts by alias; their ids become reachable."""
+        with self._lock:
+            for account in accounts:
+                known = self._accounts.get(account.alias)
+                if known is not None and known.id != account.id:
+                    # The alias now names another account: forget the old credentials.
+                    self._credentials.pop(known.id, None)
+                self._accounts[account.alias] = account
 
     @property
-    def plan(self) -> Plan:
-        return self._plan
-
-    # -- accounts, sessions and clients ----------------------------------------------
+    def accounts(self) -> tuple[AccountPlan, ...]:
+        return tuple(self._accounts.values())
 
     def account_id(self, account: str | AccountPlan) -> str:
         """The 12-digit id of an account given by alias, by id, or as an AccountPlan."""
         if isinstance(account, AccountPlan):
             return account.id
-        for known in self._plan.accounts:
-            if account in (known.alias, known.id):
-                return known.id
+        known = self._accounts.get(account)
+        if known is not None:
+            return known.id
         if _ACCOUNT_ID.match(account):
             return account
-        aliases = ", ".join(repr(a.alias) for a in self._plan.accounts)
-        raise EmulatorError(f"unknown account {account!r}: the plan's accounts are {aliases}")
+        aliases = ", ".join(repr(a) for a in self._accounts)
+        raise EmulatorError(f"unknown account {account!r}: the known accounts are {aliases}")
 
     def role_arn(self, account_id: str) -> str:
-        """The role assumed to act in ``account_id``: the plan's, or a synthesized one."""
-        for known in self._plan.accounts:
+        """The role assumed to act in ``account_id``: the topology's, or a synthesized one."""
+        for known in self._accounts.values():
             if known.id == account_id and known.role_arn:
                 return known.role_arn
         return f"arn:aws:iam::{account_id}:role/{EMULATION_ROLE}"
 
-    def session(self, account: str | AccountPlan, region: str) -> boto3.Session:
-        """A boto3 session acting in ``account`` (alias, id or AccountPlan) and ``region``.
+    # -- sessions and clients ----------------------------------------------------------
 
-        Its clients (:meth:`client`) are what :meth:`verify` hands to
-        :func:`peerstack.verify.verify`.
-        """
+    def session(self, account: str | AccountPlan, region: str) -> boto3.Session:
+        """A boto3 session acting in ``account`` (alias, id or AccountPlan) and ``region``."""
         account_id = self.account_id(account)
         key = (account_id, region)
         with self._lock:
@@ -154,8 +150,8 @@ class Emulation:
     @overload
     def client(self, service: str, *, account: str | AccountPlan, region: str) -> Any: ...
     def client(self, service: str, *, account: str | AccountPlan, region: str) -> Any:
-        """A boto3 client of the emulation, acting in ``account`` and ``region`` (cached)."""
-        self._require_running()
+        """A boto3 client acting in ``account`` and ``region`` (cached)."""
+        self.require_running()
         account_id = self.account_id(account)
         key = (service, account_id, region)
         with self._lock:
@@ -165,21 +161,24 @@ class Emulation:
 
                 # One attempt: an emulated failure is reported, never retried.
                 config = Config(retries={"total_max_attempts": 1})
-                session: Any = self.session(account_id, region)
-                client = session.client(service, config=config)
+                client = self.session(account_id, region).client(service, config=config)  # type: ignore[call-overload]
                 self._clients[key] = client
             return client
 
-    def _require_running(self) -> None:
-        if self._mock is None:
-            raise EmulatorError(
-                "the emulation is not running: use it as a context manager (`with Emulation(plan)`)"
-            )
+    def ec2(self, account: str | AccountPlan, region: str) -> EC2Client:
+        """``client("ec2", ...)``: the seam verify reads the emulation through."""
+        return self.client("ec2", account=account, region=region)
+
+    def backend(self, account_id: str, region: str) -> Any:
+        """moto's own EC2 backend of one account and region (for the rules moto skips)."""
+        from moto.ec2.models import ec2_backends
+
+        return ec2_backends[account_id][region]
 
     def _new_session(self, account_id: str, region: str) -> boto3.Session:
         import boto3
 
-        self._require_running()
+        self.require_running()
         credentials = self._credentials.get(account_id)
         if credentials is None:
             credentials = self._assume_role(account_id)
@@ -198,7 +197,7 @@ class Emulation:
         session = botocore.session.Session()
         # Never follow AWS_ENDPOINT_URL (or a config file's endpoint) to a real address.
         session.set_config_variable("ignore_configured_endpoint_urls", True)
-        # Service models are loaded once per emulation, not once per account and region.
+        # Service models are loaded once, not once per account and region.
         if self._loader is None:
             self._loader = session.get_component("data_loader")
         else:
@@ -218,7 +217,7 @@ class Emulation:
         sts: STSClient = base.client("sts")
         from peerstack.verify import assume_role
 
-        known = next((a for a in self._plan.accounts if a.id == account_id), None)
+        known = next((a for a in self._accounts.values() if a.id == account_id), None)
         account = AccountPlan(
             alias=known.alias if known else account_id,
             id=account_id,
@@ -237,15 +236,19 @@ class Emulation:
             "SessionToken": creds.session_token,
         }
 
-    # -- adopted VPCs ----------------------------------------------------------------
+    # -- adopted VPCs --------------------------------------------------------------------
 
-    def _seed_adopted(self, vpc: VpcPlan) -> None:
-        """Create an adopted VPC as it exists before peerstack: its own ids, its tables."""
+    def seed(self, vpc: VpcPlan) -> None:
+        """Create an adopted VPC as it exists before peerstack: its own ids, its tables.
+
+        Nothing happens when the VPC already exists (a second topology adopting it, or a
+        VPC a previous topology created and handed over).
+        """
         from botocore.exceptions import ClientError
         from moto.ec2.models import route_tables, vpcs
 
         assert vpc.vpc_id is not None
-        ec2 = self.client("ec2", account=vpc.account_id, region=vpc.region)
+        ec2 = self.ec2(vpc.account_id, vpc.region)
         try:
             # Also brings up the region's backend (and its default VPC) before ids are fixed.
             found = ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])
@@ -302,84 +305,6 @@ class Emulation:
                 raise EmulatorError(
                     f"the main route table of the adopted VPC {vpc.name!r} is not {main!r}"
                 )
-
-    # -- running the program -------------------------------------------------------------
-
-    @property
-    def deployment(self) -> EmulatedDeployment:
-        """The result of :meth:`up` (raises EmulatorError before it)."""
-        if self._deployment is None:
-            raise EmulatorError("nothing is deployed in this emulation yet: call up() first")
-        return self._deployment
-
-    @property
-    def outputs(self) -> dict[str, Any]:
-        """The stack outputs of the deployed program (ids of VPCs, tables, connections)."""
-        return dict(self.deployment.outputs)
-
-    def up(
-        self, *, program: Program | None = None, on_resource: OnResource | None = None
-    ) -> EmulatedDeployment:
-        """Run the program (by default the plan's PeeringTopology), creating every resource."""
-        from peerstack._components import topology_program
-        from peerstack._runtime import run_program
-        from peerstack.emulator._mocks import EmulatorMocks
-
-        self._require_running()
-        mocks = EmulatorMocks(self, on_resource=on_resource)
-        outputs = run_program(
-            program or topology_program(self._plan),
-            mocks,
-            project="peerstack",
-            stack=self._plan.topology,
-            preview=False,
-        )
-        from peerstack.emulator._results import EmulatedDeployment
-
-        self._deployment = EmulatedDeployment(
-            plan=self._plan, resources=mocks.resources, outputs=outputs
-        )
-        return self._deployment
-
-    def preview(self, *, program: Program | None = None) -> EmulatedPreview:
-        """Run the program as a preview: list every resource it registers, create nothing.
-
-        Reads (such as discovering an adopted VPC's route tables) are answered by the
-        emulation; outputs that AWS would assign are unknown, as in a real preview.
-        """
-        from peerstack._components import topology_program
-        from peerstack._runtime import run_program
-        from peerstack.emulator._mocks import EmulatorMocks
-        from peerstack.emulator._results import EmulatedPreview
-
-        self._require_running()
-        mocks = EmulatorMocks(self, preview=True)
-        run_program(
-            program or topology_program(self._plan),
-            mocks,
-            project="peerstack",
-            stack=self._plan.topology,
-            preview=True,
-        )
-        return EmulatedPreview(plan=self._plan, resources=mocks.resources)
-
-    def verify(self) -> VerifyResult:
-        """Compare the emulated network with the plan (ids from the deployment's outputs)."""
-        from peerstack.verify import verify
-
-        self._require_running()
-        outputs = self._deployment.outputs if self._deployment is not None else None
-
-        from peerstack._gc import long_lived_objects_frozen
-
-        with long_lived_objects_frozen():  # the deploy's objects are still alive: skip them
-            # The emulation's cached clients: building a botocore client costs about 0.1 s,
-            # once per account and region, which the deploy already paid.
-            return verify(
-                self._plan,
-                clients=lambda account, region: self.client("ec2", account=account, region=region),
-                outputs=outputs,
-            )
 
 
 @contextlib.contextmanager

@@ -1,0 +1,254 @@
+"""``Emulation``: a stack in the in-process AWS, brought from one topology to the next.
+
+It holds the emulated cloud (moto, one role per account) and the stack's state, and
+runs programs against both with the emulated engine: ``up`` creates, updates, replaces
+and deletes as the real engine and provider would, ``destroy`` removes what the stack
+holds, and ``verify`` reads the emulated AWS back and compares it with the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
+
+from peerstack._components import topology_program
+from peerstack._components.handover import StateRecord, check_handovers, released_urns
+from peerstack.emulator import _engine
+from peerstack.emulator._cloud import EmulatedAws
+from peerstack.emulator._results import (
+    EmulatedDeployment,
+    EmulatedDestroy,
+    EmulatedPreview,
+    OnResource,
+)
+from peerstack.emulator._state import ResourceState, StackState
+from peerstack.errors import EmulatorError
+from peerstack.plan import AccountPlan, Plan, TopologySource, build_plan
+
+if TYPE_CHECKING:
+    import boto3
+    from mypy_boto3_ec2 import EC2Client
+    from mypy_boto3_sts import STSClient
+
+    from peerstack._runtime import Program
+    from peerstack.verify import VerifyResult
+
+__all__ = ["Emulation"]
+
+_PROJECT = "peerstack"
+
+
+class Emulation:
+    """One stack deployed into an in-process AWS (moto's EC2 and STS).
+
+    Use it as a context manager: entering starts moto (or joins an active one, as in a
+    test decorated with ``mock_aws``) and seeds the topology's adopted VPCs with the ids
+    it gives; leaving discards everything.
+
+    >>> with Emulation("corp.yaml") as env:                 # doctest: +SKIP
+    ...     env.up()                                        # the first deploy
+    ...     env.up("corp-v2.yaml")                          # day 2: the changes only
+    ...     assert env.verify().ok
+    ...     env.destroy()
+    """
+
+    def __init__(self, topology: TopologySource | None = None) -> None:
+        self._plan = build_plan(topology) if topology is not None else None
+        self._cloud = EmulatedAws(self._plan.accounts if self._plan else ())
+        self._state = StackState()
+        self._stack: str | None = None
+        self._deployment: EmulatedDeployment | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Start moto (or join an active moto) and seed the topology's adopted VPCs."""
+        self._cloud.start()
+        try:
+            if self._plan is not None:
+                self._seed(self._plan)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def close(self) -> None:
+        """Stop moto; the emulated resources are discarded (unless moto was already active)."""
+        self._cloud.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- what it holds ---------------------------------------------------------------------
+
+    @property
+    def plan(self) -> Plan:
+        """The plan of the topology last deployed (or given to the constructor)."""
+        if self._plan is None:
+            raise EmulatorError("no topology yet: give one to Emulation() or to up()")
+        return self._plan
+
+    @property
+    def state(self) -> tuple[ResourceState, ...]:
+        """The stack's state: every resource the engine manages, as it recorded it."""
+        return tuple(self._state)
+
+    @property
+    def deployment(self) -> EmulatedDeployment:
+        """The result of the last :meth:`up` (raises EmulatorError before the first)."""
+        if self._deployment is None:
+            raise EmulatorError("nothing is deployed in this emulation yet: call up() first")
+        return self._deployment
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """The stack outputs of the deployed program (ids of VPCs, tables, connections)."""
+        return dict(self.deployment.outputs)
+
+    # -- the cloud ---------------------------------------------------------------------
+
+    def account_id(self, account: str | AccountPlan) -> str:
+        """The 12-digit id of an account given by alias, by id, or as an AccountPlan."""
+        return self._cloud.account_id(account)
+
+    def role_arn(self, account_id: str) -> str:
+        """The role assumed to act in ``account_id``: the topology's, or a synthesized one."""
+        return self._cloud.role_arn(account_id)
+
+    def session(self, account: str | AccountPlan, region: str) -> boto3.Session:
+        """A boto3 session acting in ``account`` (alias, id or AccountPlan) and ``region``."""
+        return self._cloud.session(account, region)
+
+    @overload
+    def client(
+        self, service: Literal["ec2"], *, account: str | AccountPlan, region: str
+    ) -> EC2Client: ...
+    @overload
+    def client(
+        self, service: Literal["sts"], *, account: str | AccountPlan, region: str
+    ) -> STSClient: ...
+    @overload
+    def client(self, service: str, *, account: str | AccountPlan, region: str) -> Any: ...
+    def client(self, service: str, *, account: str | AccountPlan, region: str) -> Any:
+        """A boto3 client of the emulation, acting in ``account`` and ``region`` (cached)."""
+        return self._cloud.client(service, account=account, region=region)
+
+    def ec2(self, account: str | AccountPlan, region: str) -> EC2Client:
+        """``client("ec2", ...)``; ``verify(plan, clients=env.ec2)`` reads the emulation."""
+        return self._cloud.ec2(account, region)
+
+    # -- operations --------------------------------------------------------------------
+
+    def up(
+        self,
+        topology: TopologySource | None = None,
+        *,
+        program: Program | None = None,
+        on_step: OnResource | None = None,
+        on_resource: OnResource | None = None,
+        release: Collection[str] = (),
+    ) -> EmulatedDeployment:
+        """Bring the stack to ``topology`` (default: the current one): create what is new,
+        update or replace what changed, delete what is gone, as the real engine would.
+
+        ``release`` names created VPCs the new topology adopts (``existing:``): they leave
+        the stack's state and stay in AWS. Without it, such a VPC stops the run with a
+        HandoverError before anything changes. ``program`` replaces the topology's
+        PeeringTopology program (any Pulumi program using pulumi-aws).
+        """
+        plan = self._next(topology)
+        self._cloud.require_running()
+        self._release(plan, release)
+        self._seed(plan)
+        outputs, steps = _engine.run(
+            program or topology_program(plan),
+            cloud=self._cloud,
+            state=self._state,
+            project=_PROJECT,
+            stack=self._stack_name(plan),
+            preview=False,
+            quotas=plan.quotas,
+            on_step=on_step or on_resource,
+        )
+        self._plan = plan
+        self._deployment = EmulatedDeployment(plan=plan, steps=tuple(steps), outputs=outputs)
+        return self._deployment
+
+    def preview(
+        self, topology: TopologySource | None = None, *, program: Program | None = None
+    ) -> EmulatedPreview:
+        """What :meth:`up` would do, changing nothing.
+
+        Reads (such as discovering an adopted VPC's route tables) are answered by the
+        emulation; outputs AWS would assign stay unknown, as in a real preview.
+        """
+        plan = self._next(topology)
+        self._cloud.require_running()
+        check_handovers(plan, plan.topology, self._records())
+        self._seed(plan)
+        _, steps = _engine.run(
+            program or topology_program(plan),
+            cloud=self._cloud,
+            state=self._state,
+            project=_PROJECT,
+            stack=self._stack_name(plan),
+            preview=True,
+            quotas=plan.quotas,
+        )
+        return EmulatedPreview(plan=plan, steps=tuple(steps))
+
+    def destroy(self, *, on_step: OnResource | None = None) -> EmulatedDestroy:
+        """Delete every resource the stack holds (adopted VPCs are not among them)."""
+        self._cloud.require_running()
+        steps = _engine.destroy(
+            cloud=self._cloud,
+            state=self._state,
+            quotas=self._plan.quotas if self._plan else None,
+            on_step=on_step,
+        )
+        self._deployment = None
+        return EmulatedDestroy(steps=tuple(steps))
+
+    def verify(self) -> VerifyResult:
+        """Compare the emulated network with the plan (ids from the deployment's outputs)."""
+        from peerstack.verify import verify
+
+        self._cloud.require_running()
+        outputs = self._deployment.outputs if self._deployment is not None else None
+        return verify(self.plan, clients=self.ec2, outputs=outputs)
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _next(self, topology: TopologySource | None) -> Plan:
+        plan = build_plan(topology) if topology is not None else self.plan
+        self._cloud.know(plan.accounts)
+        return plan
+
+    def _stack_name(self, plan: Plan) -> str:
+        # Fixed by the first run: URNs stay the same from one topology version to the next.
+        if self._stack is None:
+            self._stack = plan.topology
+        return self._stack
+
+    def _seed(self, plan: Plan) -> None:
+        for vpc in plan.vpcs:
+            if not vpc.managed:
+                self._cloud.seed(vpc)
+
+    def _records(self) -> Iterator[StateRecord]:
+        for resource in self._state:
+            yield StateRecord(
+                resource.urn, resource.type, resource.name, resource.id, resource.parent
+            )
+
+    def _release(self, plan: Plan, release: Collection[str]) -> None:
+        released = check_handovers(plan, plan.topology, self._records(), release=release)
+        if not released:
+            return
+        for urn in released_urns(plan, plan.topology, self._records(), released):
+            resource = self._state.get(urn)
+            if resource is not None:
+                self._state.put(resource.retained())

@@ -1,0 +1,225 @@
+"""Peering connections, their acceptance and their options, as terraform-provider-aws does them.
+
+Cited: ``internal/service/ec2/vpc_peering_connection.go``, ``..._accepter.go`` and
+``vpc_peering_connection_options.go`` (v6.28.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, camel, field_of
+from peerstack.emulator._rules import (
+    check_auto_accept,
+    check_options,
+    check_outstanding_requests,
+)
+from peerstack.emulator._state import ResourceState
+from peerstack.errors import EmulatorError
+
+__all__ = ["ACCEPTER", "CONNECTION", "OPTIONS"]
+
+_SIDES = (
+    ("requester", "RequesterPeeringConnectionOptions", "RequesterVpcInfo"),
+    ("accepter", "AccepterPeeringConnectionOptions", "AccepterVpcInfo"),
+)
+
+
+def _describe(req: Request, pcx_id: str) -> dict[str, Any]:
+    found = req.ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx_id])
+    return cast(dict[str, Any], found["VpcPeeringConnections"][0])
+
+
+def _accept(req: Request, pcx_id: str) -> dict[str, Any]:
+    response = req.ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
+    return cast(dict[str, Any], response["VpcPeeringConnection"])
+
+
+def _create_connection(req: Request) -> Outputs:
+    """vpc_peering_connection.go:103-153: CreateVpcPeeringConnection with tags; with
+    auto_accept (same account and region only) AcceptVpcPeeringConnection."""
+    req.only(
+        {"vpcId", "peerVpcId", "peerOwnerId", "peerRegion", "autoAccept", "requester", "accepter"}
+    )
+    peer_owner = req.get("peerOwnerId") or req.account_id
+    peer_region = req.get("peerRegion") or req.region
+    auto_accept = bool(req.get("autoAccept"))
+    if auto_accept:
+        check_auto_accept(req, peer_owner, peer_region)
+    else:
+        check_outstanding_requests(req)
+    kwargs: dict[str, Any] = {"VpcId": req.require("vpcId"), "PeerVpcId": req.require("peerVpcId")}
+    if req.get("peerOwnerId"):
+        kwargs["PeerOwnerId"] = req.get("peerOwnerId")
+    if req.get("peerRegion"):
+        kwargs["PeerRegion"] = req.get("peerRegion")
+    if req.tags:
+        kwargs["TagSpecifications"] = req.tag_specifications("vpc-peering-connection")
+    pcx = req.ec2.create_vpc_peering_connection(**kwargs)["VpcPeeringConnection"]
+    pcx_id = pcx["VpcPeeringConnectionId"]
+    status = "pending-acceptance"
+    if auto_accept:
+        status = _accept(req, pcx_id)["Status"]["Code"]
+    outputs: dict[str, Any] = {
+        "acceptStatus": status,
+        "peerOwnerId": peer_owner,
+        "peerRegion": peer_region,
+        "autoAccept": auto_accept,
+    }
+    outputs.update(_set_options(req, pcx_id))
+    return pcx_id, outputs
+
+
+def _update_connection(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
+    """vpc_peering_connection.go:207-232: accept when auto_accept is now set and the
+    connection is pending; options blocks; tags."""
+    pcx_id = old.id
+    outputs = dict(old.outputs)
+    if "autoAccept" in changed and req.get("autoAccept"):
+        pcx = _describe(req, pcx_id)
+        if pcx["Status"]["Code"] == "pending-acceptance":
+            outputs["acceptStatus"] = _accept(req, pcx_id)["Status"]["Code"]
+        outputs["autoAccept"] = True
+    if changed & {"requester", "accepter"}:
+        outputs.update(_set_options(req, pcx_id))
+    if "tags" in changed:
+        req.update_tags(pcx_id, old)
+    return pcx_id, outputs
+
+
+def _delete_connection(req: Request, old: ResourceState) -> None:
+    """vpc_peering_connection.go:234-262: DeleteVpcPeeringConnection (gone or already
+    deleting is fine)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        req.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=old.id)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code not in ("InvalidVpcPeeringConnectionID.NotFound", "InvalidStateTransition"):
+            raise
+
+
+CONNECTION = ResourceHandler(
+    create=_create_connection,
+    update=_update_connection,
+    updatable=frozenset({"autoAccept", "requester", "accepter"}),
+    delete=_delete_connection,
+)
+
+
+def _create_accepter(req: Request) -> Outputs:
+    """vpc_peering_connection_accepter.go:87-117: one describe; accept only when the
+    connection is pending-acceptance; CreateTags on the connection (in this region)."""
+    req.only({"vpcPeeringConnectionId", "autoAccept", "requester", "accepter"})
+    pcx_id = req.require("vpcPeeringConnectionId")
+    pcx = _describe(req, pcx_id)
+    if req.get("autoAccept") and pcx["Status"]["Code"] == "pending-acceptance":
+        pcx = _accept(req, pcx_id)
+    outputs = _accepter_outputs(req, pcx)
+    outputs.update(_set_options(req, pcx_id))
+    if req.tags:
+        req.ec2.create_tags(
+            Resources=[pcx_id], Tags=[{"Key": k, "Value": v} for k, v in req.tags.items()]
+        )
+    return pcx_id, outputs
+
+
+def _accepter_outputs(req: Request, pcx: Mapping[str, Any]) -> dict[str, Any]:
+    requester = pcx.get("RequesterVpcInfo", {})
+    accepter = pcx.get("AccepterVpcInfo", {})
+    return {
+        "acceptStatus": pcx["Status"]["Code"],
+        "vpcId": accepter.get("VpcId", ""),
+        "peerVpcId": requester.get("VpcId", ""),
+        "peerOwnerId": requester.get("OwnerId", ""),
+        "peerRegion": accepter.get("Region", req.region),
+        "autoAccept": bool(req.get("autoAccept")),
+    }
+
+
+def _update_accepter(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
+    """The accepter shares the connection's Update (vpc_peering_connection_accepter.go:25-26)."""
+    pcx_id = old.id
+    pcx = _describe(req, pcx_id)
+    if "autoAccept" in changed and req.get("autoAccept"):
+        if pcx["Status"]["Code"] == "pending-acceptance":
+            pcx = _accept(req, pcx_id)
+    outputs = {**old.outputs, **_accepter_outputs(req, pcx)}
+    if changed & {"requester", "accepter"}:
+        outputs.update(_set_options(req, pcx_id))
+    if "tags" in changed:
+        req.update_tags(pcx_id, old)
+    return pcx_id, outputs
+
+
+def _nothing(req: Request, old: ResourceState) -> None:
+    """Deleting it makes no API call: the provider's delete is a no-op
+    (vpc_peering_connection_accepter.go:27; vpc_peering_connection_options.go:114-120)."""
+
+
+ACCEPTER = ResourceHandler(
+    create=_create_accepter,
+    update=_update_accepter,
+    updatable=frozenset({"autoAccept", "requester", "accepter"}),
+    delete=_nothing,
+)
+
+
+def _create_options(req: Request) -> Outputs:
+    """vpc_peering_connection_options.go:40-58: one describe, then
+    ModifyVpcPeeringConnectionOptions at once (checkActive=false); the id is the
+    connection's."""
+    req.only({"vpcPeeringConnectionId", "requester", "accepter"})
+    pcx_id = req.require("vpcPeeringConnectionId")
+    _describe(req, pcx_id)
+    return pcx_id, {"vpcPeeringConnectionId": pcx_id, **_set_options(req, pcx_id)}
+
+
+def _update_options(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
+    """vpc_peering_connection_options.go:97-112: the same modify, with the new blocks."""
+    pcx_id = old.id
+    return pcx_id, {**old.outputs, **_set_options(req, pcx_id)}
+
+
+OPTIONS = ResourceHandler(
+    create=_create_options,
+    update=_update_options,
+    updatable=frozenset({"requester", "accepter"}),
+    delete=_nothing,
+)
+
+
+def _set_options(req: Request, pcx_id: str) -> dict[str, Any]:
+    """Apply the ``requester`` / ``accepter`` option blocks of a request, as AWS allows."""
+    blocks: dict[str, Any] = {}
+    for side, key, _ in _SIDES:
+        block = req.inputs.get(side)
+        if not block:
+            continue
+        unknown = {k for k, v in block.items() if v and camel(k) != "allowRemoteVpcDnsResolution"}
+        if unknown:
+            raise EmulatorError(f"{req.what}: peering options {sorted(unknown)} are not emulated")
+        blocks[key] = {
+            "AllowDnsResolutionFromRemoteVpc": bool(field_of(block, "allowRemoteVpcDnsResolution"))
+        }
+    if not blocks:
+        return {}
+    check_options(
+        req,
+        pcx_id,
+        requester="RequesterPeeringConnectionOptions" in blocks,
+        accepter="AccepterPeeringConnectionOptions" in blocks,
+    )
+    response = req.ec2.modify_vpc_peering_connection_options(
+        VpcPeeringConnectionId=pcx_id, **blocks
+    )
+    outputs: dict[str, Any] = {}
+    for side, key, _ in _SIDES:
+        if key in blocks:
+            applied: Mapping[str, Any] = cast(Mapping[str, Any], response).get(key) or {}
+            outputs[side] = {
+                "allowRemoteVpcDnsResolution": bool(applied.get("AllowDnsResolutionFromRemoteVpc"))
+            }
+    return outputs

@@ -1,0 +1,100 @@
+"""``aws.ec2.Route``, as terraform-provider-aws ``internal/service/ec2/vpc_route.go`` does it."""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
+from peerstack.emulator._rules import check_route
+from peerstack.emulator._state import ResourceState
+from peerstack.errors import EmulatorError
+
+__all__ = ["ROUTE"]
+
+_TARGETS = {"vpcPeeringConnectionId": "VpcPeeringConnectionId", "gatewayId": "GatewayId"}
+
+
+def _destination(req: Request) -> tuple[str | None, str | None]:
+    ipv4 = req.get("destinationCidrBlock")
+    ipv6 = req.get("destinationIpv6CidrBlock")
+    if bool(ipv4) == bool(ipv6):
+        raise EmulatorError(
+            f"{req.what} needs exactly one of destinationCidrBlock and destinationIpv6CidrBlock"
+        )
+    return ipv4, ipv6
+
+
+def _target(req: Request) -> tuple[str, str]:
+    targets = {k: req.get(k) for k in _TARGETS if req.get(k)}
+    if len(targets) != 1:
+        raise EmulatorError(f"{req.what} needs exactly one target, has {sorted(targets)}")
+    ((key, value),) = targets.items()
+    return key, value
+
+
+def _create(req: Request) -> Outputs:
+    """vpc_route.go:191-287: CreateRoute; the id is ``r-`` + table id + CRC32 of the
+    destination as written (id.go:14-16, create/hashcode.go)."""
+    req.only({"routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", *_TARGETS})
+    table_id = req.require("routeTableId")
+    ipv4, ipv6 = _destination(req)
+    key, target = _target(req)
+    state = check_route(
+        req, table_id, ipv6=ipv6, pcx_id=target if key == "vpcPeeringConnectionId" else None
+    )
+    kwargs: dict[str, Any] = {"RouteTableId": table_id, _TARGETS[key]: target}
+    if ipv4:
+        kwargs["DestinationCidrBlock"] = ipv4
+    else:
+        kwargs["DestinationIpv6CidrBlock"] = ipv6
+    req.ec2.create_route(**kwargs)
+    destination = ipv4 or ipv6 or ""
+    return f"r-{table_id}{zlib.crc32(destination.encode())}", {
+        "state": state,
+        "origin": "CreateRoute",
+        "instanceId": "",
+        "instanceOwnerId": "",
+        "networkInterfaceId": "",
+    }
+
+
+def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
+    """vpc_route.go:353-432: ReplaceRoute with the new target."""
+    table_id = req.require("routeTableId")
+    ipv4, ipv6 = _destination(req)
+    key, target = _target(req)
+    state = check_route(
+        req, table_id, ipv6=None, pcx_id=target if key == "vpcPeeringConnectionId" else None
+    )
+    kwargs: dict[str, Any] = {"RouteTableId": table_id, _TARGETS[key]: target}
+    if ipv4:
+        kwargs["DestinationCidrBlock"] = ipv4
+    else:
+        kwargs["DestinationIpv6CidrBlock"] = ipv6
+    req.ec2.replace_route(**kwargs)
+    return old.id, {**old.outputs, "state": state}
+
+
+def _delete(req: Request, old: ResourceState) -> None:
+    """vpc_route.go:434-491: DeleteRoute (a route already gone is fine)."""
+    from botocore.exceptions import ClientError
+
+    kwargs: dict[str, Any] = {"RouteTableId": old.inputs["routeTableId"]}
+    if old.inputs.get("destinationCidrBlock"):
+        kwargs["DestinationCidrBlock"] = old.inputs["destinationCidrBlock"]
+    else:
+        kwargs["DestinationIpv6CidrBlock"] = old.inputs["destinationIpv6CidrBlock"]
+    try:
+        req.ec2.delete_route(**kwargs)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in (
+            "InvalidRoute.NotFound",
+            "InvalidRouteTableID.NotFound",
+        ):
+            raise
+
+
+ROUTE = ResourceHandler(
+    create=_create, update=_update, updatable=frozenset(_TARGETS), delete=_delete
+)

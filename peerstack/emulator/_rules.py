@@ -1,0 +1,109 @@
+"""AWS rules moto does not enforce, and peerstack relies on: checked before each call.
+
+moto accepts some requests AWS refuses; an emulation that accepted them would hide the
+very mistakes it exists to catch. Each check raises what AWS would answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peerstack.emulator._handlers._base import Request
+from peerstack.errors import EmulatorError
+
+__all__ = [
+    "INACTIVE",
+    "check_auto_accept",
+    "check_options",
+    "check_outstanding_requests",
+    "check_route",
+]
+
+INACTIVE = ("deleted", "rejected", "failed", "expired")
+"""Connection states AWS reports as gone (terraform-provider-aws maps them to NotFound)."""
+
+
+def check_auto_accept(req: Request, peer_owner: str, peer_region: str) -> None:
+    """AWS auto-accepts only within one account and one region (terraform-provider-aws
+    refuses peer_region with auto_accept before any call, vpc_peering_connection.go:117)."""
+    if peer_owner != req.account_id or peer_region != req.region:
+        raise EmulatorError(
+            f"{req.what}: auto_accept works only within one account and region (peer: "
+            f"account {peer_owner}, {peer_region}); accept with a VpcPeeringConnectionAccepter "
+            "in the peer's account and region"
+        )
+
+
+def check_outstanding_requests(req: Request) -> None:
+    """AWS limits how many requests an account may have pending acceptance at once
+    (OutstandingVpcPeeringConnectionLimitExceeded), across its regions."""
+    from moto.ec2.models import ec2_backends
+
+    limit = req.quotas.get("outstanding_requests_per_account")
+    if limit is None:
+        return
+    pending = 0
+    for backend in ec2_backends[req.account_id].values():
+        for pcx in backend.vpc_pcxs.values():
+            if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id:
+                pending += 1
+    if pending >= limit:
+        raise EmulatorError(
+            f"{req.what}: OutstandingVpcPeeringConnectionLimitExceeded: account "
+            f"{req.account_id} already has {pending} peering requests pending acceptance "
+            f"(quota {limit})"
+        )
+
+
+def check_options(req: Request, pcx_id: str, *, requester: bool, accepter: bool) -> None:
+    """AWS sets peering options only on an active connection, each side by its owner in
+    its own region ("OperationNotPermitted ... Peering options can be added only to
+    active peerings")."""
+    pcx = req.backend().vpc_pcxs.get(pcx_id)
+    if pcx is None:
+        return  # moto raises InvalidVpcPeeringConnectionID.NotFound itself
+    code = pcx.status["Code"]
+    if code != "active":
+        raise EmulatorError(
+            f"{req.what}: OperationNotPermitted: peering connection {pcx_id} is {code!r}; "
+            "peering options can be set only on an active connection"
+        )
+    here = (req.account_id, req.region)
+    for side, wanted, vpc in (
+        ("requester", requester, pcx.vpc),
+        ("accepter", accepter, pcx.peer_vpc),
+    ):
+        if wanted and here != (vpc.owner_id, vpc.region):
+            raise EmulatorError(
+                f"{req.what}: OperationNotPermitted: the {side} options of {pcx_id} can be set "
+                f"only by account {vpc.owner_id} in {vpc.region}, not by {here[0]} in {here[1]}"
+            )
+
+
+def check_route(req: Request, table_id: str, *, ipv6: str | None, pcx_id: str | None) -> str:
+    """Refuse the routes AWS refuses; return the state AWS would show for the route."""
+    backend: Any = req.backend()
+    table = backend.route_tables.get(table_id)
+    if table is None:
+        return "active"  # moto raises InvalidRouteTableID.NotFound itself
+    if ipv6 and any(r.destination_ipv6_cidr_block == ipv6 for r in table.routes):
+        raise EmulatorError(
+            f"{req.what}: RouteAlreadyExists: {table_id} already has a route to {ipv6}"
+        )
+    if pcx_id is None:
+        return "active"
+    pcx = backend.vpc_pcxs.get(pcx_id)
+    if pcx is None:
+        return "active"  # moto raises InvalidVpcPeeringConnectionID.NotFound itself
+    if table.vpc_id not in (pcx.vpc.id, pcx.peer_vpc.id):
+        raise EmulatorError(
+            f"{req.what}: InvalidParameterValue: route table {table_id} is in {table.vpc_id}, "
+            f"which is not a side of peering connection {pcx_id}"
+        )
+    code = pcx.status["Code"]
+    if code in INACTIVE:
+        raise EmulatorError(
+            f"{req.what}: InvalidVpcPeeringConnectionID.NotFound: peering connection {pcx_id} "
+            f"is {code!r}"
+        )
+    return "active" if code == "active" else "blackhole"
