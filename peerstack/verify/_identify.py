@@ -12,7 +12,7 @@ from peerstack._components.outputs import StackOutputs
 from peerstack.plan.model import VpcPlan
 from peerstack.verify._snapshot import VpcSnapshot
 
-__all__ = ["TOPOLOGY_TAG", "has_tags", "known_vpc_id", "vpc_candidates"]
+__all__ = ["TOPOLOGY_TAG", "VPC_TAG", "has_tags", "known_vpc_id", "vpc_candidates"]
 
 TOPOLOGY_TAG = "peerstack:topology"
 VPC_TAG = "peerstack:vpc"
