@@ -8,7 +8,7 @@ import os
 import re
 import subprocess
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
@@ -19,6 +19,7 @@ from pulumi import automation as auto
 from pulumi.automation import errors as auto_errors
 
 from peerstack._components import ProviderSettings, endpoint_settings, topology_program
+from peerstack._components.handover import StateRecord, check_handovers, released_urns
 from peerstack.automation._errors import (
     MIN_INLINE_REFRESH_DESTROY,
     classify_error,
@@ -227,9 +228,12 @@ class Deployment:
 
     # -- operations -------------------------------------------------------------------
 
-    def preview(self, *, on_event: OnEvent | None = None) -> PreviewResult:
-        """What ``up`` would change, without changing anything."""
+    def preview(
+        self, *, on_event: OnEvent | None = None, release: Collection[str] = ()
+    ) -> PreviewResult:
+        """What ``up`` would change, without changing anything (``release``: see :meth:`up`)."""
         stack = self._ready_stack(create=True, operation=Operation.PREVIEW)
+        self._check_handovers(stack, release)
         tracker = self._tracker(Operation.PREVIEW, on_event)
         started = time.monotonic()
         with self._classified(Operation.PREVIEW, tracker):
@@ -240,9 +244,17 @@ class Deployment:
             duration=_since(started),
         )
 
-    def up(self, *, on_event: OnEvent | None = None) -> UpResult:
-        """Create or update every resource of the topology; return the stack's outputs."""
+    def up(self, *, on_event: OnEvent | None = None, release: Collection[str] = ()) -> UpResult:
+        """Create, update, replace or delete resources until the stack is the topology;
+        return the stack's outputs.
+
+        ``release`` names VPCs this stack created that the topology now adopts
+        (``existing:``): their VPC, subnets, route tables and associations are marked to
+        be kept in AWS, then leave the stack's state. Without it such a VPC raises
+        :class:`~peerstack.errors.HandoverError` before anything changes.
+        """
         stack = self._ready_stack(create=True, operation=Operation.UP)
+        self._release(stack, release)
         tracker = self._tracker(Operation.UP, on_event)
         started = time.monotonic()
         with self._classified(Operation.UP, tracker):
@@ -300,6 +312,12 @@ class Deployment:
             changes=_changes(result.summary, tracker),
             duration=_since(started),
         )
+
+    def state(self) -> tuple[StateRecord, ...]:
+        """Every resource the stack's state holds (what ``destroy`` would delete, unless
+        marked to be kept); empty when nothing was deployed."""
+        stack = self._ready_stack(create=False, operation="state")
+        return tuple(_records(self._export(stack)))
 
     def outputs(self) -> Outputs:
         """The stack's outputs from its last ``up`` (empty if it was never deployed)."""
@@ -456,6 +474,35 @@ class Deployment:
 
         return recorded
 
+    def _export(self, stack: auto.Stack) -> auto.Deployment:
+        with self._classified("export", None):
+            return stack.export_stack()
+
+    def _check_handovers(self, stack: auto.Stack, release: Collection[str]) -> list[str]:
+        return check_handovers(
+            self._plan, self._plan.topology, _records(self._export(stack)), release=release
+        )
+
+    def _release(self, stack: auto.Stack, release: Collection[str]) -> None:
+        """Mark the resources of released VPCs retainOnDelete in the stack's state.
+
+        The engine reads that flag from the old state when it deletes a resource the
+        program no longer registers, and then skips the provider's delete (pulumi
+        pkg/resource/deploy step.go, DeleteStep), so the next ``up`` only drops them.
+        """
+        exported = self._export(stack)
+        records = list(_records(exported))
+        released = check_handovers(self._plan, self._plan.topology, records, release=release)
+        if not released:
+            return
+        urns = released_urns(self._plan, self._plan.topology, records, released)
+        for resource in (exported.deployment or {}).get("resources") or []:
+            if resource.get("urn") in urns:
+                resource["retainOnDelete"] = True
+        logger.info("releasing %s: %d resources kept in AWS", ", ".join(released), len(urns))
+        with self._classified("import", None):
+            stack.import_stack(exported)
+
     def _secrets(self) -> list[str]:
         values = [
             value.value
@@ -491,3 +538,16 @@ def _changes(summary: Any, tracker: ProgressTracker) -> ChangeSummary:
 
 def _since(started: float) -> timedelta:
     return timedelta(seconds=time.monotonic() - started)
+
+
+def _records(exported: auto.Deployment) -> Iterator[StateRecord]:
+    """The resources of an exported checkpoint (``pulumi stack export``)."""
+    for resource in (exported.deployment or {}).get("resources") or []:
+        urn = str(resource.get("urn", ""))
+        yield StateRecord(
+            urn=urn,
+            type=str(resource.get("type", "")),
+            name=urn.rsplit("::", 1)[-1],
+            id=str(resource.get("id", "") or ""),
+            parent=str(resource.get("parent", "") or ""),
+        )

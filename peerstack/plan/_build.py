@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from typing import TypeAlias
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan._context import Context
@@ -13,28 +14,34 @@ from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
 from peerstack.topology import Topology
-from peerstack.topology.loader import check_file
+from peerstack.topology.loader import check_data, check_file
 
 __all__ = ["TopologySource", "build_plan", "plan_file"]
 
-TopologySource: TypeAlias = Topology | Plan | str | os.PathLike[str]
-"""What every entry point accepts: a topology file's path, a Topology, or its Plan."""
+TopologySource: TypeAlias = Topology | Plan | str | os.PathLike[str] | Mapping[str, Any]
+"""What every entry point accepts: a topology file's path, a Topology, its Plan, or the
+topology as plain data (a mapping, as a topology file holds)."""
 
 
 def build_plan(source: TopologySource) -> Plan:
     """Decide everything about a topology, or raise TopologyError listing every problem.
 
-    ``source`` is the path of a topology file, a :class:`~peerstack.Topology`, or a
-    :class:`Plan` (returned as it is). Pure: reads nothing but its argument (and the
-    file), touches no cloud, imports no Pulumi.
+    ``source`` is the path of a topology file, a :class:`~peerstack.Topology`, a
+    :class:`Plan` (returned as it is), or the topology as plain data. Pure: reads nothing
+    but its argument (and the file), touches no cloud, imports no Pulumi.
     """
     if isinstance(source, Plan):
         return source
     if isinstance(source, str | os.PathLike):
         return plan_file(source)[1]
+    if isinstance(source, Mapping):
+        checked = check_data(source)
+        if checked.topology is None:
+            raise TopologyError(checked.problems)
+        return _plan(checked.topology, prior=checked.problems)
     if not isinstance(source, Topology):
         raise TypeError(
-            "build_plan() takes a topology file's path, a Topology or a Plan, "
+            "build_plan() takes a topology file's path, a Topology, a Plan or a mapping, "
             f"not {type(source).__name__}"
         )
     if source._omitted is not None:

@@ -4,6 +4,7 @@ LocalWorkspace options. The inline program itself runs only in the end-to-end te
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import yaml
 from pulumi.automation import ConfigValue
 
+from peerstack import _tokens as tokens
 from peerstack.automation import (
     SECRET,
     Deployment,
@@ -23,6 +25,7 @@ from peerstack.automation import (
 )
 from peerstack.errors import (
     DeployError,
+    HandoverError,
     PluginInstallError,
     PulumiNotInstalledError,
     PulumiVersionError,
@@ -436,3 +439,98 @@ def test_a_topology_file_path_is_accepted(tmp_path: Path, examples: Path) -> Non
 def test_bad_arguments(mesh: Plan, options: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Deployment(mesh, **options)
+
+
+# -- day 2: handing a created VPC over, what the state holds -------------------------------
+
+
+def _state_with_created_vpc(plan: Plan, vpc: str, vpc_id: str) -> dict[str, Any]:
+    """A checkpoint in which this stack created ``vpc`` (its component, Vpc and subnet)."""
+    stack = f"urn:pulumi:dev::{PROJECT}::"
+    top = f"{stack}{tokens.TOPOLOGY}::{plan.topology}"
+    component = f"{stack}{tokens.TOPOLOGY}${tokens.VPC_COMPONENT}::{plan.topology}.{vpc}"
+    inner = f"{stack}{tokens.TOPOLOGY}${tokens.VPC_COMPONENT}$"
+    return {
+        "version": 3,
+        "deployment": {
+            "resources": [
+                {"urn": top, "type": tokens.TOPOLOGY, "custom": False},
+                {"urn": component, "type": tokens.VPC_COMPONENT, "parent": top},
+                {
+                    "urn": f"{inner}{tokens.VPC}::{plan.topology}.{vpc}",
+                    "type": tokens.VPC,
+                    "id": vpc_id,
+                    "custom": True,
+                    "parent": component,
+                },
+                {
+                    "urn": f"{inner}{tokens.SUBNET}::{plan.topology}.{vpc}.a",
+                    "type": tokens.SUBNET,
+                    "id": "subnet-0a",
+                    "custom": True,
+                    "parent": component,
+                },
+            ]
+        },
+    }
+
+
+def _adopting(plan_of: Any, vpc_id: str) -> Plan:
+    return plan_of(
+        f"""
+        name: t
+        defaults: {{account: net, region: us-east-1}}
+        accounts: {{net: {{id: "111111111111"}}}}
+        vpcs:
+          a: {{cidr: 10.0.0.0/16}}
+          b: {{existing: {{vpc_id: {vpc_id}, cidrs: [10.1.0.0/16], route_tables: {{main: rtb-0123456789abcdef0}}}}}}
+        peerings: [{{requester: a, accepter: b}}]
+        """
+    )
+
+
+def test_up_refuses_to_delete_a_created_vpc_now_adopted(
+    plan_of: Any, fake: FakePulumi, tmp_path: Path
+) -> None:
+    vpc_id = "vpc-0b0b0b0b0b0b0b0b0"
+    plan = _adopting(plan_of, vpc_id)
+    fake.update(state=_state_with_created_vpc(plan, "b", vpc_id))
+    with pytest.raises(HandoverError, match="'b' was created by this stack") as info:
+        deployment(plan, fake, tmp_path).up()
+    assert info.value.hint is not None and "--release b" in info.value.hint
+    assert not fake.ran("up")
+    assert not (fake.root / "imported.json").exists()
+
+
+def test_a_released_vpc_is_kept_in_aws_by_the_state(
+    plan_of: Any, fake: FakePulumi, tmp_path: Path
+) -> None:
+    vpc_id = "vpc-0b0b0b0b0b0b0b0b0"
+    plan = _adopting(plan_of, vpc_id)
+    fake.update(
+        state=_state_with_created_vpc(plan, "b", vpc_id),
+        up={"events": []},
+        last_operation={"kind": "update", "resourceChanges": {"delete": 2}},
+    )
+    deployment(plan, fake, tmp_path).up(release=["b"])
+
+    imported = json.loads((fake.root / "imported.json").read_text())
+    retained = {
+        r["urn"].rsplit("::", 1)[-1]: r.get("retainOnDelete", False)
+        for r in imported["deployment"]["resources"]
+    }
+    # The VPC, everything under its component, and the component; nothing else.
+    assert retained == {"t": False, "t.b": True, "t.b.a": True}
+    assert fake.ran("up")  # after the import
+
+
+def test_the_state_lists_what_destroy_would_delete(
+    plan_of: Any, fake: FakePulumi, tmp_path: Path
+) -> None:
+    plan = _adopting(plan_of, "vpc-0b0b0b0b0b0b0b0b0")
+    fake.update(state=_state_with_created_vpc(plan, "b", "vpc-0b0b0b0b0b0b0b0b0"))
+    fake.add_stack("dev")
+    records = deployment(plan, fake, tmp_path).state()
+    assert [(r.type, r.name, r.id) for r in records if r.type == tokens.VPC] == [
+        (tokens.VPC, "t.b", "vpc-0b0b0b0b0b0b0b0b0")
+    ]

@@ -114,3 +114,43 @@ def test_python_program_builds_its_topology_in_code() -> None:
     }
     types = [t for t, _ in registered(monitor)]
     assert types.count(tokens.ACCEPTER) == 2
+
+
+# -- what the Python language host reads from a fresh clone -------------------------------
+# With `toolchain: pip` the host resolves `virtualenv` against the project's root (the
+# directory of Pulumi.yaml), creates it when it is missing, and installs only the
+# requirements.txt of the program's directory, running pip there (pulumi
+# sdk/python/toolchain/pip.go: resolveVirtualEnvironmentPath, InstallDependencies).
+
+
+@pytest.mark.parametrize(
+    "project", [ROOT / "Pulumi.yaml", ROOT / "programs" / "in_python" / "Pulumi.yaml"]
+)
+def test_a_fresh_clone_installs_peerstack_for_each_program(project: Path) -> None:
+    import tomllib
+
+    import yaml
+
+    settings = yaml.safe_load(project.read_text())
+    root = project.parent
+    runtime = settings["runtime"]
+    assert runtime["name"] == "python"
+    assert runtime["options"]["toolchain"] == "pip"
+    # The virtualenv is the repository's own .venv, the README's install location.
+    venv = (root / runtime["options"]["virtualenv"]).resolve()
+    assert venv == (ROOT / ".venv").resolve()
+    program = (root / settings.get("main", ".")).resolve()
+    assert (program / "__main__.py").exists()
+    requirements = program / "requirements.txt"
+    assert requirements.exists(), f"{requirements} is what the language host installs"
+    lines = [
+        line.strip()
+        for line in requirements.read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    # pip runs in the program's directory: `-e ../..` is this checkout, peerstack itself.
+    assert lines == ["-e ../.."]
+    installed = (program / lines[0].removeprefix("-e ").strip()).resolve()
+    pyproject = tomllib.loads((installed / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "peerstack"
+    assert any(dep.startswith("pulumi-aws") for dep in pyproject["project"]["dependencies"])

@@ -132,6 +132,13 @@ def main() -> None:
             )
         )
         return
+    if args[:2] == ["stack", "export"]:
+        print(json.dumps(scenario.get("state", {"version": 3, "deployment": {"resources": []}})))
+        return
+    if args[:2] == ["stack", "import"]:
+        imported = Path(_option(args, "--file") or "").read_text()
+        (ROOT / "imported.json").write_text(imported)
+        return
     if args[:2] == ["stack", "output"]:
         outputs: dict[str, object] = scenario.get("outputs", {})  # type: ignore[assignment]
         secret: list[str] = scenario.get("secret_outputs", [])  # type: ignore[assignment]

@@ -1,0 +1,313 @@
+"""``peerstack diff OLD NEW``: what a change to a topology does, before anything is deployed.
+
+Two views, both computed from the two plans and what their programs register (under
+Pulumi's mocks: no cloud, no CLI):
+
+- the network: links added, removed or changed, routes added and removed per table, DNS
+  switched, and reachability gained and lost, VPC by VPC;
+- the resources: what the engine would create, update, replace and delete, by name. An
+  input change is classified with the provider's own rules (ForceNew arguments,
+  ``_components/changes.py``); a resource that is replaced gets a new id, so whatever
+  takes that id as an input changes too (and is replaced itself when that input is
+  ForceNew), as the engine would find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from peerstack import _tokens as tokens
+from peerstack._components.changes import RULES, Change, DeleteEffect, classify
+from peerstack.plan import LinkPlan, Plan, RoutePlan, TopologySource, build_plan
+
+__all__ = ["LinkChange", "ResourceChange", "RouteChange", "TopologyDiff", "diff"]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChange:
+    """A link added, removed, or changed (``what`` says how)."""
+
+    link: str
+    change: str
+    """``added``, ``removed`` or ``changed``."""
+    what: tuple[str, ...] = ()
+    """For a changed link: e.g. ``dns_resolution: on -> off``, ``accepter: app -> api``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteChange:
+    """A route added to or removed from one route table."""
+
+    vpc: str
+    route_table: str
+    destination: str
+    link: str
+    change: str
+    """``added`` or ``removed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceChange:
+    """What the engine would do to one resource."""
+
+    op: Change
+    type: str
+    name: str
+    keys: tuple[str, ...] = ()
+    """The inputs that changed (update, replace), or why it is replaced."""
+    note: str | None = None
+    """What it means in AWS, when that is not what the operation suggests."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "op": str(self.op),
+            "type": self.type,
+            "name": self.name,
+            "keys": list(self.keys),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopologyDiff:
+    """The difference between two versions of a topology."""
+
+    old: Plan
+    new: Plan
+    vpcs: tuple[tuple[str, str], ...] = ()
+    """``(vpc, change)``: ``added``, ``removed``, or what changed about it."""
+    links: tuple[LinkChange, ...] = ()
+    routes: tuple[RouteChange, ...] = ()
+    gained: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """VPC -> the peers it reaches in the new version and did not reach before."""
+    lost: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """VPC -> the peers it reached before and no longer reaches."""
+    resources: tuple[ResourceChange, ...] = ()
+    """Every resource that is created, updated, replaced or deleted (``same`` left out)."""
+
+    @property
+    def changed(self) -> bool:
+        """Anything differs: the network, or any resource."""
+        return bool(
+            self.vpcs or self.links or self.routes or self.gained or self.lost or self.resources
+        )
+
+    def counts(self) -> dict[str, int]:
+        """Resources by operation (``{"create": 3, "delete": 1}``)."""
+        counts: dict[str, int] = {}
+        for change in self.resources:
+            counts[str(change.op)] = counts.get(str(change.op), 0) + 1
+        return counts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "old": self.old.topology,
+            "new": self.new.topology,
+            "changed": self.changed,
+            "vpcs": [{"vpc": vpc, "change": change} for vpc, change in self.vpcs],
+            "links": [
+                {"link": c.link, "change": c.change, "what": list(c.what)} for c in self.links
+            ],
+            "routes": [
+                {
+                    "vpc": r.vpc,
+                    "route_table": r.route_table,
+                    "destination": r.destination,
+                    "link": r.link,
+                    "change": r.change,
+                }
+                for r in self.routes
+            ],
+            "reachability": {
+                "gained": {k: list(v) for k, v in self.gained.items()},
+                "lost": {k: list(v) for k, v in self.lost.items()},
+            },
+            "resources": {
+                "counts": self.counts(),
+                "changes": [c.to_dict() for c in self.resources],
+            },
+        }
+
+
+def diff(old: TopologySource, new: TopologySource) -> TopologyDiff:
+    """Compare two versions of a topology (paths, Topologies, Plans or data).
+
+    Raises TopologyError when either is invalid, naming its file and lines.
+    """
+    from peerstack.testing import run_mocked
+
+    old_plan, new_plan = build_plan(old), build_plan(new)
+    gained, lost = _reachability(old_plan, new_plan)
+    return TopologyDiff(
+        old=old_plan,
+        new=new_plan,
+        vpcs=tuple(_vpcs(old_plan, new_plan)),
+        links=tuple(_links(old_plan, new_plan)),
+        routes=tuple(_routes(old_plan, new_plan)),
+        gained=gained,
+        lost=lost,
+        resources=tuple(_resources(run_mocked(old_plan), run_mocked(new_plan))),
+    )
+
+
+# -- the network ---------------------------------------------------------------------------
+
+
+def _vpcs(old: Plan, new: Plan) -> Iterable[tuple[str, str]]:
+    before = {v.name: v for v in old.vpcs}
+    after = {v.name: v for v in new.vpcs}
+    for name in sorted(before.keys() | after.keys()):
+        a, b = before.get(name), after.get(name)
+        if a is None:
+            yield name, "added"
+        elif b is None:
+            yield name, "removed"
+        else:
+            what = []
+            for label, x, y in (
+                ("account", a.account_id, b.account_id),
+                ("region", a.region, b.region),
+                ("blocks", ", ".join(a.cidrs), ", ".join(b.cidrs)),
+                ("ipv6", _on(a.ipv6), _on(b.ipv6)),
+                ("route tables", ", ".join(a.route_tables), ", ".join(b.route_tables)),
+                ("subnets", _subnets(a.subnets), _subnets(b.subnets)),
+                ("created", _on(a.managed), _on(b.managed)),
+            ):
+                if x != y:
+                    what.append(f"{label}: {x or '-'} -> {y or '-'}")
+            if what:
+                yield name, "; ".join(what)
+
+
+def _subnets(subnets: Iterable[Any]) -> str:
+    return ", ".join(f"{s.name} {s.cidr} ({s.route_table})" for s in subnets)
+
+
+def _links(old: Plan, new: Plan) -> Iterable[LinkChange]:
+    before = {link.name: link for link in old.links}
+    after = {link.name: link for link in new.links}
+    for name in sorted(before.keys() | after.keys()):
+        a, b = before.get(name), after.get(name)
+        if a is None:
+            yield LinkChange(name, "added")
+        elif b is None:
+            yield LinkChange(name, "removed")
+        else:
+            what = tuple(_link_changes(a, b))
+            if what:
+                yield LinkChange(name, "changed", what)
+
+
+def _link_changes(a: LinkPlan, b: LinkPlan) -> Iterable[str]:
+    for label, x, y in (
+        ("requester", a.requester, b.requester),
+        ("accepter", a.accepter, b.accepter),
+        ("dns_resolution", _on(a.dns_resolution), _on(b.dns_resolution)),
+        ("acceptance", _acceptance(a), _acceptance(b)),
+    ):
+        if x != y:
+            yield f"{label}: {x} -> {y}"
+
+
+def _acceptance(link: LinkPlan) -> str:
+    return "auto-accepted" if link.auto_accept else "accepted by the accepter"
+
+
+def _routes(old: Plan, new: Plan) -> Iterable[RouteChange]:
+    def key(route: RoutePlan) -> tuple[str, str, str, str]:
+        return (route.vpc, route.route_table, route.destination, route.link)
+
+    before = {key(r) for r in old.routes}
+    after = {key(r) for r in new.routes}
+    for vpc, table, destination, link in sorted(before - after):
+        yield RouteChange(vpc, table, destination, link, "removed")
+    for vpc, table, destination, link in sorted(after - before):
+        yield RouteChange(vpc, table, destination, link, "added")
+
+
+def _reachability(
+    old: Plan, new: Plan
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    gained: dict[str, tuple[str, ...]] = {}
+    lost: dict[str, tuple[str, ...]] = {}
+    for vpc in sorted({v.name for v in old.vpcs} | {v.name for v in new.vpcs}):
+        before = set(old.reachability.get(vpc, ()))
+        after = set(new.reachability.get(vpc, ()))
+        if after - before:
+            gained[vpc] = tuple(sorted(after - before))
+        if before - after:
+            lost[vpc] = tuple(sorted(before - after))
+    return gained, lost
+
+
+def _on(value: bool) -> str:
+    return "on" if value else "off"
+
+
+# -- the resources ------------------------------------------------------------------------
+
+
+def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
+    before = {r.urn: r for r in old_run.resources}
+    after = {r.urn: r for r in new_run.resources}
+    changes: dict[str, ResourceChange] = {}
+    # New and kept resources, in registration order, so that a replaced resource is
+    # decided before the resources that take its id.
+    replaced: set[str] = set()
+    for urn, resource in after.items():
+        previous = before.get(urn)
+        if previous is None:
+            if resource.custom:
+                changes[urn] = ResourceChange(Change.CREATE, resource.type, resource.name)
+            continue
+        op, keys = classify(resource.type, previous.inputs, resource.inputs)
+        reasons = set(keys)
+        if previous.provider != resource.provider:
+            op, reasons = Change.REPLACE, reasons | {"provider"}
+        # Inputs that come from a replaced resource get its new id.
+        touched = {
+            key
+            for key, urns in resource.property_dependencies.items()
+            if urns & replaced and key not in ("tags",)
+        }
+        if touched and op is not Change.REPLACE:
+            rules = RULES.get(resource.type)
+            if rules is not None and touched & rules.replace_on:
+                op = Change.REPLACE
+            elif op is Change.SAME:
+                op = Change.UPDATE
+            reasons |= {f"{key} (new id)" for key in touched}
+        if op is Change.REPLACE:
+            replaced.add(urn)
+        if op is not Change.SAME and resource.custom:
+            changes[urn] = ResourceChange(op, resource.type, resource.name, tuple(sorted(reasons)))
+    gone = {urn for urn in before if urn not in after}
+    # A connection deleted or replaced takes its options and acceptance with it; only
+    # without that does deleting them leave something behind in AWS.
+    links_gone = {
+        before[urn].parent
+        for urn in gone | replaced
+        if urn in before and before[urn].type == tokens.CONNECTION
+    }
+    for urn in gone:
+        resource = before[urn]
+        if not resource.custom:
+            continue
+        rules = RULES.get(resource.type)
+        note = None
+        if rules is not None and rules.delete is DeleteEffect.NOTHING:
+            if resource.parent not in links_gone:  # its link's connection stays
+                note = _NOTHING.get(resource.type, "deleting it changes nothing in AWS")
+        changes[urn] = ResourceChange(Change.DELETE, resource.type, resource.name, note=note)
+    order = {Change.CREATE: 0, Change.UPDATE: 1, Change.REPLACE: 2, Change.DELETE: 3}
+    return sorted(
+        changes.values(), key=lambda c: (order.get(c.op, 9), c.type != tokens.AWS_PROVIDER, c.name)
+    )
+
+
+_NOTHING = {
+    tokens.ACCEPTER: "leaves the connection as it is (the connection's own delete removes it)",
+    tokens.OPTIONS: "leaves the DNS options as they are in AWS",
+}
