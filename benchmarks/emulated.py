@@ -182,41 +182,35 @@ def direct_calls(plan: Plan) -> int:
             )
             made += 1
 
-        # What verify reads back: VPCs and their tables per account and region, DNS
-        # attributes, connections per requester account and region.
+        # What verify reads back, per account and region: the VPCs, their subnets and
+        # tables, the connections on either side of them; DNS attributes.
         places: dict[tuple[str, str], list[str]] = {}
         for vpc in plan.vpcs:
             places.setdefault((vpc.account_id, vpc.region), []).append(vpc_ids[vpc.name])
         for (account, region), ids in places.items():
             client = ec2(account, region)
-            for chunk in _chunks(ids):
-                _read(
-                    client, "describe_vpcs", "Vpcs", Filters=[{"Name": "vpc-id", "Values": chunk}]
-                )
-            for chunk in _chunks(ids):
-                _read(
-                    client,
-                    "describe_route_tables",
-                    "RouteTables",
-                    Filters=[{"Name": "vpc-id", "Values": chunk}],
-                )
+            for operation, key, name in (
+                ("describe_vpcs", "Vpcs", "vpc-id"),
+                ("describe_subnets", "Subnets", "vpc-id"),
+                ("describe_route_tables", "RouteTables", "vpc-id"),
+                (
+                    "describe_vpc_peering_connections",
+                    "VpcPeeringConnections",
+                    "requester-vpc-info.vpc-id",
+                ),
+                (
+                    "describe_vpc_peering_connections",
+                    "VpcPeeringConnections",
+                    "accepter-vpc-info.vpc-id",
+                ),
+            ):
+                for chunk in _chunks(ids):
+                    _read(client, operation, key, Filters=[{"Name": name, "Values": chunk}])
         for vpc in plan.vpcs:
             if vpc.dns_hostnames:
                 client = ec2(vpc.account_id, vpc.region)
                 for attribute in ("enableDnsSupport", "enableDnsHostnames"):
                     client.describe_vpc_attribute(VpcId=vpc_ids[vpc.name], Attribute=attribute)
-        by_requester: dict[tuple[str, str], list[str]] = {}
-        for link in plan.links:
-            place = (link.requester_account_id, link.requester_region)
-            by_requester.setdefault(place, []).append(connections[link.name])
-        for (account, region), ids in by_requester.items():
-            for chunk in _chunks(ids):
-                _read(
-                    ec2(account, region),
-                    "describe_vpc_peering_connections",
-                    "VpcPeeringConnections",
-                    Filters=[{"Name": "vpc-peering-connection-id", "Values": chunk}],
-                )
     return made
 
 

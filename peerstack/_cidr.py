@@ -1,9 +1,16 @@
-"""CIDR parsing shared by the models and the planner (no Pulumi, no boto3)."""
+"""CIDR arithmetic shared by the models, the planner, reachability and verify (no Pulumi,
+no boto3).
+
+Networks of the two address families never overlap or contain each other: every helper
+answers False (or leaves a network whole) across families instead of raising.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -40,6 +47,12 @@ def check_ipv4_block(text: str, *, what: str) -> str:
     return text
 
 
+def aws_network(text: str) -> Network:
+    """A CIDR as AWS reports it; host bits, if any, are cleared (``10.0.0.1/16`` is
+    ``10.0.0.0/16``)."""
+    return ipaddress.ip_network(text, strict=False)
+
+
 def overlaps(a: Network, b: Network) -> bool:
     if isinstance(a, ipaddress.IPv4Network) and isinstance(b, ipaddress.IPv4Network):
         return a.overlaps(b)
@@ -54,6 +67,46 @@ def contains(outer: Network, inner: Network) -> bool:
     if isinstance(outer, ipaddress.IPv6Network) and isinstance(inner, ipaddress.IPv6Network):
         return inner.subnet_of(outer)
     return False
+
+
+def more_specific(inner: Network, outer: Network) -> bool:
+    """``inner`` lies inside ``outer`` with a longer prefix: longest prefix match prefers it."""
+    return inner.prefixlen > outer.prefixlen and contains(outer, inner)
+
+
+class Span(NamedTuple):
+    """A network as a range of integers, for arithmetic on many routes at once."""
+
+    version: int
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, network: Network) -> Span:
+        return cls(network.version, int(network.network_address), int(network.broadcast_address))
+
+    def overlaps(self, other: Span) -> bool:
+        return (
+            self.version == other.version and self.first <= other.last and other.first <= self.last
+        )
+
+
+def minus(outer: Span, inner: Iterable[Span]) -> list[Span]:
+    """The parts of ``outer`` that none of ``inner`` covers, in address order.
+
+    ``inner`` may be in any order, overlap each other and reach past ``outer``.
+    """
+    cuts = sorted(s for s in inner if s.overlaps(outer))
+    parts: list[Span] = []
+    start = outer.first
+    for cut in cuts:
+        if cut.first > start:
+            parts.append(Span(outer.version, start, min(cut.first - 1, outer.last)))
+        start = max(start, cut.last + 1)
+        if start > outer.last:
+            return parts
+    parts.append(Span(outer.version, start, outer.last))
+    return parts
 
 
 # AWS restricts which secondary IPv4 ranges may join a VPC, by the range of its primary

@@ -86,8 +86,9 @@ def problem_dict(problem: Problem, file: object = None) -> dict[str, object]:
     return data
 
 
-def github_annotation(problem: Problem, file: object = None) -> str:
-    """A GitHub Actions workflow command that annotates the problem's file and line.
+def github_annotation(problem: Problem, file: object = None, *, level: str = "error") -> str:
+    """A GitHub Actions workflow command that annotates the problem's file and line
+    (``level``: ``error``, or ``warning`` for a plan's warnings).
 
     Escaped as the Actions runner unescapes them: ``%``, CR and LF in the message, and
     also ``:`` and ``,`` in the properties. Control characters are escaped first, since
@@ -107,7 +108,7 @@ def github_annotation(problem: Problem, file: object = None) -> str:
     message = printable(problem.message)
     if problem.hint:
         message += f"\nhint: {printable(problem.hint)}"
-    return f"::error {written}::{_github_data(message)}"
+    return f"::{level} {written}::{_github_data(message)}"
 
 
 def _github_data(text: str) -> str:
@@ -116,6 +117,15 @@ def _github_data(text: str) -> str:
 
 def _github_property(text: str) -> str:
     return _github_data(printable(text)).replace(":", "%3A").replace(",", "%2C")
+
+
+def print_warnings(plan: Plan) -> None:
+    """The plan's warnings (valid, but probably not what was meant), on stderr."""
+    for warning in plan.warnings:
+        where = f"{warning.location}: " + (f"{warning.path}: " if warning.path else "")
+        err.print(f"[bold yellow]warning[/]: {safe(where + warning.message)}")
+        if warning.hint:
+            err.print(f"         [cyan]hint[/]: {safe(warning.hint)}")
 
 
 def fail(message: str, *, hint: str | None = None, code: Exit = Exit.FAILED) -> NoReturn:
@@ -188,7 +198,7 @@ def load_plan(file: Path) -> tuple[Topology, Plan]:
 
 def print_verification(result: VerifyResult) -> None:
     """The verification's summary; the differences as a table when there are any."""
-    from peerstack.verify import render_table
+    from peerstack._render.verify import render_table
 
     if result.ok:
         out.print(f"[bold green]{escape(result.summary())}[/]")

@@ -17,6 +17,7 @@ from peerstack._cli._common import (
     out,
     plural,
     print_problems,
+    print_warnings,
     problem_dict,
     reporting_errors,
     safe,
@@ -61,6 +62,7 @@ def validate(
     """Check topology files against every rule AWS would enforce; exit 2 if any is invalid."""
     results: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
+    warnings: list[dict[str, object]] = []
     invalid = 0
     for file in files:
         with reporting_errors():
@@ -78,15 +80,20 @@ def validate(
                 continue
         counts = {"vpcs": len(plan.vpcs), "links": len(plan.links), "routes": len(plan.routes)}
         results.append({"file": str(file), "valid": True, **counts})
+        warnings.extend(problem_dict(w, file) for w in plan.warnings)
         if output_format is not ValidateFormat.json:
             out.print(
                 f"[green]valid[/]: {safe(file)}: {plural(counts['vpcs'], 'VPC')}, "
                 f"{plural(counts['links'], 'link')}, {plural(counts['routes'], 'route')}"
             )
+        if output_format is ValidateFormat.text:
+            print_warnings(plan)
+        elif output_format is ValidateFormat.github:
+            for warning in plan.warnings:
+                typer.echo(github_annotation(warning, file, level="warning"))
     if output_format is ValidateFormat.json:
-        typer.echo(
-            json.dumps({"valid": not invalid, "files": results, "problems": problems}, indent=2)
-        )
+        document = {"valid": not invalid, "files": results, "problems": problems}
+        typer.echo(json.dumps({**document, "warnings": warnings}, indent=2))
     if invalid:
         if len(files) > 1 and output_format is ValidateFormat.text:
             err.print(f"[red]{invalid} of {len(files)} files are invalid[/]")
@@ -111,6 +118,7 @@ def plan(
             problems = [problem_dict(p, file) for p in exc.problems]
             typer.echo(json.dumps({"valid": False, "problems": problems}, indent=2))
             raise typer.Exit(int(Exit.INVALID)) from None
+        print_warnings(the_plan)
         if output_format is PlanFormat.json:
             typer.echo(the_plan.to_json())
             return

@@ -2,6 +2,8 @@
 
 With `--stack` the ids come from that stack's outputs (the Pulumi CLI reads them);
 without it, peerstack's resources are found by their tags, and no Pulumi is needed.
+With `--endpoint` every AWS call goes to that URL (LocalStack, a moto server) with dummy
+credentials, as the deploy commands do.
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ def verify(
             show_default=False,
         ),
     ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            metavar="URL",
+            help="Send every AWS call to this endpoint (LocalStack, a moto server), with "
+            "dummy credentials and AWS's account checks skipped.",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         VerifyFormat,
         typer.Option("--format", "-f", help="table for people, json for tools (on stdout)."),
@@ -71,9 +83,10 @@ def verify(
             from peerstack._cli._common import fail
 
             fail("--backend and --work-dir need --stack", code=Exit.INVALID)
+        from peerstack.verify import AwsClients
         from peerstack.verify import verify as run_verify
 
-        result = run_verify(plan, outputs=outputs)
+        result = run_verify(plan, clients=AwsClients(endpoint=endpoint), outputs=outputs)
         if output_format is VerifyFormat.json:
             typer.echo(json.dumps(result.to_dict(), indent=2))
         else:

@@ -215,29 +215,25 @@ class EmulatedAws:
             botocore_session=self._botocore_session(),
         )
         sts: STSClient = base.client("sts")
-        role_arn = self.role_arn(account_id)
-        external_id = next(
-            (
-                a.external_id
-                for a in self._accounts.values()
-                if a.id == account_id and a.external_id
-            ),
-            None,
+        from peerstack.verify import assume_role
+
+        known = next((a for a in self._accounts.values() if a.id == account_id), None)
+        account = AccountPlan(
+            alias=known.alias if known else account_id,
+            id=account_id,
+            role_arn=self.role_arn(account_id),
+            external_id=known.external_id if known else None,
         )
         try:
-            if external_id:
-                response = sts.assume_role(
-                    RoleArn=role_arn, RoleSessionName=EMULATION_ROLE, ExternalId=external_id
-                )
-            else:
-                response = sts.assume_role(RoleArn=role_arn, RoleSessionName=EMULATION_ROLE)
+            creds = assume_role(sts, account, EMULATION_ROLE)
         except ClientError as exc:
-            raise EmulatorError(f"assuming {role_arn!r} in the emulation failed: {exc}") from exc
-        creds = response["Credentials"]
+            raise EmulatorError(
+                f"assuming {account.role_arn!r} in the emulation failed: {exc}"
+            ) from exc
         return {
-            "AccessKeyId": creds["AccessKeyId"],
-            "SecretAccessKey": creds["SecretAccessKey"],
-            "SessionToken": creds["SessionToken"],
+            "AccessKeyId": creds.access_key_id,
+            "SecretAccessKey": creds.secret_access_key,
+            "SessionToken": creds.session_token,
         }
 
     # -- adopted VPCs --------------------------------------------------------------------

@@ -257,16 +257,7 @@ class Emulation:
         self._cloud.require_running()
         if outputs is None and self._deployment is not None:
             outputs = self._deployment.outputs
-        cloud = self._cloud
-
-        class _Session:  # until verify takes (account, region) -> EC2 client
-            def __init__(self, account: AccountPlan, region: str) -> None:
-                self.account, self.region = account, region
-
-            def client(self, service: str) -> Any:
-                return cloud.client(service, account=self.account, region=self.region)
-
-        return verify(self.plan, sessions=_Session, outputs=outputs)  # type: ignore[arg-type]
+        return verify(self.plan, clients=self.ec2, outputs=outputs)
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any, TypeAlias
 from peerstack.errors import Problem, TopologyError
 from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
-from peerstack.plan._routes import check_route_quota, plan_routes, reachability
+from peerstack.plan._routes import check_route_quota, plan_reachability, plan_routes
 from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
@@ -76,13 +76,16 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     check_tag_quota(ctx, vpcs, links)
     ctx.raise_if_any()
     link_plans = [link for _, link in links]
+    reach = plan_reachability(ctx, vpcs, link_plans, routes)
     return Plan(
         topology=topology.name,
         accounts=resolve_accounts(topology, vpcs),
         vpcs=tuple(vpcs.values()),
         links=tuple(link_plans),
         routes=tuple(routes),
-        reachability=reachability(vpcs, link_plans, routes),
+        reachability=reach.vpcs,
         tags=dict(topology.defaults.tags),
+        subnet_reachability=reach.endpoints,
+        warnings=tuple(ctx.warnings),
         quotas=topology.quotas.model_dump(),
     )

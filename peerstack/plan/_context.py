@@ -21,6 +21,7 @@ class Context:
     topology: Topology
     source: SourceMap
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     omitted: Omitted = field(init=False)
     """What field-level validation left out (nothing, for a valid topology)."""
 
@@ -29,6 +30,10 @@ class Context:
 
     def error(self, path: FieldPath, message: str, hint: str | None = None) -> None:
         self.problems.append(self.source.problem(path, message, hint))
+
+    def warn(self, path: FieldPath, message: str, hint: str | None = None) -> None:
+        """Something valid that probably does not do what was meant (the plan still builds)."""
+        self.warnings.append(self.source.problem(path, message, hint))
 
     def line(self, path: FieldPath) -> int | None:
         return self.source.line_of(path)

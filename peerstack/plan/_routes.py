@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import ipaddress
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 
-from peerstack._cidr import contains, parse_network
+from peerstack._cidr import Network, contains, more_specific, overlaps, parse_network
+from peerstack._reachability import (
+    Endpoint,
+    Link,
+    Reachability,
+    Route,
+    VpcModel,
+    carried,
+    reachability,
+)
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
 from peerstack.plan.model import DISCOVERED, LinkPlan, RoutePlan, VpcPlan
@@ -236,17 +248,121 @@ def check_route_quota(ctx: Context, routes: list[RoutePlan]) -> None:
             )
 
 
-def reachability(
-    vpcs: Mapping[str, VpcPlan], links: list[LinkPlan], routes: list[RoutePlan]
-) -> dict[str, tuple[str, ...]]:
-    """B is reachable from A when A routes to B and B routes back, over the same link."""
-    routed: set[tuple[str, str]] = {(r.link, r.vpc) for r in routes}
-    reach: dict[str, list[str]] = {name: [] for name in vpcs}
-    for link in links:
-        if (link.name, link.requester) in routed and (link.name, link.accepter) in routed:
-            reach[link.requester].append(link.accepter)
-            reach[link.accepter].append(link.requester)
-    return {name: tuple(sorted(peers)) for name, peers in reach.items()}
+def plan_reachability(
+    ctx: Context, vpcs: Mapping[str, VpcPlan], links: list[LinkPlan], routes: list[RoutePlan]
+) -> Reachability:
+    """Reachability of the planned network, by the model verify applies to AWS; warnings
+    for routes that make nothing reachable.
+
+    Endpoints: each subnet of a created VPC, with its route table. A VPC without subnets
+    is one endpoint per route table, covering all its blocks: an adopted VPC's subnets are
+    unknown to the plan (any of its tables may serve some), and a created VPC without
+    subnets has only its main table, the one subnets added later would use. Tables hold
+    the planned routes and a local route per block of their VPC; an IPv6 block AWS assigns
+    at deploy time is stood for by a distinct private block.
+    """
+    ipv6 = _ipv6_blocks(vpcs)
+    by_table: dict[tuple[str, str], list[RoutePlan]] = defaultdict(list)
+    for route in routes:
+        by_table[(route.vpc, route.route_table)].append(route)
+    models: list[VpcModel] = []
+    for vpc in vpcs.values():
+        blocks = (*(parse_network(c) for c in vpc.cidrs), *ipv6.get(vpc.name, ()))
+        if vpc.managed and vpc.subnets:
+            endpoints = tuple(
+                Endpoint(f"{vpc.name}.{s.name}", (parse_network(s.cidr),), s.route_table)
+                for s in vpc.subnets
+            )
+        else:
+            endpoints = tuple(Endpoint(vpc.name, blocks, table) for table in vpc.route_tables)
+        used = {e.table for e in endpoints}
+        tables: dict[str, tuple[Route, ...]] = {}
+        for table in vpc.route_tables:
+            planned = by_table.get((vpc.name, table), [])
+            entries: list[tuple[Route, RoutePlan | None]] = [(Route(b), None) for b in blocks]
+            entries += [
+                (Route(destination, route.link), route)
+                for route in planned
+                for destination in _destinations_of(route, ipv6)
+            ]
+            tables[table] = tuple(r for r, _ in entries)
+            if not planned:
+                continue
+            if table not in used:
+                _warn_unused(ctx, vpc, table, planned)
+            else:
+                _warn_covered(ctx, vpc, table, entries)
+        models.append(VpcModel(vpc.name, endpoints, tables))
+    return reachability(
+        models, [Link(link.name, (link.requester, link.accepter)) for link in links]
+    )
 
 
-__all__ = ["check_route_quota", "plan_routes", "reachability"]
+def _warn_unused(ctx: Context, vpc: VpcPlan, table: str, planned: list[RoutePlan]) -> None:
+    peers = sorted({r.peer for r in planned})
+    count = len(planned)
+    ctx.warn(
+        ("vpcs", vpc.name),
+        f"route table {table!r} of {vpc.name!r} gets {count} peering route"
+        f"{'s' if count != 1 else ''} (to {', '.join(peers)}) but no subnet uses it: "
+        f"{'they make' if count != 1 else 'it makes'} nothing reachable",
+        hint=f"give a subnet of {vpc.name!r} no `route_table` so that it uses the main "
+        f"table; for links of `peerings`, `routes: {{{vpc.name}: {{tables: [...]}}}}` picks "
+        "the tables that get routes",
+    )
+
+
+def _warn_covered(
+    ctx: Context, vpc: VpcPlan, table: str, entries: list[tuple[Route, RoutePlan | None]]
+) -> None:
+    """Warn about planned routes that more specific routes of their table cover entirely."""
+    routes = [r for r, _ in entries]
+    for (route, planned), parts in zip(entries, carried(routes), strict=True):
+        if planned is None or parts:
+            continue
+        covering = [
+            f"{other.destination}"
+            + (f" over {other_plan.link}" if other_plan is not None else " (local)")
+            for other, other_plan in entries
+            if more_specific(other.destination, route.destination)
+        ]
+        ctx.warn(
+            ("vpcs", vpc.name),
+            f"in route table {table!r} of {vpc.name!r}, the route to {planned.destination} "
+            f"over {planned.link!r} carries nothing: more specific routes take all of it "
+            f"({', '.join(covering)}), so {vpc.name!r} does not reach {planned.peer!r} there",
+            hint="route the other peers more narrowly, or use separate `tables` for them",
+        )
+
+
+def _ipv6_blocks(vpcs: Mapping[str, VpcPlan]) -> dict[str, tuple[Network, ...]]:
+    """Each VPC's IPv6 blocks: the known ones, or a distinct stand-in for AWS's /56."""
+    known = [parse_network(c) for vpc in vpcs.values() for c in vpc.ipv6_cidrs]
+    blocks: dict[str, tuple[Network, ...]] = {}
+    candidates = _stand_ins()
+    for name in sorted(vpcs):
+        vpc = vpcs[name]
+        if vpc.ipv6_cidrs:
+            blocks[name] = tuple(parse_network(c) for c in vpc.ipv6_cidrs)
+        elif vpc.ipv6:
+            block = next(c for c in candidates if not any(overlaps(c, k) for k in known))
+            blocks[name] = (block,)
+    return blocks
+
+
+def _stand_ins() -> Iterator[Network]:
+    """/56 blocks of the private range fd00::/8, in order."""
+    base = int(ipaddress.IPv6Address("fd00::"))
+    for index in itertools.count():
+        yield ipaddress.IPv6Network((base + (index << 72), 56))
+
+
+def _destinations_of(
+    route: RoutePlan, ipv6: Mapping[str, tuple[Network, ...]]
+) -> tuple[Network, ...]:
+    if route.ipv6_of is not None:
+        return ipv6.get(route.ipv6_of, ())
+    return (parse_network(route.destination),)
+
+
+__all__ = ["check_route_quota", "plan_reachability", "plan_routes"]

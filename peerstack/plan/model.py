@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from peerstack.errors import UnknownVpcError
+from peerstack.errors import Problem, UnknownVpcError
 
 __all__ = [
     "DISCOVERED",
@@ -225,7 +225,13 @@ class Plan:
     links: tuple[LinkPlan, ...]
     routes: tuple[RoutePlan, ...]
     reachability: Mapping[str, tuple[str, ...]]
+    """VPC-level: VPC name -> the VPCs it reaches (both ways, over their link)."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Subnet-level: ``vpc.subnet`` -> the subnets it reaches. A VPC without subnets
+    (adopted, or created without any) counts as one endpoint named after the VPC."""
+    warnings: tuple[Problem, ...] = ()
+    """Valid but probably unintended: routes that make nothing reachable."""
     quotas: Mapping[str, int] = field(default_factory=dict)
     """The service quotas the plan was checked against (``peerings_per_vpc`` ...), which
     the emulation enforces as AWS would."""
@@ -338,6 +344,8 @@ class Plan:
                 for r in self.routes
             ],
             "reachability": {k: list(v) for k, v in self.reachability.items()},
+            "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -1,31 +1,49 @@
-"""Read AWS with boto3 and compare it with the plan: does the network do what was planned?
+"""Read AWS and compare it with the plan: does the network do what was planned?
 
 >>> from peerstack.verify import verify                 # doctest: +SKIP
 >>> result = verify(plan, outputs=deployment.outputs())
 >>> result.ok, [str(d) for d in result.differences]
 >>> result.raise_for_differences()                     # VerificationError unless ok
 
-The same code reads real AWS (:class:`AwsSessions`, the default) and the in-process
-emulation (``verify(plan, sessions=emulation.session)``).
+Two seams make up :func:`verify`: :func:`read_snapshot` reads AWS into an immutable
+:class:`Snapshot`, and :func:`compare` (pure) compares a snapshot with the plan. AWS is
+reached through a :data:`ClientFactory`, ``(account, region) -> EC2 client``:
+:class:`AwsClients` by default (real AWS, or ``AwsClients(endpoint=URL)`` for LocalStack
+or a moto server); an emulation passes its own clients.
 """
 
-from peerstack.verify._check import verify
-from peerstack.verify._result import (
-    Difference,
-    DifferenceKind,
-    LinkStatus,
-    VerifyResult,
-    render_table,
+from peerstack.verify._aws import AwsClients, ClientFactory, Credentials, assume_role
+from peerstack.verify._compare import compare
+from peerstack.verify._read import read_snapshot
+from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
+from peerstack.verify._snapshot import (
+    PeeringSide,
+    PeeringSnapshot,
+    RouteSnapshot,
+    RouteTableSnapshot,
+    Snapshot,
+    SubnetSnapshot,
+    VpcSnapshot,
 )
-from peerstack.verify._sessions import AwsSessions, SessionFactory
+from peerstack.verify._verify import verify
 
 __all__ = [
-    "AwsSessions",
+    "AwsClients",
+    "ClientFactory",
+    "Credentials",
     "Difference",
     "DifferenceKind",
     "LinkStatus",
-    "SessionFactory",
+    "PeeringSide",
+    "PeeringSnapshot",
+    "RouteSnapshot",
+    "RouteTableSnapshot",
+    "Snapshot",
+    "SubnetSnapshot",
     "VerifyResult",
-    "render_table",
+    "VpcSnapshot",
+    "assume_role",
+    "compare",
+    "read_snapshot",
     "verify",
 ]

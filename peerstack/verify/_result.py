@@ -5,31 +5,45 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peerstack.errors import VerificationError
 
-if TYPE_CHECKING:
-    from rich.table import Table
-
-__all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult", "render_table"]
+__all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult"]
 
 
 class DifferenceKind(enum.StrEnum):
     """What kind of thing differs from the plan."""
 
     VPC_MISSING = "vpc-missing"
-    ROUTE_TABLE_MISSING = "route-table-missing"
+    VPC_BLOCK_MISSING = "vpc-block-missing"
+    """A block the plan gives a VPC is not associated with it."""
+    VPC_BLOCK_UNEXPECTED = "vpc-block-unexpected"
+    """A VPC has a block the plan does not give it."""
     DNS_ATTRIBUTE = "dns-attribute"
+    SUBNET_MISSING = "subnet-missing"
+    """A planned subnet is gone."""
+    SUBNET_ROUTE_TABLE = "subnet-route-table"
+    """A subnet uses another route table than planned (disassociated, or moved)."""
+    SUBNET_UNEXPECTED = "subnet-unexpected"
+    """A created VPC has a subnet the plan does not have."""
+    ROUTE_TABLE_MISSING = "route-table-missing"
     LINK_MISSING = "link-missing"
     LINK_WRONG_VPCS = "link-wrong-vpcs"
     LINK_NOT_ACTIVE = "link-not-active"
     DNS_OPTION = "dns-option"
+    PEERING_UNEXPECTED = "peering-unexpected"
+    """A peering connection the plan does not have touches one of its VPCs."""
     ROUTE_MISSING = "route-missing"
     ROUTE_WRONG_TARGET = "route-wrong-target"
     ROUTE_BLACKHOLE = "route-blackhole"
     ROUTE_UNEXPECTED = "route-unexpected"
+    ROUTE_SHADOWED = "route-shadowed"
+    """A more specific route, not over a peering, takes part of a planned destination."""
     REACHABILITY = "reachability"
+    """Two VPCs reach each other, or not, unlike the plan."""
+    SUBNET_REACHABILITY = "subnet-reachability"
+    """Two subnets reach each other, or not, unlike the plan, while their VPCs agree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,10 @@ class VerifyResult:
     reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """VPC-level reachability recomputed from the route tables found."""
     routes_checked: int = 0
+    subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Subnet-level reachability recomputed from the subnets and tables found, named as in
+    :attr:`Plan.subnet_reachability <peerstack.plan.Plan.subnet_reachability>` (a subnet the
+    plan does not have is named by its id)."""
 
     @property
     def ok(self) -> bool:
@@ -114,28 +132,5 @@ class VerifyResult:
             "links": [link.to_dict() for link in self.links],
             "reachability": {vpc: list(peers) for vpc, peers in self.reachability.items()},
             "routes_checked": self.routes_checked,
+            "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},
         }
-
-
-def render_table(result: VerifyResult) -> Table:
-    """The differences as a rich table (one row per difference; a single row when ok)."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=f"verify {result.topology}", title_justify="left")
-    table.add_column("difference", style="bold red", no_wrap=True)
-    table.add_column("where")
-    table.add_column("expected", style="green")
-    table.add_column("found", style="yellow")
-    table.add_column("what it means")
-    if result.ok:
-        table.add_row("[green]none[/]", escape(result.summary()), "", "", "")
-    for d in result.differences:
-        table.add_row(
-            escape(str(d.kind)),
-            escape(d.subject),
-            escape(d.expected or ""),
-            escape(d.actual or ""),
-            escape(d.message),
-        )
-    return table

@@ -72,12 +72,6 @@ def plan() -> Plan:
     return build_plan(topology_from_text(TOPOLOGY, file="e2e.yaml"))
 
 
-def _sessions(account: Any, region: str) -> Any:
-    import boto3
-
-    return boto3.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=region)
-
-
 def _or_skip_offline(call: Any) -> Any:
     try:
         return call()
@@ -86,7 +80,7 @@ def _or_skip_offline(call: Any) -> Any:
 
 
 def test_preview_up_verify_destroy(plan: Plan, endpoint: str, tmp_path: Path) -> None:
-    from peerstack.verify import verify
+    from peerstack.verify import AwsClients, verify
 
     events: list[Event] = []
     deployment = Deployment(
@@ -105,7 +99,7 @@ def test_preview_up_verify_destroy(plan: Plan, endpoint: str, tmp_path: Path) ->
     finished = [e for e in events if e.kind is EventKind.FINISHED][-1].progress
     assert {link.state for link in finished.links.values()} == {LinkState.DONE}
 
-    result = verify(plan, sessions=_sessions, outputs=deployment.outputs())
+    result = verify(plan, clients=AwsClients(endpoint=endpoint), outputs=deployment.outputs())
     assert result.ok, [str(d) for d in result.differences]
 
     again = deployment.preview()

@@ -79,7 +79,10 @@ def test_up_emulate_exits_one_when_the_network_differs(monkeypatch: pytest.Monke
     assert result.exit_code == 1, result.output
     assert "route-missing" in result.stdout
     assert "shared/main -> 10.2.0.0/16" in result.stdout
-    assert "1 difference from the plan" in result.stdout
+    # The dns subnet (main table) no longer reaches app-us; the tools subnet still does.
+    assert "subnet-reachability" in result.stdout
+    assert "shared.dns <-> app-us.app-a" in result.stdout
+    assert "2 differences from the plan" in result.stdout
 
 
 def test_preview_emulate_lists_what_up_would_create() -> None:

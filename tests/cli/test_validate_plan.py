@@ -233,3 +233,32 @@ def test_escape_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "\\x1b[2J" in result.output
+
+
+def test_warnings_go_to_stderr_and_leave_the_exit_code_alone(tmp_path: Path) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(
+        'name: w\ndefaults: {region: us-east-1}\naccounts: {n: {id: "111111111111"}}\n'
+        "vpcs:\n"
+        "  a: {cidr: 10.0.0.0/16, subnets: [{name: s, cidr: 10.0.1.0/24, az: a, route_table: app}]}\n"
+        "  b: {cidr: 10.1.0.0/16}\n"
+        "peerings:\n  - {requester: a, accepter: b, routes: {a: {tables: [main]}}}\n"
+    )
+    validated = run("validate", str(path))
+    assert validated.exit_code == 0, validated.output
+    assert f"warning: {path}:5: vpcs.a: route table 'main' of 'a'" in validated.stderr
+    assert "no subnet uses it" in validated.stderr and "hint:" in validated.stderr
+    planned = run("plan", str(path), "--format", "json")
+    assert planned.exit_code == 0
+    assert "no subnet uses it" in planned.stderr
+    (warning,) = json.loads(planned.stdout)["warnings"]
+    assert (warning["path"], warning["line"]) == ("vpcs.a", 5)
+    assert json.loads(planned.stdout)["reachability"] == {"a": [], "b": []}
+    as_json = run("validate", str(path), "--format", "json")
+    assert as_json.exit_code == 0
+    (warning,) = json.loads(as_json.stdout)["warnings"]
+    assert (warning["file"], warning["path"]) == (str(path), "vpcs.a")
+    github = run("validate", str(path), "--format", "github")
+    assert github.exit_code == 0
+    (line,) = [x for x in github.stdout.splitlines() if x.startswith("::warning ")]
+    assert "line=5" in line and "no subnet uses it" in line

@@ -10,19 +10,14 @@ import pytest
 from moto import mock_aws
 
 from peerstack._components import StackOutputs
+from peerstack._render.verify import render_table
 from peerstack.automation import Outputs
 from peerstack.emulator import Emulation
 from peerstack.errors import CredentialsError, VerificationError
 from peerstack.plan import Plan, build_plan
 from peerstack.testing import emulated
 from peerstack.topology import load_topology
-from peerstack.verify import (
-    AwsSessions,
-    DifferenceKind,
-    VerifyResult,
-    render_table,
-    verify,
-)
+from peerstack.verify import AwsClients, ClientFactory, DifferenceKind, VerifyResult, verify
 from tests.helpers.paths import EXAMPLES_DIR
 
 PlanOf = Callable[[str], Plan]
@@ -55,6 +50,11 @@ def _ids(env: Emulation) -> dict[str, Any]:
     return env.outputs
 
 
+def clients_of(env: Emulation) -> ClientFactory:
+    """The emulation's EC2 clients, as verify asks for them."""
+    return lambda account, region: env.client("ec2", account=account, region=region)
+
+
 def test_a_faithful_deploy_has_no_differences(hub: Emulation, hub_plan: Plan) -> None:
     result = hub.verify()
     assert result.ok and result.differences == ()
@@ -68,7 +68,7 @@ def test_a_faithful_deploy_has_no_differences(hub: Emulation, hub_plan: Plan) ->
 
 
 def test_resources_are_found_by_tags_without_outputs(hub: Emulation, hub_plan: Plan) -> None:
-    by_tags = verify(hub_plan, sessions=hub.session)
+    by_tags = verify(hub_plan, clients=clients_of(hub))
     assert by_tags.ok
     assert [s.connection_id for s in by_tags.links] == [
         hub.outputs["peering_connection_ids"][link.name] for link in hub_plan.links
@@ -83,8 +83,10 @@ def test_a_deleted_route_is_missing(hub: Emulation) -> None:
     )
     result = hub.verify()
     assert subjects(result, DifferenceKind.ROUTE_MISSING) == {"app-eu/main -> 10.0.0.0/16"}
-    # app-eu still routes 10.100.0.0/16 back to shared: the VPCs still reach each other.
-    assert kinds(result) == {DifferenceKind.ROUTE_MISSING}
+    # app-eu still routes 10.100.0.0/16 back to shared, but no subnet of shared is in
+    # that block: nothing in shared can talk to app-eu any more.
+    assert kinds(result) == {DifferenceKind.ROUTE_MISSING, DifferenceKind.REACHABILITY}
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> app-eu"}
     with pytest.raises(VerificationError, match="route-missing: app-eu/main -> 10.0.0.0/16"):
         result.raise_for_differences()
 
@@ -153,7 +155,7 @@ def test_a_rejected_peering_connection(hub: Emulation, hub_plan: Plan) -> None:
     hub.client("ec2", account="prod", region="us-east-1").reject_vpc_peering_connection(
         VpcPeeringConnectionId=new
     )
-    result = verify(hub_plan, sessions=hub.session)  # by tags: finds the new one
+    result = verify(hub_plan, clients=clients_of(hub))  # by tags: finds the new one
     statuses = {s.link: (s.connection_id, s.status) for s in result.links}
     assert statuses["shared--app-us"] == (new, "rejected")
     (link,) = [d for d in result.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
@@ -249,7 +251,7 @@ def test_longest_prefix_routes_to_overlapping_peers_both_reach() -> None:
 
 def test_nothing_deployed_means_everything_missing(hub_plan: Plan) -> None:
     with Emulation(hub_plan) as env:  # adopted VPCs seeded, nothing deployed
-        result = verify(hub_plan, sessions=env.session)
+        result = verify(hub_plan, clients=clients_of(env))
     missing = subjects(result, DifferenceKind.VPC_MISSING)
     assert missing == {"shared", "app-eu", "app-us", "sandbox"}
     assert subjects(result, DifferenceKind.LINK_MISSING) == {link.name for link in hub_plan.links}
@@ -265,7 +267,7 @@ def test_outputs_naming_a_connection_that_is_gone(hub: Emulation, hub_plan: Plan
             "shared--app-us": "pcx-00000000000000000",
         },
     }
-    result = verify(hub_plan, sessions=hub.session, outputs=outputs)
+    result = verify(hub_plan, clients=clients_of(hub), outputs=outputs)
     assert subjects(result, DifferenceKind.LINK_MISSING) == {"shared--app-us"}
 
 
@@ -276,7 +278,7 @@ def test_ids_come_from_automation_outputs_too(hub: Emulation, hub_plan: Plan) ->
     assert (
         ids.route_table_ids["shared"]["tools"] == hub.outputs["route_table_ids"]["shared"]["tools"]
     )
-    assert verify(hub_plan, sessions=hub.session, outputs=outputs).ok
+    assert verify(hub_plan, clients=clients_of(hub), outputs=outputs).ok
 
 
 def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
@@ -294,21 +296,32 @@ def test_result_as_json_and_as_a_table(hub: Emulation) -> None:
             "message": data["differences"][0]["message"],
             "expected": f"via shared--app-us ({ids['peering_connection_ids']['shared--app-us']})",
             "actual": "missing",
-        }
+        },
+        # shared's tools subnet still reaches app-us; its dns subnet (main table) does not.
+        {
+            "kind": "subnet-reachability",
+            "subject": "shared.dns <-> app-us.app-a",
+            "message": data["differences"][1]["message"],
+            "expected": "reachable",
+            "actual": "unreachable",
+        },
     ]
     assert {link["status"] for link in data["links"]} == {"active"}
+    assert data["reachability"]["shared"] == ["app-eu", "app-us", "legacy", "sandbox"]
+    assert "app-us.app-a" not in data["subnet_reachability"]["shared.dns"]
     from rich.console import Console
 
     console = Console(record=True, width=200)
     console.print(render_table(result))
     text = console.export_text()
     assert "route-missing" in text and "shared/main -> 10.2.0.0/16" in text
+    assert "subnet-reachability" in text and "shared.dns <-> app-us.app-a" in text
 
 
 # -- real-AWS sessions (against moto) ----------------------------------------------------
 
 
-def test_aws_sessions_assume_each_accounts_role(plan_of: PlanOf) -> None:
+def test_aws_clients_assume_each_accounts_role(plan_of: PlanOf) -> None:
     plan = plan_of(
         """
         name: roles
@@ -324,19 +337,19 @@ def test_aws_sessions_assume_each_accounts_role(plan_of: PlanOf) -> None:
         """
     )
     with mock_aws():
-        sessions = AwsSessions()
-        prod = sessions(plan.account("prod"), "us-east-1")
-        assert prod.client("sts").get_caller_identity()["Account"] == "222222222222"
-        assert sessions(plan.account("prod"), "us-east-1") is prod
-        net = sessions(plan.account("net"), "eu-west-1")
-        assert net.region_name == "eu-west-1"
-        assert net.client("sts").get_caller_identity()["Account"] == "123456789012"
+        clients = AwsClients()
+        prod = clients(plan.account("prod"), "us-east-1")
+        assert {v["OwnerId"] for v in prod.describe_vpcs()["Vpcs"]} == {"222222222222"}
+        assert clients(plan.account("prod"), "us-east-1") is prod
+        net = clients(plan.account("net"), "eu-west-1")
+        assert net.meta.region_name == "eu-west-1"
+        assert {v["OwnerId"] for v in net.describe_vpcs()["Vpcs"]} == {"123456789012"}
 
 
-def test_aws_sessions_refuse_credentials_of_another_account(plan_of: PlanOf) -> None:
+def test_aws_clients_refuse_credentials_of_another_account(plan_of: PlanOf) -> None:
     plan = plan_of("vpcs: {a: {cidr: 10.1.0.0/16}}\n")
     with mock_aws(), pytest.raises(CredentialsError, match="are for account 123456789012"):
-        AwsSessions()(plan.account("net"), "us-east-1")
+        AwsClients()(plan.account("net"), "us-east-1")
 
 
 def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
@@ -356,9 +369,157 @@ def test_verify_reads_real_aws_the_same_way(plan_of: PlanOf) -> None:
         """
     )
     with mock_aws(), emulated(plan) as env:
-        assert verify(plan).ok  # AwsSessions: ambient credentials, then the role
+        assert verify(plan).ok  # AwsClients: ambient credentials, then the role
         env.client("ec2", account="prod", region="eu-west-1").delete_route(
             RouteTableId=env.outputs["route_table_ids"]["b"]["main"],
             DestinationCidrBlock="10.1.0.0/16",
         )
         assert not verify(plan).ok
+
+
+# -- what AWS holds beyond what peerstack created ------------------------------------------
+
+
+def test_two_spokes_peered_and_routed_to_each_other(hub: Emulation) -> None:
+    ids = _ids(hub)
+    us = hub.client("ec2", account="prod", region="us-east-1")
+    eu = hub.client("ec2", account="prod", region="eu-west-1")
+    pcx = us.create_vpc_peering_connection(
+        VpcId=ids["vpc_ids"]["app-us"], PeerVpcId=ids["vpc_ids"]["app-eu"], PeerRegion="eu-west-1"
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    eu.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    us.create_route(
+        RouteTableId=ids["route_table_ids"]["app-us"]["main"],
+        DestinationCidrBlock="10.1.0.0/16",
+        VpcPeeringConnectionId=pcx,
+    )
+    eu.create_route(
+        RouteTableId=ids["route_table_ids"]["app-eu"]["main"],
+        DestinationCidrBlock="10.2.0.0/16",
+        VpcPeeringConnectionId=pcx,
+    )
+    result = hub.verify()
+    (extra,) = [d for d in result.differences if d.kind is DifferenceKind.PEERING_UNEXPECTED]
+    assert extra.subject == "app-us -- app-eu"
+    assert extra.actual == f"{pcx} (active)"
+    assert "which the plan does not peer" in extra.message and "delete it" in extra.message
+    assert subjects(result, DifferenceKind.ROUTE_UNEXPECTED) == {
+        "app-us/main -> 10.1.0.0/16",
+        "app-eu/main -> 10.2.0.0/16",
+    }
+    (reach,) = [d for d in result.differences if d.kind is DifferenceKind.REACHABILITY]
+    assert (reach.subject, reach.actual) == ("app-eu <-> app-us", "reachable")
+    assert result.reachability["app-us"] == ("app-eu", "shared")
+
+
+def test_a_planned_vpc_peered_with_an_unknown_one(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    stranger = ec2.create_vpc(CidrBlock="192.168.0.0/16")["Vpc"]["VpcId"]
+    pcx = ec2.create_vpc_peering_connection(
+        VpcId=stranger, PeerVpcId=_ids(hub)["vpc_ids"]["shared"]
+    )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    result = hub.verify()
+    (extra,) = result.differences
+    assert extra.kind is DifferenceKind.PEERING_UNEXPECTED
+    assert extra.subject == f"{stranger} -- shared"
+    assert "not in the topology" in extra.message and "111111111111" in extra.message
+
+
+def test_a_subnet_disassociated_from_its_table(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    tools_table = _ids(hub)["route_table_ids"]["shared"]["tools"]
+    (table,) = ec2.describe_route_tables(RouteTableIds=[tools_table])["RouteTables"]
+    (association,) = [a for a in table["Associations"] if a.get("SubnetId")]
+    ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+    result = hub.verify()
+    (moved,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_ROUTE_TABLE]
+    assert (moved.subject, moved.expected, moved.actual) == (
+        "shared.tools",
+        f"tools ({tools_table})",
+        f"main ({_ids(hub)['route_table_ids']['shared']['main']})",
+    )
+    # legacy routes back only to the tools subnet, which no longer routes to legacy.
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"shared <-> legacy"}
+
+
+def test_a_subnet_moved_to_another_table(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    (dns,) = ec2.describe_subnets(
+        Filters=[
+            {"Name": "vpc-id", "Values": [ids["vpc_ids"]["shared"]]},
+            {"Name": "cidr-block", "Values": ["10.0.2.0/24"]},
+        ]
+    )["Subnets"]
+    ec2.associate_route_table(
+        RouteTableId=ids["route_table_ids"]["shared"]["tools"], SubnetId=dns["SubnetId"]
+    )
+    result = hub.verify()
+    (moved,) = result.differences  # both tables route every spoke: reachability holds
+    assert (moved.kind, moved.subject) == (DifferenceKind.SUBNET_ROUTE_TABLE, "shared.dns")
+    assert moved.actual is not None and moved.actual.startswith("tools (")
+    assert "disassociate it from 'tools'" in moved.message
+
+
+def test_a_deleted_subnet(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="prod", region="us-east-1")
+    (subnet,) = ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [ids["vpc_ids"]["app-us"]]}]
+    )["Subnets"]
+    ec2.delete_subnet(SubnetId=subnet["SubnetId"])
+    result = hub.verify()
+    (missing,) = result.differences
+    assert (missing.kind, missing.subject, missing.expected, missing.actual) == (
+        DifferenceKind.SUBNET_MISSING,
+        "app-us.app-a",
+        "10.2.1.0/24",
+        "missing",
+    )
+
+
+def test_a_subnet_the_plan_does_not_have(hub: Emulation) -> None:
+    ec2 = hub.client("ec2", account="dev", region="us-west-2")
+    made = ec2.create_subnet(VpcId=_ids(hub)["vpc_ids"]["sandbox"], CidrBlock="10.3.9.0/24")
+    result = hub.verify()
+    (extra,) = result.differences
+    assert (extra.kind, extra.subject) == (
+        DifferenceKind.SUBNET_UNEXPECTED,
+        f"sandbox.{made['Subnet']['SubnetId']}",
+    )
+    assert "vpcs.sandbox.subnets" in extra.message
+
+
+def test_vpc_blocks_added_and_removed(hub: Emulation) -> None:
+    ids = _ids(hub)
+    prod = hub.client("ec2", account="prod", region="us-east-1")
+    prod.associate_vpc_cidr_block(VpcId=ids["vpc_ids"]["app-us"], CidrBlock="10.200.0.0/16")
+    network = hub.client("ec2", account="network", region="us-east-1")
+    (vpc,) = network.describe_vpcs(VpcIds=[ids["vpc_ids"]["shared"]])["Vpcs"]
+    (secondary,) = [a for a in vpc["CidrBlockAssociationSet"] if a["CidrBlock"] == "10.100.0.0/16"]
+    network.disassociate_vpc_cidr_block(AssociationId=secondary["AssociationId"])
+    result = hub.verify()
+    assert subjects(result, DifferenceKind.VPC_BLOCK_UNEXPECTED) == {"app-us 10.200.0.0/16"}
+    assert subjects(result, DifferenceKind.VPC_BLOCK_MISSING) == {"shared 10.100.0.0/16"}
+    assert kinds(result) == {DifferenceKind.VPC_BLOCK_UNEXPECTED, DifferenceKind.VPC_BLOCK_MISSING}
+
+
+def test_a_more_specific_route_to_a_gateway_hides_part_of_a_peer(hub: Emulation) -> None:
+    ids = _ids(hub)
+    ec2 = hub.client("ec2", account="network", region="us-east-1")
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=ids["vpc_ids"]["shared"])
+    ec2.create_route(
+        RouteTableId=ids["route_table_ids"]["shared"]["main"],
+        DestinationCidrBlock="10.2.1.0/24",
+        GatewayId=igw,
+    )
+    result = hub.verify()
+    (hidden,) = [d for d in result.differences if d.kind is DifferenceKind.ROUTE_SHADOWED]
+    assert (hidden.subject, hidden.actual) == ("shared/main -> 10.2.1.0/24", f"via {igw}")
+    assert "10.2.0.0/16" in hidden.message and "shared--app-us" in hidden.message
+    # shared's tools subnet still reaches app-us; its dns subnet (main table) no longer does.
+    assert subjects(result, DifferenceKind.SUBNET_REACHABILITY) == {"shared.dns <-> app-us.app-a"}
+    assert result.reachability["shared"] == hub.plan.reachability["shared"]
+    assert "app-us.app-a" not in result.subnet_reachability["shared.dns"]

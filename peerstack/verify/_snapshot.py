@@ -1,0 +1,151 @@
+"""What verify found in AWS, as immutable data: the snapshot a comparison reads.
+
+:func:`~peerstack.verify.read_snapshot` fills it from AWS, per account and region: the
+plan's VPCs (by id, or by peerstack's tags) with their address blocks and DNS attributes,
+every subnet and route table of those VPCs (routes, associations, which is main), and
+every peering connection that touches them or that the stack's outputs name. Tests build
+snapshots by hand and hand them to :func:`~peerstack.verify.compare`, no AWS needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = [
+    "PeeringSide",
+    "PeeringSnapshot",
+    "RouteSnapshot",
+    "RouteTableSnapshot",
+    "Snapshot",
+    "SubnetSnapshot",
+    "VpcSnapshot",
+]
+
+ENDED = frozenset({"deleted", "deleting", "rejected", "failed", "expired"})
+"""Statuses of a peering connection that will never carry traffic again."""
+
+
+@dataclass(frozen=True, slots=True)
+class VpcSnapshot:
+    """A VPC as AWS has it."""
+
+    id: str
+    account_id: str
+    region: str
+    cidrs: tuple[str, ...]
+    """Associated IPv4 blocks, primary first."""
+    ipv6_cidrs: tuple[str, ...] = ()
+    """Associated IPv6 blocks."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    dns_support: bool | None = None
+    """``enableDnsSupport``; None when it was not read (the plan does not need it)."""
+    dns_hostnames: bool | None = None
+    """``enableDnsHostnames``; None when it was not read."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetSnapshot:
+    """A subnet of a VPC."""
+
+    id: str
+    vpc_id: str
+    cidr: str
+    ipv6_cidrs: tuple[str, ...] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSnapshot:
+    """A route whose destination is a CIDR (prefix-list destinations are not read)."""
+
+    destination: str
+    target: str
+    """The target's id: ``local``, ``pcx-...``, ``igw-...``, ``nat-...`` ...; ``none`` when
+    AWS names none."""
+    blackhole: bool = False
+    """AWS marks the route ``blackhole``: its target is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTableSnapshot:
+    """A route table: its routes, and the subnets that use it."""
+
+    id: str
+    vpc_id: str
+    routes: tuple[RouteSnapshot, ...] = ()
+    main: bool = False
+    """The VPC's main table: every subnet without an explicit association uses it."""
+    subnet_ids: tuple[str, ...] = ()
+    """Subnets explicitly associated with this table."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringSide:
+    """One side of a peering connection."""
+
+    vpc_id: str
+    account_id: str
+    region: str
+    dns_resolution: bool = False
+    """This side resolves the other side's private DNS names
+    (``AllowDnsResolutionFromRemoteVpc``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PeeringSnapshot:
+    """A VPC peering connection."""
+
+    id: str
+    status: str
+    """AWS's status code: ``active``, ``pending-acceptance``, ``deleted`` ..."""
+    requester: PeeringSide
+    accepter: PeeringSide
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def ended(self) -> bool:
+        """It will never carry traffic again (deleted, rejected, failed, expired)."""
+        return self.status in ENDED
+
+    def joins(self, vpc_id: str) -> bool:
+        return vpc_id in (self.requester.vpc_id, self.accepter.vpc_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything verify read, by kind; look things up with the methods."""
+
+    vpcs: tuple[VpcSnapshot, ...] = ()
+    subnets: tuple[SubnetSnapshot, ...] = ()
+    route_tables: tuple[RouteTableSnapshot, ...] = ()
+    peerings: tuple[PeeringSnapshot, ...] = ()
+    _subnets_by_vpc: dict[str, tuple[SubnetSnapshot, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _tables_by_vpc: dict[str, tuple[RouteTableSnapshot, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    _peerings_by_id: dict[str, PeeringSnapshot] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Indexes are built here (not passed in), so dataclasses.replace() rebuilds them.
+        subnets: dict[str, list[SubnetSnapshot]] = {}
+        for subnet in self.subnets:
+            subnets.setdefault(subnet.vpc_id, []).append(subnet)
+        tables: dict[str, list[RouteTableSnapshot]] = {}
+        for table in self.route_tables:
+            tables.setdefault(table.vpc_id, []).append(table)
+        object.__setattr__(self, "_subnets_by_vpc", {k: tuple(v) for k, v in subnets.items()})
+        object.__setattr__(self, "_tables_by_vpc", {k: tuple(v) for k, v in tables.items()})
+        object.__setattr__(self, "_peerings_by_id", {p.id: p for p in self.peerings})
+
+    def subnets_of(self, vpc_id: str) -> tuple[SubnetSnapshot, ...]:
+        return self._subnets_by_vpc.get(vpc_id, ())
+
+    def tables_of(self, vpc_id: str) -> tuple[RouteTableSnapshot, ...]:
+        return self._tables_by_vpc.get(vpc_id, ())
+
+    def peering(self, peering_id: str) -> PeeringSnapshot | None:
+        return self._peerings_by_id.get(peering_id)
