@@ -7,6 +7,7 @@ already in PULUMI_HOME. When it can't be installed the tests skip and say so.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -118,7 +119,9 @@ def test_the_cli_up_and_destroy_against_an_endpoint(
     topology.write_text(TOPOLOGY)
     runner = CliRunner()
 
-    up = runner.invoke(app, ["up", str(topology), "--endpoint", endpoint, "--stack", "cli"])
+    up = runner.invoke(
+        app, ["up", str(topology), "--endpoint", endpoint, "--stack", "cli", "--yes"]
+    )
     if up.exit_code == 3 and "aws plugin" in up.stderr:
         pytest.skip(f"the aws plugin could not be installed (offline?): {up.stderr}")
     assert up.exit_code == 0, up.output
@@ -133,3 +136,66 @@ def test_the_cli_up_and_destroy_against_an_endpoint(
     )
     assert destroy.exit_code == 0, destroy.output
     assert "destroyed stack cli" in destroy.stdout
+
+
+# -- --emulate with the real engine ends where the in-process engine does ------------------
+
+MULTI_ACCOUNT = """\
+name: twoeng
+defaults: {account: net, region: us-east-1, dns_resolution: true}
+accounts:
+  net: {id: "111111111111"}
+  prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/peerstack"}
+vpcs:
+  hub:
+    cidr: 10.0.0.0/16
+    subnets: [{name: tools, cidr: 10.0.1.0/24, az: a, route_table: tools}]
+  app: {account: prod, region: eu-west-1, cidr: 10.1.0.0/16}
+  api: {account: prod, cidr: 10.2.0.0/16}
+hubs:
+  - {hub: hub, spokes: [app, api]}
+"""
+
+
+def _emulated(args: list[str]) -> dict[str, Any]:
+    result = CliRunner().invoke(app, ["up", *args, "--emulate", "-f", "json"])
+    if "running the in-process engine instead" in result.stderr:
+        pytest.skip(f"the aws plugin could not be installed (offline?): {result.stderr}")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_both_engines_end_in_the_same_verified_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    topology = tmp_path / "twoeng.yaml"
+    topology.write_text(MULTI_ACCOUNT)
+    real = _emulated([str(topology), "--engine", "pulumi"])
+    mocked = _emulated([str(topology), "--engine", "mocks"])
+
+    assert real["engine"] == "pulumi" and mocked["engine"] == "mocks"
+    assert real["verification"]["ok"] and mocked["verification"]["ok"]
+    assert real["verification"]["reachability"] == mocked["verification"]["reachability"]
+    assert sorted(real["outputs"]["peering_connection_ids"]) == sorted(
+        mocked["outputs"]["peering_connection_ids"]
+    )
+    assert real["changes"]["create"] >= sum(mocked["resources"].values())
+
+
+def test_the_real_engine_applies_a_day_2_change_in_the_emulation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    old = tmp_path / "old.yaml"
+    old.write_text(MULTI_ACCOUNT)
+    new = tmp_path / "new.yaml"
+    new.write_text(MULTI_ACCOUNT.replace("dns_resolution: true", "dns_resolution: false"))
+    real = _emulated([str(new), "--from", str(old), "--engine", "pulumi"])
+    mocked = _emulated([str(new), "--from", str(old), "--engine", "mocks"])
+
+    assert real["verification"]["ok"] and mocked["verification"]["ok"]
+    # DNS off is an update of the options (and the VPCs' hostnames), never a delete.
+    assert "delete" not in real["changes"] and real["changes"]["update"] >= 4
+    assert "delete" not in mocked["changes"] and mocked["changes"]["update"] >= 4
