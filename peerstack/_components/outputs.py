@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
-__all__ = ["OUTPUT_NAMES", "StackOutputs"]
+__all__ = ["OUTPUT_NAMES", "OutputsLike", "StackOutputs"]
 
 OUTPUT_NAMES = ("vpc_ids", "route_table_ids", "peering_connection_ids", "reachability")
 """The stack outputs every peerstack deployment exports, in this order."""
+
+
+class _HasValues(Protocol):
+    """Anything that holds stack outputs by name (automation's ``Outputs``)."""
+
+    @property
+    def values(self) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +84,7 @@ class StackOutputs:
 def _strings(values: Mapping[str, Any]) -> dict[str, str]:
     """Only the entries with a value: unknown (None or empty) ids are left out."""
     return {str(k): str(v) for k, v in values.items() if isinstance(v, str) and v}
+
+
+OutputsLike: TypeAlias = "StackOutputs | Mapping[str, Any] | _HasValues | None"
+"""What :meth:`StackOutputs.parse` reads: outputs by name, or an object holding them."""

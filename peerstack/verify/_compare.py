@@ -7,19 +7,13 @@ peerstack's tags, else (connections) by the VPCs they join.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
 from peerstack._cidr import aws_network, more_specific
-from peerstack._components.outputs import StackOutputs
+from peerstack._components.outputs import OutputsLike, StackOutputs
 from peerstack._reachability import Endpoint, Link, Reachability, Route, VpcModel, reachability
 from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, VpcPlan
 from peerstack.verify._identify import TOPOLOGY_TAG, has_tags, known_vpc_id, vpc_candidates
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
 from peerstack.verify._snapshot import PeeringSnapshot, RouteSnapshot, Snapshot, VpcSnapshot
-
-if TYPE_CHECKING:
-    from peerstack.automation import Outputs
 
 __all__ = ["compare"]
 
@@ -42,7 +36,7 @@ def compare(
     plan: Plan,
     snapshot: Snapshot,
     *,
-    outputs: Mapping[str, Any] | Outputs | StackOutputs | None = None,
+    outputs: OutputsLike = None,
 ) -> VerifyResult:
     """Every way ``snapshot`` differs from ``plan``; pure, so it needs no AWS.
 

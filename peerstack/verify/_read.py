@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from peerstack._cidr import aws_network
-from peerstack._components.outputs import StackOutputs
+from peerstack._components.outputs import OutputsLike, StackOutputs
 from peerstack.errors import CredentialsError
 from peerstack.plan.model import Plan, VpcPlan
 from peerstack.verify._aws import ClientFactory, is_auth_error
@@ -36,7 +36,6 @@ from peerstack.verify._snapshot import (
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
 
-    from peerstack.automation import Outputs
 
 __all__ = ["read_snapshot"]
 
@@ -60,7 +59,7 @@ def read_snapshot(
     plan: Plan,
     clients: ClientFactory,
     *,
-    outputs: Mapping[str, Any] | Outputs | StackOutputs | None = None,
+    outputs: OutputsLike = None,
 ) -> Snapshot:
     """Read, in every account and region of ``plan``, what exists for it.
 

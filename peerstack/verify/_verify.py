@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from peerstack._components.outputs import StackOutputs
+from peerstack._components.outputs import OutputsLike, StackOutputs
 from peerstack.plan.model import Plan
 from peerstack.verify._aws import AwsClients, ClientFactory
 from peerstack.verify._compare import compare
 from peerstack.verify._read import read_snapshot
 from peerstack.verify._result import VerifyResult
-
-if TYPE_CHECKING:
-    from peerstack.automation import Outputs
 
 __all__ = ["verify"]
 
@@ -22,7 +16,7 @@ def verify(
     plan: Plan,
     *,
     clients: ClientFactory | None = None,
-    outputs: Mapping[str, Any] | Outputs | StackOutputs | None = None,
+    outputs: OutputsLike = None,
 ) -> VerifyResult:
     """Read AWS and compare it with ``plan``; every difference is in the result.
 
