@@ -71,41 +71,19 @@ def _changes(steps: tuple[EmulatedStep, ...]) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class EmulatedPreview:
-    """What ``up`` would do, found by running the program without changing anything."""
+class _Run:
+    """What one run of a program did, step by step."""
 
     plan: Plan
     steps: tuple[EmulatedStep, ...]
 
     @property
     def resources(self) -> tuple[EmulatedStep, ...]:
-        """Every resource the program registers (deletes and reads excluded)."""
+        """Every resource the program registered (deletes and reads excluded)."""
         return tuple(s for s in self.steps if s.op not in (Change.DELETE, Change.READ))
 
     def counts_by_type(self) -> dict[str, int]:
-        """AWS resources that would be created or replaced, by type (``{"Route": 26}``)."""
-        return _counts(self.steps, (Change.CREATE, Change.REPLACE))
-
-    def changes(self) -> dict[str, int]:
-        """AWS resources by operation, each counted once (``{"create": 40, ...}``)."""
-        return _changes(self.steps)
-
-
-@dataclass(frozen=True, slots=True)
-class EmulatedDeployment:
-    """What one ``up`` did in the emulation, and the stack outputs of the program."""
-
-    plan: Plan
-    steps: tuple[EmulatedStep, ...]
-    outputs: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def resources(self) -> tuple[EmulatedStep, ...]:
-        """Every resource the program registered in this run (deletes and reads excluded)."""
-        return tuple(s for s in self.steps if s.op not in (Change.DELETE, Change.READ))
-
-    def counts_by_type(self) -> dict[str, int]:
-        """AWS resources created (or replaced) by this run, by type (``{"Route": 26}``)."""
+        """AWS resources created (or replaced), by type (``{"Route": 26, ...}``)."""
         return _counts(self.steps, (Change.CREATE, Change.REPLACE))
 
     def changes(self) -> dict[str, int]:
@@ -115,6 +93,18 @@ class EmulatedDeployment:
     def of(self, op: Change | str) -> list[EmulatedStep]:
         """The steps of one operation (replaced resources' deletes excluded)."""
         return [s for s in self.steps if s.op == op and not s.replacement]
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatedPreview(_Run):
+    """What ``up`` would do, found by running the program without changing anything."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmulatedDeployment(_Run):
+    """What one ``up`` did in the emulation, and the stack outputs of the program."""
+
+    outputs: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ handler does not know fails loudly: nothing is ever faked.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,16 @@ if TYPE_CHECKING:
 
     from peerstack.emulator._state import ResourceState
 
-__all__ = ["COMMON_INPUTS", "Outputs", "Request", "ResourceHandler", "camel", "field_of", "str_map"]
+__all__ = [
+    "COMMON_INPUTS",
+    "Outputs",
+    "Request",
+    "ResourceHandler",
+    "already_gone",
+    "camel",
+    "field_of",
+    "str_map",
+]
 
 Outputs = tuple[str, dict[str, Any]]
 """``(id, outputs)`` of a created, updated or read resource."""
@@ -110,6 +120,19 @@ class ResourceHandler:
     updatable: frozenset[str] = frozenset()
     """Inputs :attr:`update` applies; a change to any other input is not emulated."""
     read: Read | None = None
+
+
+@contextlib.contextmanager
+def already_gone(*codes: str) -> Iterator[None]:
+    """A delete that finds the object gone (one of these AWS error codes) has succeeded,
+    as the provider's deletes treat NotFound."""
+    from botocore.exceptions import ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code", "") not in codes:
+            raise
 
 
 def camel(key: str) -> str:

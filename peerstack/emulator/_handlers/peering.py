@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, camel, field_of
+from peerstack.emulator._handlers._base import (
+    Outputs,
+    Request,
+    ResourceHandler,
+    already_gone,
+    camel,
+    field_of,
+)
 from peerstack.emulator._rules import (
     check_auto_accept,
     check_options,
@@ -91,14 +98,8 @@ def _update_connection(req: Request, old: ResourceState, changed: frozenset[str]
 def _delete_connection(req: Request, old: ResourceState) -> None:
     """vpc_peering_connection.go:234-262: DeleteVpcPeeringConnection (gone or already
     deleting is fine)."""
-    from botocore.exceptions import ClientError
-
-    try:
+    with already_gone("InvalidVpcPeeringConnectionID.NotFound", "InvalidStateTransition"):
         req.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=old.id)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code not in ("InvalidVpcPeeringConnectionID.NotFound", "InvalidStateTransition"):
-            raise
 
 
 CONNECTION = ResourceHandler(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
 from peerstack.emulator._rules import check_route
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
@@ -33,22 +33,30 @@ def _target(req: Request) -> tuple[str, str]:
     return key, value
 
 
-def _create(req: Request) -> Outputs:
-    """vpc_route.go:191-287: CreateRoute; the id is ``r-`` + table id + CRC32 of the
-    destination as written (id.go:14-16, create/hashcode.go)."""
-    req.only({"routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", *_TARGETS})
+def _call(req: Request, *, new: bool) -> tuple[dict[str, Any], str]:
+    """The CreateRoute / ReplaceRoute arguments, once AWS's rules are checked; the state
+    AWS would show for the route."""
     table_id = req.require("routeTableId")
     ipv4, ipv6 = _destination(req)
     key, target = _target(req)
-    state = check_route(
-        req, table_id, ipv6=ipv6, pcx_id=target if key == "vpcPeeringConnectionId" else None
-    )
+    pcx_id = target if key == "vpcPeeringConnectionId" else None
+    state = check_route(req, table_id, ipv6=ipv6 if new else None, pcx_id=pcx_id)
     kwargs: dict[str, Any] = {"RouteTableId": table_id, _TARGETS[key]: target}
     if ipv4:
         kwargs["DestinationCidrBlock"] = ipv4
     else:
         kwargs["DestinationIpv6CidrBlock"] = ipv6
+    return kwargs, state
+
+
+def _create(req: Request) -> Outputs:
+    """vpc_route.go:191-287: CreateRoute; the id is ``r-`` + table id + CRC32 of the
+    destination as written (id.go:14-16, create/hashcode.go)."""
+    req.only({"routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", *_TARGETS})
+    kwargs, state = _call(req, new=True)
     req.ec2.create_route(**kwargs)
+    table_id = kwargs["RouteTableId"]
+    ipv4, ipv6 = _destination(req)
     destination = ipv4 or ipv6 or ""
     return f"r-{table_id}{zlib.crc32(destination.encode())}", {
         "state": state,
@@ -61,38 +69,21 @@ def _create(req: Request) -> Outputs:
 
 def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
     """vpc_route.go:353-432: ReplaceRoute with the new target."""
-    table_id = req.require("routeTableId")
-    ipv4, ipv6 = _destination(req)
-    key, target = _target(req)
-    state = check_route(
-        req, table_id, ipv6=None, pcx_id=target if key == "vpcPeeringConnectionId" else None
-    )
-    kwargs: dict[str, Any] = {"RouteTableId": table_id, _TARGETS[key]: target}
-    if ipv4:
-        kwargs["DestinationCidrBlock"] = ipv4
-    else:
-        kwargs["DestinationIpv6CidrBlock"] = ipv6
+    kwargs, state = _call(req, new=False)
     req.ec2.replace_route(**kwargs)
     return old.id, {**old.outputs, "state": state}
 
 
 def _delete(req: Request, old: ResourceState) -> None:
     """vpc_route.go:434-491: DeleteRoute (a route already gone is fine)."""
-    from botocore.exceptions import ClientError
 
     kwargs: dict[str, Any] = {"RouteTableId": old.inputs["routeTableId"]}
     if old.inputs.get("destinationCidrBlock"):
         kwargs["DestinationCidrBlock"] = old.inputs["destinationCidrBlock"]
     else:
         kwargs["DestinationIpv6CidrBlock"] = old.inputs["destinationIpv6CidrBlock"]
-    try:
+    with already_gone("InvalidRoute.NotFound", "InvalidRouteTableID.NotFound"):
         req.ec2.delete_route(**kwargs)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in (
-            "InvalidRoute.NotFound",
-            "InvalidRouteTableID.NotFound",
-        ):
-            raise
 
 
 ROUTE = ResourceHandler(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
@@ -40,7 +40,6 @@ def _update_table(req: Request, old: ResourceState, changed: frozenset[str]) -> 
 def _delete_table(req: Request, old: ResourceState) -> None:
     """vpc_route_table.go:343-385: disassociate every association (those of separate
     association resources included), then DeleteRouteTable."""
-    from botocore.exceptions import ClientError
 
     found = req.ec2.describe_route_tables(Filters=[{"Name": "route-table-id", "Values": [old.id]}])[
         "RouteTables"
@@ -51,11 +50,8 @@ def _delete_table(req: Request, old: ResourceState) -> None:
                 req.ec2.disassociate_route_table(
                     AssociationId=association["RouteTableAssociationId"]
                 )
-    try:
+    with already_gone("InvalidRouteTableID.NotFound"):
         req.ec2.delete_route_table(RouteTableId=old.id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "InvalidRouteTableID.NotFound":
-            raise
 
 
 def _read_table(req: Request) -> Outputs:
@@ -99,13 +95,8 @@ def _reassociate(req: Request, old: ResourceState, changed: frozenset[str]) -> O
 
 def _disassociate(req: Request, old: ResourceState) -> None:
     """vpc_route_table_association.go:162-240: DisassociateRouteTable (NotFound is fine)."""
-    from botocore.exceptions import ClientError
-
-    try:
+    with already_gone("InvalidAssociationID.NotFound"):
         req.ec2.disassociate_route_table(AssociationId=old.id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "InvalidAssociationID.NotFound":
-            raise
 
 
 ASSOCIATION = ResourceHandler(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
@@ -106,13 +106,8 @@ def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Output
 
 def _delete(req: Request, old: ResourceState) -> None:
     """vpc_subnet.go:327-354: DeleteSubnet (NotFound is fine)."""
-    from botocore.exceptions import ClientError
-
-    try:
+    with already_gone("InvalidSubnetID.NotFound"):
         req.ec2.delete_subnet(SubnetId=old.id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "InvalidSubnetID.NotFound":
-            raise
 
 
 SUBNET = ResourceHandler(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
+from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
@@ -111,13 +111,8 @@ def _update_vpc(req: Request, old: ResourceState, changed: frozenset[str]) -> Ou
 def _delete_vpc(req: Request, old: ResourceState) -> None:
     """vpc_.go:356-414: DeleteVpc (NotFound is fine). AWS refuses while anything is left in
     the VPC (DependencyViolation), which the emulation reports."""
-    from botocore.exceptions import ClientError
-
-    try:
+    with already_gone("InvalidVpcID.NotFound"):
         req.ec2.delete_vpc(VpcId=old.id)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "InvalidVpcID.NotFound":
-            raise
 
 
 def _read_vpc(req: Request) -> Outputs:
@@ -150,14 +145,8 @@ def _associate_ipv4(req: Request) -> Outputs:
 def _disassociate(req: Request, old: ResourceState) -> None:
     """vpc_ipv{4,6}_cidr_block_association.go Delete: DisassociateVpcCidrBlock (NotFound
     is fine)."""
-    from botocore.exceptions import ClientError
-
-    try:
+    with already_gone("InvalidVpcCidrBlockAssociationID.NotFound", "InvalidVpcID.NotFound"):
         req.ec2.disassociate_vpc_cidr_block(AssociationId=old.id)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code not in ("InvalidVpcCidrBlockAssociationID.NotFound", "InvalidVpcID.NotFound"):
-            raise
 
 
 CIDR_ASSOCIATION = ResourceHandler(create=_associate_ipv4, delete=_disassociate)
