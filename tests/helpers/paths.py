@@ -8,6 +8,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
 """Every valid example topology (the invalid ones live in examples/invalid/)."""
+TOPOLOGY_DOC = ROOT / "docs" / "topology.md"
+"""The topology format, for users; its examples run in tests/test_docs.py."""
 
 
 def example(name: str) -> Path:
