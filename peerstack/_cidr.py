@@ -36,6 +36,20 @@ def parse_network(text: str) -> Network:
 
 def check_ipv4_block(text: str, *, what: str) -> str:
     """A VPC or subnet IPv4 block: valid, IPv4, /16 to /28. Returns the text unchanged."""
+    try:
+        loose = ipaddress.ip_network(text, strict=False) if isinstance(text, str) else None
+    except ValueError:
+        loose = None
+    if (
+        isinstance(loose, ipaddress.IPv4Network)
+        and not VPC_MIN_PREFIX <= loose.prefixlen <= VPC_MAX_PREFIX
+    ):
+        # Say what AWS allows first: suggesting the same size without host bits would
+        # only offer another block AWS refuses.
+        raise ValueError(
+            f"{what} {text!r} is a /{loose.prefixlen}; AWS allows /{VPC_MIN_PREFIX} to "
+            f"/{VPC_MAX_PREFIX} (e.g. {_example(text, loose)!r})"
+        )
     net = parse_network(text)
     if net.version != 4:
         raise ValueError(f"{what} {text!r} must be IPv4 (IPv6 comes from `ipv6: true`)")
@@ -45,6 +59,13 @@ def check_ipv4_block(text: str, *, what: str) -> str:
             f"/{VPC_MAX_PREFIX}"
         )
     return text
+
+
+def _example(text: str, net: ipaddress.IPv4Network) -> str:
+    """A block AWS would take at the address written: the /16 (or /28) around it."""
+    prefix = min(max(net.prefixlen, VPC_MIN_PREFIX), VPC_MAX_PREFIX)
+    address = text.split("/", 1)[0]
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def aws_network(text: str) -> Network:

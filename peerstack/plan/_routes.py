@@ -210,7 +210,7 @@ def _tables(ctx: Context, spec: RouteSpec | None, path: FieldPath, own: VpcPlan)
     if own.discovers_route_tables:
         ctx.error(
             (*path, "tables"),
-            f"{own.name!r}'s route tables are discovered at deploy time, so none can be "
+            f"the route tables of {own.name!r} are discovered at deploy time, so none can be "
             "selected by name",
             hint=f"list them under vpcs.{own.name}.existing.route_tables (e.g. "
             "{main: rtb-...}) to select some",

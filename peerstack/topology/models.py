@@ -174,18 +174,22 @@ def _check_az(value: str) -> str:
 
 
 def _parse(value: str) -> Network:
-    if len(value) > _LONGEST_CIDR:
-        raise _invalid(f"{shown(value)} is not a CIDR block", hint="e.g. '10.0.0.0/16'")
+    _check_length(value)
     return parse_network(value)
 
 
+def _check_length(value: str) -> None:
+    if len(value) > _LONGEST_CIDR:
+        raise _invalid(f"{shown(value)} is not a CIDR block", hint="e.g. '10.0.0.0/16'")
+
+
 def _check_vpc_cidr(value: str) -> str:
-    _parse(value)
+    _check_length(value)
     return check_ipv4_block(value, what="VPC CIDR")
 
 
 def _check_subnet_cidr(value: str) -> str:
-    _parse(value)
+    _check_length(value)
     return check_ipv4_block(value, what="subnet CIDR")
 
 

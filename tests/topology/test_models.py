@@ -81,3 +81,23 @@ def test_ids_and_azs() -> None:
     assert Subnet(name="s", cidr="10.0.0.0/24", az="use1-az1").az == "use1-az1"
     with pytest.raises(TopologyError, match="availability zone"):
         Subnet(name="s", cidr="10.0.0.0/24", az="zone-one")
+
+
+def test_a_block_aws_refuses_for_its_size_is_not_offered_again_without_host_bits() -> None:
+    from peerstack.errors import TopologyError
+    from peerstack.topology import topology_from_text
+
+    text = (
+        "name: t\ndefaults: {account: a, region: us-east-1}\n"
+        'accounts: {a: {id: "111111111111"}}\nvpcs: {x: {cidr: 10.1.0.0/8}}\n'
+    )
+    try:
+        topology_from_text(text, file="t.yaml")
+    except TopologyError as exc:
+        (problem,) = exc.problems
+        assert problem.message == (
+            "VPC CIDR '10.1.0.0/8' is a /8; AWS allows /16 to /28 (e.g. '10.1.0.0/16')"
+        )
+        assert "did you mean '10.0.0.0/8'" not in str(exc)
+    else:
+        raise AssertionError("expected TopologyError")
