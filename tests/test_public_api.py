@@ -99,3 +99,32 @@ def test_topology_can_be_built_from_model_objects() -> None:
     plan = peerstack.build_plan(topology)
     assert plan.reachability == {"a": ("b",), "b": ("a",)}
     assert plan.to_dict()["links"][0]["auto_accept"] is True
+
+
+def test_help_shows_each_field_and_a_plain_signature() -> None:
+    import inspect
+
+    doc = peerstack.Subnet.__doc__ or ""
+    assert doc.startswith("A subnet of a created VPC.")
+    assert "cidr (str, required): IPv4 block inside one of the VPC's blocks" in doc
+    assert "Annotated" not in doc and "AfterValidator" not in str(inspect.signature(peerstack.Vpc))
+    assert "route_table: 'str | None' = None" in str(inspect.signature(peerstack.Subnet))
+    # The JSON Schema keeps the class's own words.
+    assert peerstack.Subnet.model_json_schema()["description"] == "A subnet of a created VPC."
+
+
+def test_ipaddress_networks_are_accepted_where_cidrs_are() -> None:
+    import ipaddress
+
+    vpc = peerstack.Vpc(
+        cidr=ipaddress.ip_network("10.0.0.0/16"),
+        secondary_cidrs=[ipaddress.ip_network("10.1.0.0/16")],
+        subnets=[peerstack.Subnet(name="a", cidr=ipaddress.ip_network("10.0.1.0/24"), az="a")],
+    )
+    assert (vpc.cidr, vpc.secondary_cidrs, vpc.subnets[0].cidr) == (
+        "10.0.0.0/16",
+        ["10.1.0.0/16"],
+        "10.0.1.0/24",
+    )
+    spec = peerstack.RouteSpec(to=[ipaddress.ip_network("10.2.1.0/24")])
+    assert spec.to == ["10.2.1.0/24"]

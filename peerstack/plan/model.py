@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,16 +258,31 @@ class Plan:
             raise UnknownVpcError(name, list(self._vpc_index)) from None
 
     def link(self, name: str) -> LinkPlan:
-        return self._link_index[name]
+        """The link ``name`` (``a--b``, or the name its peering gives); KeyError naming
+        the plan's links if it has none."""
+        try:
+            return self._link_index[name]
+        except KeyError:
+            known = ", ".join(sorted(self._link_index)) or "none"
+            raise KeyError(f"no link {name!r} in the plan; its links: {known}") from None
 
     def account(self, alias: str) -> AccountPlan:
-        return self._account_index[alias]
+        """The account with this alias; KeyError naming the plan's accounts if none."""
+        try:
+            return self._account_index[alias]
+        except KeyError:
+            known = ", ".join(sorted(self._account_index)) or "none"
+            raise KeyError(f"no account {alias!r} in the plan; its accounts: {known}") from None
 
-    def routes_of(self, vpc: str) -> Iterator[RoutePlan]:
-        return (r for r in self.routes if r.vpc == vpc)
+    def routes_of(self, vpc: str) -> tuple[RoutePlan, ...]:
+        """Every route in the route tables of ``vpc`` (UnknownVpcError for a mistyped name)."""
+        self.vpc(vpc)
+        return tuple(r for r in self.routes if r.vpc == vpc)
 
-    def routes_over(self, link: str) -> Iterator[RoutePlan]:
-        return (r for r in self.routes if r.link == link)
+    def routes_over(self, link: str) -> tuple[RoutePlan, ...]:
+        """Every route, on both sides, that goes over ``link`` (KeyError if it is none)."""
+        self.link(link)
+        return tuple(r for r in self.routes if r.link == link)
 
     def can_reach(self, a: str, b: str) -> bool:
         """Whether ``a`` reaches ``b`` (and ``b`` answers) over their peering.

@@ -6,23 +6,29 @@ format, names). Everything that relates two objects lives in the planner.
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import re
+import types
+import typing
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     StrictBool,
     StrictStr,
     ValidationError,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from peerstack._cidr import Network, check_ipv4_block, parse_network
 from peerstack._regions import (
@@ -280,13 +286,39 @@ def _check_tag_value(value: str) -> str:
 Name = Annotated[StrictStr, AfterValidator(_check_name)]
 AccountId = Annotated[StrictStr, AfterValidator(_check_account_id)]
 Region = Annotated[StrictStr, AfterValidator(_check_region)]
-VpcCidr = Annotated[StrictStr, AfterValidator(_check_vpc_cidr)]
-SubnetCidr = Annotated[StrictStr, AfterValidator(_check_subnet_cidr)]
-Ipv6Cidr = Annotated[StrictStr, AfterValidator(_check_ipv6_cidr)]
+
+
+def _cidr_text(value: Any) -> Any:
+    """Python callers may give ``ipaddress`` networks where the file has CIDR strings."""
+    if isinstance(value, ipaddress.IPv4Network | ipaddress.IPv6Network):
+        return str(value)
+    return value
+
+
+_AsText = BeforeValidator(_cidr_text)
+VpcCidr = Annotated[StrictStr, _AsText, AfterValidator(_check_vpc_cidr)]
+SubnetCidr = Annotated[StrictStr, _AsText, AfterValidator(_check_subnet_cidr)]
+Ipv6Cidr = Annotated[StrictStr, _AsText, AfterValidator(_check_ipv6_cidr)]
 TagKey = Annotated[StrictStr, AfterValidator(_check_tag_key)]
 TagValue = Annotated[StrictStr, AfterValidator(_check_tag_value)]
 Tags = dict[TagKey, TagValue]
-Destination = Annotated[StrictStr, AfterValidator(_check_destination)]
+Destination = Annotated[StrictStr, _AsText, AfterValidator(_check_destination)]
+
+
+def _plain_type(annotation: Any) -> str:
+    """``Annotated[StrictStr, ...] | None`` -> ``str | None``: what a reader needs to know."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _plain_type(typing.get_args(annotation)[0])
+    if origin in (types.UnionType, typing.Union):
+        return " | ".join(_plain_type(a) for a in typing.get_args(annotation))
+    if origin is not None:
+        args = ", ".join(_plain_type(a) for a in typing.get_args(annotation))
+        return f"{getattr(origin, '__name__', str(origin))}[{args}]"
+    if annotation is type(None):
+        return "None"
+    name = getattr(annotation, "__name__", str(annotation))
+    return {"StrictStr": "str", "StrictBool": "bool"}.get(name, name)
 
 
 def without_extensions(data: Any) -> Any:
@@ -318,6 +350,46 @@ class _Model(BaseModel):
     # is), nested models are validated by pydantic-core directly, which reports such keys
     # as located errors; only a caller's own `Vpc(...)` goes through the wrapper above.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # help(peerstack.Vpc) shows each field's description and a plain signature,
+        # not pydantic's Annotated[...] validator reprs.
+        summary = inspect.cleandoc(cls.__doc__ or "")
+        cls._summary = summary
+        lines = [summary, "", "Fields:"]
+        params = []
+        for name, info in cls.model_fields.items():
+            kind = _plain_type(info.annotation)
+            default = (
+                "required"
+                if info.is_required()
+                else f"default {info.get_default(call_default_factory=True)!r}"
+            )
+            lines.append(f"    {name} ({kind}, {default}): {info.description}")
+            params.append(
+                inspect.Parameter(
+                    name,
+                    inspect.Parameter.KEYWORD_ONLY,
+                    default=inspect.Parameter.empty
+                    if info.is_required()
+                    else info.get_default(call_default_factory=True),
+                    annotation=kind,
+                )
+            )
+        cls.__doc__ = "\n".join(lines)
+        cls.__signature__ = inspect.Signature(params)
+
+    _summary: ClassVar[str] = ""
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["description"] = cls._summary  # the class's own words, not the field list
+        return schema
 
 
 class Account(_Model):

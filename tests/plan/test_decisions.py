@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from peerstack import build_plan, topology_from_data
+from peerstack.plan import Plan
 from peerstack.plan.model import slug
 
 
@@ -61,3 +64,31 @@ def test_slug_keeps_ipv6_blocks_apart() -> None:
     assert slug("10.1.0.0/16") == "10.1.0.0-16"
     assert slug("2600::1f18:0/112") != slug("2600:1f18:0::/112")
     assert slug("ipv6:app") == "ipv6_app"
+
+
+def test_plan_queries_return_tuples_and_refuse_unknown_names(
+    plan_of: Callable[[str], Plan],
+) -> None:
+    import pytest
+
+    from peerstack.errors import UnknownVpcError
+
+    plan = plan_of(
+        """
+        vpcs:
+          a: {cidr: 10.0.0.0/16}
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - {requester: a, accepter: b}
+        """
+    )
+    assert isinstance(plan.routes_of("a"), tuple) and len(plan.routes_of("a")) == 1
+    assert isinstance(plan.routes_over("a--b"), tuple) and len(plan.routes_over("a--b")) == 2
+    with pytest.raises(UnknownVpcError, match="'c'"):
+        plan.routes_of("c")
+    with pytest.raises(KeyError, match="no link 'a--c' in the plan; its links: a--b"):
+        plan.routes_over("a--c")
+    with pytest.raises(KeyError, match="no account 'prd' in the plan; its accounts: net, prod"):
+        plan.account("prd")
+    for method in (plan.vpc, plan.link, plan.account, plan.routes_of, plan.can_reach):
+        assert method.__doc__, method.__name__
