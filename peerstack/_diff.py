@@ -88,6 +88,12 @@ class TopologyDiff:
     """Every resource that is created, updated, replaced or deleted (``same`` left out)."""
 
     @property
+    def renamed(self) -> bool:
+        """The topology's name changes: its resources are named (and its stack found) by
+        it, so every resource would be created anew and the old ones left in place."""
+        return self.old.topology != self.new.topology
+
+    @property
     def changed(self) -> bool:
         """Anything differs: the network, or any resource."""
         return bool(
@@ -106,6 +112,7 @@ class TopologyDiff:
             "old": self.old.topology,
             "new": self.new.topology,
             "changed": self.changed,
+            "renamed": self.renamed,
             "vpcs": [{"vpc": vpc, "change": change} for vpc, change in self.vpcs],
             "links": [
                 {"link": c.link, "change": c.change, "what": list(c.what)} for c in self.links

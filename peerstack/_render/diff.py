@@ -22,6 +22,14 @@ _OP_STYLE = {"create": "green", "update": "yellow", "replace": "magenta", "delet
 
 
 def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
+    if result.renamed:
+        yield Text(
+            f"the topology is renamed from {result.old.topology!r} to {result.new.topology!r}: "
+            "its resources and its stack are named by it, so `up` would create every "
+            "resource anew in another stack and leave the old ones in place; keep the name "
+            "to change the network in place",
+            style="bold yellow",
+        )
     if not result.changed:
         yield Text(
             f"no changes: {result.new.topology!r} deploys exactly what {result.old.topology!r} does"

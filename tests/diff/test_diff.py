@@ -115,3 +115,13 @@ def test_replacements_name_why() -> None:
     replaced = {c.name: c.keys for c in result.resources if c.op is Change.REPLACE}
     assert replaced["corp.batch"] == ("provider",)
     assert "vpcPeeringConnectionId (new id)" in replaced["corp.shared--batch.requester"]
+
+
+def test_a_renamed_topology_is_called_out() -> None:
+    result = diff(BASE, changed(lambda d: d.update(name="corp2")))
+    assert result.renamed and result.to_dict()["renamed"] is True
+    from peerstack._render.diff import diff_renderables
+
+    first = next(iter(diff_renderables(result)))
+    assert "renamed from 'corp' to 'corp2'" in str(first)
+    assert "leave the old ones in place" in str(first)
