@@ -559,7 +559,9 @@ class Peering(_Model):
 class Mesh(_Model):
     """Every member peered with every other member (the alphabetically first requests)."""
 
-    name: Name = Field(description="Mesh name, shown in messages and in the plan (where each link comes from).")
+    name: Name = Field(
+        description="Mesh name, shown in messages and in the plan (where each link comes from)."
+    )
     members: list[Name] = Field(min_length=2, description="VPC names; at least two.")
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
@@ -573,7 +575,8 @@ class Hub(_Model):
     hub: Name = Field(description="The hub VPC; it requests every link.")
     spokes: list[Name] = Field(min_length=1, description="VPC names peered with the hub.")
     name: Name | None = Field(
-        default=None, description="Name shown in messages and in the plan; defaults to the hub's name."
+        default=None,
+        description="Name shown in messages and in the plan; defaults to the hub's name.",
     )
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
