@@ -6,6 +6,9 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.helpers.paths import EXAMPLES, ROOT
 
@@ -79,3 +82,44 @@ def test_pulumi_program_example_deploys_in_the_emulation() -> None:
             assert emulation.verify().ok
     finally:
         os.chdir(cwd)
+
+
+def test_the_interactive_up_shown_is_what_users_get(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ```text interactive up transcript: each row shown is a row `up` prints (the
+    table's borders aside), against the fake `pulumi` of the CLI tests."""
+    from typer.testing import CliRunner
+
+    from peerstack import build_plan
+    from peerstack._cli import _common
+    from peerstack._cli.app import app
+    from tests.helpers import fake_cli
+
+    (shown,) = re.findall(r"```text interactive up\n(.*?)```", README, flags=re.S)
+    command, *lines = shown.strip().splitlines()
+    plan = build_plan(ROOT / "examples" / "hub-cross-account.yaml")
+    fake = fake_cli.FakePulumi.install(tmp_path / "fake")
+    events = fake_cli.events_for(plan, stack="prod", project="peerstack-corp")
+    fake.update(preview={"events": events}, up={"events": events})
+    monkeypatch.setenv("PATH", fake_cli.on_path(fake))
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "readme")
+    monkeypatch.setattr(_common, "has_terminal", lambda: True)
+    monkeypatch.chdir(tmp_path)
+    args = command.removeprefix("$ peerstack ").split()
+    args[1] = str(ROOT / args[1])
+    result = CliRunner().invoke(app, args, input="y\n", env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    printed = [
+        " ".join(line.replace("│", " ").replace("┃", " ").split())
+        for line in result.output.splitlines()
+    ]
+    for line in lines:
+        words = " ".join(line.split())
+        if words in ("...", "") or words.startswith("updated stack"):
+            continue
+        if words.startswith("Deploy these changes?"):
+            assert any(p.startswith("Deploy these changes? [y/N]:") for p in printed)
+            continue
+        assert words in printed, words
+    assert any(p.startswith("updated stack prod of topology corp in ") for p in printed)

@@ -53,7 +53,7 @@ def _ops(counts: Mapping[str, int]) -> Text:
 def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
     """What would change, per link and per VPC (None when nothing would)."""
     places: dict[tuple[int, str], Counter[str]] = {}
-    names: dict[tuple[int, str], list[str]] = {}
+    kinds: dict[tuple[int, str], dict[str, Counter[str]]] = {}
     for step in steps:
         if not step.custom or step.op in ("same", "read", "refresh"):
             continue
@@ -66,7 +66,7 @@ def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
         else:
             key = (3, "other")
         places.setdefault(key, Counter())[step.op] += 1
-        names.setdefault(key, []).append(f"{step.op} {short_type(step.type)}")
+        kinds.setdefault(key, {}).setdefault(step.op, Counter())[short_type(step.type)] += 1
     if not places:
         return None
     table = Table(title="Changes", title_justify="left", title_style="bold")
@@ -74,9 +74,14 @@ def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
     table.add_column("changes", overflow="fold")
     table.add_column("resources", overflow="fold", style="dim")
     for key in sorted(places):
-        kinds = Counter(names[key])
-        detail = ", ".join(f"{n} {what}" if n > 1 else what for what, n in sorted(kinds.items()))
-        table.add_row(escape(key[1]), _ops(places[key]), escape(detail))
+        parts = []
+        for op in _OP_ORDER:
+            if op in kinds[key]:
+                listed = ", ".join(
+                    f"{n} {kind}" if n > 1 else kind for kind, n in sorted(kinds[key][op].items())
+                )
+                parts.append(f"{op}: {listed}")
+        table.add_row(escape(key[1]), _ops(places[key]), escape("; ".join(parts)))
     return table
 
 

@@ -68,6 +68,8 @@ class ProgressView:
                     self._drawn = now
                     self._live.update(self._render(event.progress))
                 return
+            if self._operation == "preview":
+                return  # nothing is done in a preview: the changes table says what would be
             if event.kind is EventKind.FINISHED:
                 names: Iterable[str] = event.progress.links
             elif event.step is not None and event.step.link is not None:
