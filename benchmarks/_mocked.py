@@ -133,12 +133,12 @@ class BenchMocks(pulumi_mocks.Mocks):
         self.route_tables = dict(route_tables or {})
         self.local = threading.local()
 
-    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:  # type: ignore[type-arg]
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
         self.local.args = args
         self.local.result = result = self._new_resource(args)
         return result
 
-    def _new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:  # type: ignore[type-arg]
+    def _new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict]:
         if not args.custom:
             return None, {}
         state = dict(args.inputs)
@@ -156,7 +156,7 @@ class BenchMocks(pulumi_mocks.Mocks):
                 state["ipv6CidrBlock"] = fake_ipv6_block(args.name)
         return fake_id(typ, args.name), state
 
-    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:  # type: ignore[type-arg]
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         if args.token == ROUTE_TABLES_TOKEN:
             vpc_id = args.args.get("vpcId", "")
             ids = list(self.route_tables.get(vpc_id, ()))

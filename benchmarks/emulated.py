@@ -232,17 +232,18 @@ def counting_calls() -> Iterator[Counter[str]]:
     import botocore.client
 
     calls: Counter[str] = Counter()
-    original = botocore.client.BaseClient._make_api_call
+    client_class: Any = botocore.client.BaseClient  # _make_api_call is private: not in stubs
+    original = client_class._make_api_call
 
     def counted(self: Any, operation: str, params: Any) -> Any:
         calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
         return original(self, operation, params)
 
-    botocore.client.BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    client_class._make_api_call = counted
     try:
         yield calls
     finally:
-        botocore.client.BaseClient._make_api_call = original  # type: ignore[method-assign]
+        client_class._make_api_call = original
 
 
 def run(*, quick: bool = False) -> list[Figure]:

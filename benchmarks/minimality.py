@@ -77,7 +77,7 @@ def minimum(plan: Plan, discovered: Mapping[str, Sequence[str]] | None = None) -
         # Both sides, DNS on or off: the provider's delete of options does nothing in AWS,
         # so turning DNS off needs them to exist (an update to false), never a removal.
         need[OPTIONS] += 2
-    routes = set()
+    routes: set[tuple[str, ...]] = set()
     for route in plan.routes:
         tables = tables_of[route.vpc] if route.route_table == DISCOVERED else {route.route_table}
         routes.update((route.vpc, table, route.destination) for table in tables)

@@ -19,6 +19,7 @@ and a program that allocates a little more can cross one more collection thresho
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Callable
 
@@ -81,9 +82,11 @@ def run(*, quick: bool = False) -> list[Figure]:
         times: dict[str, list[Timing]] = {label: [] for label in [*progs, *PAUSED]}
         for _ in range(1 if quick else rounds):
             for label, program in progs.items():
-                times[label].append(measure(lambda p=program: run_program(p)))
+                times[label].append(measure(functools.partial(run_program, program)))
             for label, of in PAUSED.items():
-                times[label].append(measure(lambda p=progs[of]: run_program(p), pause_gc=True))
+                times[label].append(
+                    measure(functools.partial(run_program, progs[of]), pause_gc=True)
+                )
         best = {label: fastest(values) for label, values in times.items()}
         median = {
             label: statistics.median(t.wall for t in values) for label, values in times.items()

@@ -15,7 +15,7 @@ def run(*, quick: bool = False) -> list[Figure]:
     for kind, n in cases:
         data = mesh(n) if kind == "mesh" else hub(n)
 
-        def plan(data=data):  # type: ignore[no-untyped-def]
+        def plan(data=data):
             return build_plan(topology_from_data(data))
 
         seconds, result = best_of(1 if quick else 3, plan)

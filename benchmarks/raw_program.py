@@ -211,10 +211,16 @@ def raw_program(
                 # Wait until the requester's region sees the connection active.
                 connection_id = aws.ec2.get_vpc_peering_connections_output(
                     region=vpc.region,
-                    filters=[
-                        {"name": "vpc-peering-connection-id", "values": [active_id]},
-                        {"name": "status-code", "values": ["active"]},
-                    ],
+                    filters=pulumi.Output.from_input(active_id).apply(
+                        lambda pcx: [
+                            aws.ec2.GetVpcPeeringConnectionsFilterArgs(
+                                name="vpc-peering-connection-id", values=[pcx]
+                            ),
+                            aws.ec2.GetVpcPeeringConnectionsFilterArgs(
+                                name="status-code", values=["active"]
+                            ),
+                        ]
+                    ),
                     opts=pulumi.InvokeOutputOptions(provider=providers[vpc.account]),
                 ).ids.apply(lambda ids: ids[0])
             aws.ec2.PeeringConnectionOptions(

@@ -72,5 +72,5 @@ def test_minus_agrees_with_address_exclude(outer: ipaddress.IPv4Network, inner: 
     covered = sum(p.num_addresses for p in expected)
     parts = minus(Span.of(outer), [Span.of(c) for c in inner])
     assert sum(p.last - p.first + 1 for p in parts) == covered
-    for part in parts:
-        assert not any(Span.of(c).overlaps(part) for c in inner)
+    for span in parts:
+        assert not any(Span.of(c).overlaps(span) for c in inner)

@@ -54,7 +54,7 @@ def test_optional_parameters_are_keyword_only() -> None:
         automation.endpoint_settings,
     ]
     for function in callables:
-        for parameter in inspect.signature(function).parameters.values():
+        for parameter in inspect.signature(function).parameters.values():  # type: ignore[arg-type]
             if parameter.default is not inspect.Parameter.empty:
                 assert parameter.kind is inspect.Parameter.KEYWORD_ONLY, (
                     f"{function.__qualname__}({parameter.name}=...) should be keyword-only"

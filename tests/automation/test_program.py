@@ -57,7 +57,7 @@ def _decoded(value: Any) -> Any:
 def program_of(deployment: Deployment) -> Callable[[], None]:
     program = deployment.workspace_options().program
     assert program is not None
-    return program
+    return program  # type: ignore[return-value]
 
 
 def test_the_program_is_one_topology_component_exporting_four_outputs(

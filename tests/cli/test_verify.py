@@ -58,7 +58,7 @@ def topology(tmp_path: Path) -> Path:
 
 def deploy_by_hand(url: str) -> tuple[Any, str]:
     """What `peerstack up --endpoint` would leave on the server; returns b's client."""
-    keys = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+    keys: dict[str, Any] = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
     net = boto3.client("ec2", region_name="us-east-1", endpoint_url=url, **keys)
     sts = boto3.client("sts", region_name="us-east-1", endpoint_url=url, **keys)
     creds = sts.assume_role(
@@ -73,7 +73,7 @@ def deploy_by_hand(url: str) -> tuple[Any, str]:
         aws_session_token=creds["SessionToken"],
     )
 
-    def tags(resource: str, **values: str) -> list[dict[str, Any]]:
+    def tags(resource: str, **values: str) -> Any:
         return [
             {
                 "ResourceType": resource,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -236,7 +237,7 @@ def test_without_settings_providers_carry_no_credentials_or_endpoints(plan_of: P
 
 
 def test_names_do_not_depend_on_declaration_order(expect: ModuleType) -> None:
-    data = {
+    data: dict[str, Any] = {
         "name": "order",
         "defaults": {"account": "main", "region": "us-east-1", "dns_resolution": True},
         "accounts": {
@@ -349,7 +350,7 @@ def test_an_invalid_topology_registers_nothing() -> None:
     monitor = Monitor(mocks)
     with pytest.raises(TopologyError):
         run_program(
-            lambda: PeeringTopology("bad", bad) and None,
+            lambda: PeeringTopology("bad", bad) and None,  # type: ignore[arg-type,return-value]
             mocks,
             monitor=monitor,
             preview=False,

@@ -62,7 +62,7 @@ def _emit(target: str, events: list[dict[str, object]]) -> None:
     events = [*events, {"cancelEvent": {}}]
     numbered = [{"sequence": i + 1, "timestamp": 1700000000 + i, **e} for i, e in enumerate(events)]
     if target.startswith("tcp://"):
-        import grpc
+        import grpc  # type: ignore[import-untyped]
         from pulumi.runtime.proto import events_pb2, events_pb2_grpc
 
         with grpc.insecure_channel(target.removeprefix("tcp://")) as channel:

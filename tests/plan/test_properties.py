@@ -115,7 +115,7 @@ def test_every_destination_lies_inside_its_peer(data: dict) -> None:
             assert peer.ipv6 and plan.vpc(route.vpc).ipv6
             continue
         net = ipaddress.ip_network(route.destination)
-        assert any(net.subnet_of(ipaddress.ip_network(block)) for block in peer.cidrs)
+        assert any(net.subnet_of(ipaddress.ip_network(block)) for block in peer.cidrs)  # type: ignore[arg-type]
 
 
 @common

@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,7 +237,7 @@ def test_non_string_keys_at_any_depth_are_located_topology_errors(key, where) ->
     import copy
 
     data = copy.deepcopy(BASE)
-    target = data
+    target: Any = data
     for part in where:
         target = target[part]
     target[key] = {}
