@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["printable", "shown"]
+__all__ = ["plural", "printable", "shown"]
 
 # C0 controls (tab and newline too: a message is one line), DEL, C1 controls, and the
 # Unicode bidirectional overrides and isolates that reorder what a reader sees.
@@ -40,3 +40,8 @@ def shown(value: Any, limit: int = 60) -> str:
     if isinstance(value, str):
         return repr(value[: max(limit - 10, 8)])[:-1] + f"…' ({len(value)} characters)"
     return text[: limit - 1] + "…"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 VPC``, ``2 VPCs``, ``0 routes``."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"

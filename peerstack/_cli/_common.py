@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from peerstack._text import printable
+from peerstack._text import plural, printable
 from peerstack.errors import DeployError, PeerstackError, Problem, TopologyError
 
 if TYPE_CHECKING:
@@ -36,17 +36,29 @@ class Exit(IntEnum):
     INTERRUPTED = 130
 
 
-def _width(stream: object) -> int | None:
-    # Piped output (CI logs, `| less`) would otherwise be squeezed to 80 columns.
-    isatty = getattr(stream, "isatty", None)
-    if os.environ.get("COLUMNS") or (isatty is not None and isatty()):
-        return None
-    return 160
+def _width(stream: object) -> int:
+    """``COLUMNS`` if set, else the terminal's width, else 160.
+
+    Piped output (CI logs, `| less`) would otherwise be squeezed to rich's 80 columns.
+    """
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return 160
 
 
 # Results go to stdout (so `--format json` pipes cleanly), diagnostics to stderr.
 out = Console(highlight=False, soft_wrap=True, width=_width(sys.stdout))
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_width(sys.stderr))
+
+
+def size_consoles() -> None:
+    """Size both consoles for this command's streams (a test or an embedder swaps them)."""
+    out.width = _width(sys.stdout)
+    err.width = _width(sys.stderr)
 
 
 def has_terminal() -> bool:
@@ -62,11 +74,6 @@ def safe(text: object) -> str:
     """Text from a topology (or anything that quotes it) as it may reach a terminal: control
     characters escaped, and no rich markup."""
     return escape(printable(str(text)))
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 VPC``, ``2 VPCs``, ``0 routes``."""
-    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 def print_problems(error: TopologyError) -> None:

@@ -39,6 +39,7 @@ def _root(
 ) -> None:
     if debug:
         os.environ["PEERSTACK_DEBUG"] = "1"
+    _common.size_consoles()
 
 
 def _register() -> None:

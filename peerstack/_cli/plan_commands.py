@@ -15,13 +15,13 @@ from peerstack._cli._common import (
     github_annotation,
     load_plan,
     out,
-    plural,
     print_problems,
     print_warnings,
     problem_dict,
     reporting_errors,
     safe,
 )
+from peerstack._text import plural
 from peerstack.errors import TopologyError
 
 FileArg = Annotated[
@@ -96,7 +96,8 @@ def validate(
         typer.echo(json.dumps({**document, "warnings": warnings}, indent=2))
     if invalid:
         if len(files) > 1 and output_format is ValidateFormat.text:
-            err.print(f"[red]{invalid} of {len(files)} files are invalid[/]")
+            verb = "is" if invalid == 1 else "are"
+            err.print(f"[red]{invalid} of {len(files)} files {verb} invalid[/]")
         raise typer.Exit(int(Exit.INVALID))
 
 
@@ -130,7 +131,7 @@ def plan(
             typer.echo(to_dot(the_plan), nl=False)
         else:
             for renderable in plan_renderables(the_plan):
-                out.print(renderable)
+                out.print(renderable, soft_wrap=False)
                 out.print()
 
 

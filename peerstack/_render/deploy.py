@@ -7,11 +7,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from peerstack import _tokens as tokens
+from peerstack._render.fitted import Column, FittedTable
+from peerstack._text import plural
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = [
     "changes_by_place",
     "output_tables",
-    "plural",
     "state_summary",
 ]
 
@@ -35,11 +34,6 @@ _OP_STYLE = {
 _OP_ORDER = ("create", "update", "replace", "delete")
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """``1 VPC``, ``2 VPCs``, ``0 links``."""
-    return f"{count} {word if count == 1 else (words or word + 's')}"
-
-
 def _ops(counts: Mapping[str, int]) -> Text:
     text = Text()
     for op in _OP_ORDER:
@@ -50,7 +44,7 @@ def _ops(counts: Mapping[str, int]) -> Text:
     return text
 
 
-def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
+def changes_by_place(steps: Iterable[ResourceStep]) -> FittedTable | None:
     """What would change, per link and per VPC (None when nothing would)."""
     places: dict[tuple[int, str], Counter[str]] = {}
     kinds: dict[tuple[int, str], dict[str, Counter[str]]] = {}
@@ -69,10 +63,7 @@ def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
         kinds.setdefault(key, {}).setdefault(step.op, Counter())[short_type(step.type)] += 1
     if not places:
         return None
-    table = Table(title="Changes", title_justify="left", title_style="bold")
-    table.add_column("where", overflow="fold")
-    table.add_column("changes", overflow="fold")
-    table.add_column("resources", overflow="fold", style="dim")
+    rows = []
     for key in sorted(places):
         parts = []
         for op in _OP_ORDER:
@@ -81,8 +72,9 @@ def changes_by_place(steps: Iterable[ResourceStep]) -> Table | None:
                     f"{n} {kind}" if n > 1 else kind for kind, n in sorted(kinds[key][op].items())
                 )
                 parts.append(f"{op}: {listed}")
-        table.add_row(escape(key[1]), _ops(places[key]), escape("; ".join(parts)))
-    return table
+        rows.append((key[1], _ops(places[key]), "; ".join(parts)))
+    columns = ("where", "changes", Column("resources", style="dim"))
+    return FittedTable("Changes", columns, rows)
 
 
 def output_tables(plan: Plan, outputs: Outputs) -> Iterator[RenderableType]:
@@ -92,30 +84,32 @@ def output_tables(plan: Plan, outputs: Outputs) -> Iterator[RenderableType]:
     def shown(name: str, value: Any) -> str:
         return SECRET if name in outputs.secret_names else str(value)
 
-    links = Table(title="Peering connections", title_justify="left", title_style="bold")
-    for column in ("link", "requester", "accepter", "peering connection"):
-        links.add_column(column, overflow="fold")
     ids = outputs.peering_connection_ids
-    for link in plan.links:
-        links.add_row(
-            escape(link.name),
-            escape(link.requester),
-            escape(link.accepter),
-            shown("peering_connection_ids", ids.get(link.name, "-")),
-        )
-    yield links
-    vpcs = Table(title="VPCs", title_justify="left", title_style="bold")
-    for column in ("VPC", "VPC id", "route tables"):
-        vpcs.add_column(column, overflow="fold")
+    yield FittedTable(
+        "Peering connections",
+        ("link", "requester", "accepter", "peering connection"),
+        [
+            (
+                link.name,
+                link.requester,
+                link.accepter,
+                shown("peering_connection_ids", ids.get(link.name, "-")),
+            )
+            for link in plan.links
+        ],
+    )
     tables = outputs.route_table_ids
+    rows = []
     for vpc in plan.vpcs:
-        route_tables = ", ".join(f"{n}={i}" for n, i in sorted(tables.get(vpc.name, {}).items()))
-        vpcs.add_row(
-            escape(vpc.name),
-            shown("vpc_ids", outputs.vpc_ids.get(vpc.name, "-")),
-            shown("route_table_ids", route_tables or "-"),
+        route_tables = "\n".join(f"{n}={i}" for n, i in sorted(tables.get(vpc.name, {}).items()))
+        rows.append(
+            (
+                vpc.name,
+                shown("vpc_ids", outputs.vpc_ids.get(vpc.name, "-")),
+                shown("route_table_ids", route_tables or "-"),
+            )
         )
-    yield vpcs
+    yield FittedTable("VPCs", ("VPC", "VPC id", "route tables"), rows)
 
 
 _STATE_WORDS = {

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
+from peerstack._render.fitted import Column, FittedTable
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
@@ -36,61 +35,70 @@ def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
         )
         return
     if result.vpcs:
-        table = Table(title="VPCs", title_justify="left", title_style="bold")
-        table.add_column("VPC")
-        table.add_column("change", overflow="fold")
-        for vpc, change in result.vpcs:
-            style = _STYLE.get(change, "yellow")
-            table.add_row(escape(vpc), Text(change, style=style))
-        yield table
+        yield FittedTable(
+            "VPCs",
+            ("VPC", "change"),
+            [
+                (vpc, Text(change, style=_STYLE.get(change, "yellow")))
+                for vpc, change in result.vpcs
+            ],
+        )
     if result.links:
-        table = Table(title="Links", title_justify="left", title_style="bold")
-        table.add_column("link")
-        table.add_column("change", overflow="fold")
-        for link in result.links:
-            detail = link.change if not link.what else "; ".join(link.what)
-            table.add_row(escape(link.link), Text(detail, style=_STYLE[link.change]))
-        yield table
+        yield FittedTable(
+            "Links",
+            ("link", "change"),
+            [
+                (link.link, Text("; ".join(link.what) or link.change, style=_STYLE[link.change]))
+                for link in result.links
+            ],
+        )
     if result.routes:
-        table = Table(title="Routes", title_justify="left", title_style="bold")
-        for column in ("VPC", "route table", "destination", "via link", "change"):
-            table.add_column(column, overflow="fold")
-        for route in result.routes:
-            table.add_row(
-                escape(route.vpc),
-                escape(route.route_table),
-                escape(route.destination),
-                escape(route.link),
-                Text(route.change, style=_STYLE[route.change]),
-            )
-        yield table
+        yield FittedTable(
+            "Routes",
+            ("VPC", "route table", "destination", "via link", "change"),
+            [
+                (
+                    route.vpc,
+                    route.route_table,
+                    route.destination,
+                    route.link,
+                    Text(route.change, style=_STYLE[route.change]),
+                )
+                for route in result.routes
+            ],
+        )
     if result.gained or result.lost:
-        table = Table(title="Reachability", title_justify="left", title_style="bold")
-        table.add_column("VPC")
-        table.add_column("gains", style="green", overflow="fold")
-        table.add_column("loses", style="red", overflow="fold")
-        for vpc in sorted(result.gained.keys() | result.lost.keys()):
-            table.add_row(
-                escape(vpc),
-                escape(", ".join(result.gained.get(vpc, ())) or "-"),
-                escape(", ".join(result.lost.get(vpc, ())) or "-"),
-            )
-        yield table
+        yield FittedTable(
+            "Reachability",
+            ("VPC", Column("gains", style="green"), Column("loses", style="red")),
+            [
+                (
+                    vpc,
+                    ", ".join(result.gained.get(vpc, ())) or "-",
+                    ", ".join(result.lost.get(vpc, ())) or "-",
+                )
+                for vpc in sorted(result.gained.keys() | result.lost.keys())
+            ],
+        )
     if result.resources:
-        table = Table(title="Resources", title_justify="left", title_style="bold")
-        for column in ("change", "type", "name", "why"):
-            table.add_column(column, overflow="fold")
+        rows = []
         for resource in result.resources:
             why = ", ".join(resource.keys)
             if resource.note:
                 why = f"{why}; {resource.note}" if why else resource.note
-            table.add_row(
-                Text(str(resource.op), style=_OP_STYLE.get(str(resource.op), "")),
-                escape(short_type(resource.type)),
-                escape(resource.name),
-                escape(why),
+            op = str(resource.op)
+            rows.append(
+                (
+                    Text(op, style=_OP_STYLE.get(op, "")),
+                    short_type(resource.type),
+                    resource.name,
+                    why,
+                )
             )
-        yield table
+        # Narrow terminals: the type above the name, in one column.
+        paired = [(op, f"{type_}\n{name}", why) for op, type_, name, why in rows]
+        narrow = FittedTable("Resources", ("change", "resource", "why"), paired)
+        yield FittedTable("Resources", ("change", "type", "name", "why"), rows, narrow=narrow)
     counts = result.counts()
     summary = ", ".join(f"{n} to {op}" for op, n in counts.items()) or "no resource changes"
     yield Text(f"resources: {summary}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from peerstack._render.fitted import Column, FittedTable
 from peerstack._render.tables import link_kind
 from peerstack._tokens import short_type
 
@@ -25,46 +25,42 @@ def changes_text(changes: Mapping[str, int]) -> str:
     return ", ".join(parts) or "nothing changed"
 
 
-def counts_table(counts: Mapping[str, int], title: str) -> Table:
-    table = Table(title=title, title_justify="left", title_style="bold")
-    table.add_column("resource type")
-    table.add_column("count", justify="right")
-    for kind, count in counts.items():
-        table.add_row(escape(kind), str(count))
-    return table
+def counts_table(counts: Mapping[str, int], title: str) -> FittedTable:
+    rows = [(kind, str(count)) for kind, count in counts.items()]
+    return FittedTable(title, ("resource type", Column("count", justify="right")), rows)
 
 
-def links_table(plan: Plan, verification: VerifyResult) -> Table:
+def links_table(plan: Plan, verification: VerifyResult) -> FittedTable:
     """Each link of the plan, the connection found for it and its status."""
-    table = Table(title="Peering connections", title_justify="left", title_style="bold")
-    for column in ("link", "requester", "accepter", "kind", "peering connection", "status"):
-        table.add_column(column, overflow="fold")
     statuses = {s.link: s for s in verification.links}
+    rows = []
     for link in plan.links:
         status = statuses.get(link.name)
         state = status.status if status else "unknown"
-        table.add_row(
-            escape(link.name),
-            escape(link.requester),
-            escape(link.accepter),
-            link_kind(link),
-            escape(status.connection_id or "-") if status else "-",
-            f"[green]{state}[/]" if state == "active" else f"[red]{escape(state)}[/]",
+        rows.append(
+            (
+                link.name,
+                link.requester,
+                link.accepter,
+                link_kind(link),
+                (status.connection_id or "-") if status else "-",
+                Text(state, style="green" if state == "active" else "red"),
+            )
         )
-    return table
+    columns = ("link", "requester", "accepter", "kind", "peering connection", "status")
+    return FittedTable("Peering connections", columns, rows)
 
 
-def steps_table(steps: Iterable[Mapping[str, Any]], title: str) -> Table:
+def steps_table(steps: Iterable[Mapping[str, Any]], title: str) -> FittedTable:
     """One row per AWS resource step (``op``, ``type``, ``name``, ``account_id``, ``region``)."""
-    table = Table(title=title, title_justify="left", title_style="bold")
-    for column in ("change", "type", "name", "account", "region"):
-        table.add_column(column, overflow="fold")
-    for step in steps:
-        table.add_row(
+    rows = [
+        (
             str(step["op"]),
-            escape(short_type(str(step["type"]))),
-            escape(str(step["name"])),
+            short_type(str(step["type"])),
+            str(step["name"]),
             str(step.get("account_id") or "-"),
             str(step.get("region") or "-"),
         )
-    return table
+        for step in steps
+    ]
+    return FittedTable(title, ("change", "type", "name", "account", "region"), rows)

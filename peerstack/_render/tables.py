@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
+from peerstack._render.fitted import Cell, Column, FittedTable
+from peerstack._text import plural
 from peerstack.plan import DISCOVERED, LinkPlan, Plan
 
 MATRIX_LIMIT = 16
@@ -22,18 +23,20 @@ def link_kind(link: LinkPlan) -> str:
     return ", ".join(parts)
 
 
-def acceptance(plan: Plan, link: LinkPlan) -> str:
+def accepted_by(plan: Plan, link: LinkPlan) -> str:
+    """Who accepts the connection: the accepter's account in its region, or nobody."""
     if link.auto_accept:
-        return "auto-accepted"
+        return "auto (same account and region)"
     accepter = plan.vpc(link.accepter)
-    return f"accepted by {accepter.account} in {accepter.region}"
+    return f"{accepter.account} in {accepter.region}"
 
 
 def plan_renderables(plan: Plan) -> Iterator[RenderableType]:
     yield Text.assemble(
         ("Topology ", "bold"),
         (plan.topology, "bold cyan"),
-        f": {len(plan.vpcs)} VPCs, {len(plan.links)} links, {len(plan.routes)} routes",
+        f": {plural(len(plan.vpcs), 'VPC')}, {plural(len(plan.links), 'link')}, "
+        f"{plural(len(plan.routes), 'route')}",
     )
     yield _vpcs(plan)
     yield _links(plan)
@@ -48,13 +51,11 @@ def plan_renderables(plan: Plan) -> Iterator[RenderableType]:
         )
 
 
-def _vpcs(plan: Plan) -> Table:
-    table = Table(title="VPCs", title_justify="left", title_style="bold")
-    for column in ("VPC", "account", "region", "IPv4", "IPv6", "route tables", "managed"):
-        table.add_column(column)
+def _vpcs(plan: Plan) -> FittedTable:
+    rows = []
     for vpc in plan.vpcs:
         ipv6 = (
-            ", ".join(vpc.ipv6_cidrs)
+            "\n".join(vpc.ipv6_cidrs)
             if vpc.ipv6_cidrs
             else ("assigned by AWS" if vpc.ipv6 else "-")
         )
@@ -62,79 +63,76 @@ def _vpcs(plan: Plan) -> Table:
             "discovered at deploy" if vpc.discovers_route_tables else ", ".join(vpc.route_tables)
         )
         managed = "created" if vpc.managed else f"adopted ({vpc.vpc_id})"
-        table.add_row(
-            vpc.name,
-            f"{vpc.account} ({vpc.account_id})",
-            vpc.region,
-            ", ".join(vpc.cidrs),
-            ipv6,
-            tables,
-            managed,
+        rows.append(
+            (
+                vpc.name,
+                f"{vpc.account} ({vpc.account_id})",
+                vpc.region,
+                "\n".join(vpc.cidrs),
+                ipv6,
+                tables,
+                managed,
+            )
         )
-    return table
+    columns = ("VPC", "account", "region", "IPv4", "IPv6", "route tables", "managed")
+    return FittedTable("VPCs", columns, rows)
 
 
-def _links(plan: Plan) -> Table:
-    table = Table(title="Links", title_justify="left", title_style="bold")
-    for column in ("link", "requester", "accepter", "kind", "acceptance", "DNS"):
-        table.add_column(column)
-    for link in plan.links:
-        table.add_row(
+def _links(plan: Plan) -> FittedTable:
+    rows = [
+        (
             link.name,
             link.requester,
             link.accepter,
             link_kind(link),
-            acceptance(plan, link),
-            "resolves remote" if link.dns_resolution else "off",
+            accepted_by(plan, link),
+            "on" if link.dns_resolution else "off",
         )
-    return table
+        for link in plan.links
+    ]
+    columns = ("link", "requester", "accepter", "kind", "accepted by", "DNS")
+    return FittedTable("Links", columns, rows)
 
 
-def _routes(plan: Plan) -> Table:
-    table = Table(title="Routes by route table", title_justify="left", title_style="bold")
-    for column in ("VPC", "route table", "destination", "via link", "to"):
-        table.add_column(column)
+def _routes(plan: Plan) -> FittedTable:
+    rows: list[tuple[str, ...]] = []
+    sections = []
     ordered = sorted(plan.routes, key=lambda r: (r.vpc, r.route_table))
     for (vpc, route_table), group in groupby(ordered, key=lambda r: (r.vpc, r.route_table)):
         label = "every table" if route_table == DISCOVERED else route_table
-        first = True
-        for route in group:
-            table.add_row(
-                vpc if first else "",
-                label if first else "",
-                route.destination,
-                route.link,
-                route.peer,
+        if rows:
+            sections.append(len(rows))
+        for index, route in enumerate(group):
+            first = index == 0
+            rows.append(
+                (
+                    vpc if first else "",
+                    label if first else "",
+                    route.destination,
+                    route.link,
+                    route.peer,
+                )
             )
-            first = False
-        table.add_section()
-    return table
+    columns = ("VPC", "route table", "destination", "via link", "to")
+    return FittedTable("Routes by route table", columns, rows, sections=sections)
 
 
 def _reachability(plan: Plan) -> RenderableType:
     names = [v.name for v in plan.vpcs]
-    if len(names) > MATRIX_LIMIT:
-        table = Table(
-            title="Reachability (VPC-level, both directions)",
-            title_justify="left",
-            title_style="bold",
-        )
-        table.add_column("VPC")
-        table.add_column("reaches")
-        for name in names:
-            peers = plan.reachability.get(name, ())
-            table.add_row(name, f"{len(peers)}: " + ", ".join(peers) if peers else "-")
-        return table
-    table = Table(
-        title="Reachability (row reaches column; peering is not transitive)",
-        title_justify="left",
-        title_style="bold",
+    listed = FittedTable(
+        "Reachability (VPC-level, both directions)",
+        ("VPC", "reaches"),
+        [
+            (name, f"{len(peers)}: " + ", ".join(peers) if peers else "-")
+            for name in names
+            for peers in [plan.reachability.get(name, ())]
+        ],
     )
-    table.add_column("")
-    for name in names:
-        table.add_column(name, justify="center")
+    if len(names) > MATRIX_LIMIT:
+        return listed
+    rows = []
     for row in names:
-        cells = []
+        cells: list[Cell] = [row]
         for column in names:
             if row == column:
                 cells.append(Text("·", style="dim"))
@@ -142,5 +140,11 @@ def _reachability(plan: Plan) -> RenderableType:
                 cells.append(Text("yes", style="green"))
             else:
                 cells.append(Text("-", style="dim"))
-        table.add_row(row, *cells)
-    return table
+        rows.append(cells)
+    matrix = FittedTable(
+        "Reachability (row reaches column; peering is not transitive)",
+        ("", *(Column(name, justify="center") for name in names)),
+        rows,
+        narrow=listed,
+    )
+    return matrix

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from peerstack._render.fitted import Cell, Column, FittedTable
 from peerstack.verify import VerifyResult
 
 __all__ = ["render_table"]
 
 
-def render_table(result: VerifyResult) -> Table:
-    """The differences as a rich table (one row per difference; a single row when ok)."""
-    table = Table(title=f"verify {result.topology}", title_justify="left")
-    table.add_column("difference", style="bold red", no_wrap=True)
-    table.add_column("where")
-    table.add_column("expected", style="green")
-    table.add_column("found", style="yellow")
-    table.add_column("what it means")
+def render_table(result: VerifyResult) -> FittedTable:
+    """The differences as a table (one row per difference; a single row when ok)."""
+    columns = (
+        Column("difference", style="bold red"),
+        "where",
+        Column("expected", style="green"),
+        Column("found", style="yellow"),
+        "what it means",
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (str(d.kind), d.subject, d.expected or "", d.actual or "", d.message)
+        for d in result.differences
+    ]
     if result.ok:
-        table.add_row("[green]none[/]", escape(result.summary()), "", "", "")
-    for d in result.differences:
-        table.add_row(
-            escape(str(d.kind)),
-            escape(d.subject),
-            escape(d.expected or ""),
-            escape(d.actual or ""),
-            escape(d.message),
-        )
-    return table
+        rows = [(Text("none", style="green"), result.summary(), "", "", "")]
+    return FittedTable(f"verify {result.topology}", columns, rows)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerstack._text import plural
 from peerstack.errors import VerificationError
 
 __all__ = ["Difference", "DifferenceKind", "LinkStatus", "VerifyResult"]
@@ -118,7 +119,7 @@ class VerifyResult:
 
     def summary(self) -> str:
         """One line: what was checked and how it went."""
-        checked = f"{len(self.links)} links, {self.routes_checked} routes"
+        checked = f"{plural(len(self.links), 'link')}, {plural(self.routes_checked, 'route')}"
         if self.ok:
             return f"verified: {checked} match the plan of {self.topology!r}"
         count = len(self.differences)

@@ -155,7 +155,7 @@ def test_verify_finds_resources_by_tags_and_exits_zero(real_file: Path) -> None:
     with mock_aws(), emulated(real_file):
         result = run("verify", str(real_file))
     assert result.exit_code == 0, result.output
-    assert "verified: 1 links, 2 routes match the plan of 'real'" in result.stdout
+    assert "verified: 1 link, 2 routes match the plan of 'real'" in result.stdout
 
 
 def test_verify_exits_one_and_shows_each_difference(real_file: Path) -> None:

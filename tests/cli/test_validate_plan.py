@@ -108,7 +108,8 @@ def test_plan_table_reads_clearly() -> None:
         "Links",
         "Routes by route table",
         "Reachability",
-        "accepted by prod in eu-west-1",
+        "accepted by",
+        "prod in eu-west-1",
         "cross-account, cross-region",
         "MTU of 1500",
     ):
@@ -164,6 +165,12 @@ def test_validate_counts_with_the_right_plurals(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 0
     assert f"valid: {path}: 1 VPC, 0 links, 0 routes" in result.output
+    assert "Topology t: 1 VPC, 0 links, 0 routes" in run("plan", str(path)).output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: b\n")
+    result = run("validate", str(path), str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "1 of 2 files is invalid"
 
 
 def test_validate_json(tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def test_verify_reads_a_local_endpoint_and_exits_zero(endpoint: str, topology: P
     deploy_by_hand(endpoint)
     result = run("verify", str(topology), "--endpoint", endpoint)
     assert result.exit_code == 0, result.output
-    assert "verified: 1 links, 2 routes match the plan of 'ep'" in result.stdout
+    assert "verified: 1 link, 2 routes match the plan of 'ep'" in result.stdout
 
 
 def test_verify_at_an_endpoint_reports_each_difference(endpoint: str, topology: Path) -> None:
