@@ -41,6 +41,25 @@ def test_validate_output_shown_is_what_users_get() -> None:
     assert result.stderr.strip().splitlines() == expected
 
 
+def test_the_complete_test_file_passes_without_warnings(tmp_path: Path) -> None:
+    """The ```python pytest block, run by pytest as a user's test file, with the plugin."""
+    (code,) = re.findall(r"```python pytest\n(.*?)```", README, flags=re.S)
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "examples" / "hub-cross-account.yaml").write_text(
+        (ROOT / "examples" / "hub-cross-account.yaml").read_text()
+    )
+    (tmp_path / "test_network.py").write_text(code)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_network.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+    assert "warning" not in result.stdout.lower(), result.stdout
+
+
 def test_tour_commands_succeed() -> None:
     """Every command of the tour needs no cloud: --emulate runs in the process."""
     (tour,) = [b for b in _blocks("sh") if "peerstack validate" in b]

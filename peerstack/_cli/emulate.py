@@ -23,6 +23,7 @@ import typer
 from rich.markup import escape
 
 from peerstack._cli._common import Exit, err, load_plan, out, print_verification, reporting_errors
+from peerstack._text import plural
 
 if TYPE_CHECKING:
     from peerstack.automation import ProgressTracker
@@ -221,7 +222,8 @@ def _show_up(
     else:
         total = sum(last.counts.values()) or last.changes.get("create", 0)
         out.print(
-            f"[green]created[/] {total} resources of topology [bold]{escape(plan.topology)}[/] "
+            f"[green]created[/] {plural(total, 'resource')} of topology "
+            f"[bold]{escape(plan.topology)}[/] "
             f"in the emulated AWS (moto){engine} in {seconds:.1f}s"
         )
         if last.counts:
@@ -278,7 +280,7 @@ def preview_emulated(
             counts = preview.counts_by_type()
             out.print(
                 f"[green]previewed[/] topology [bold]{escape(plan.topology)}[/] in the "
-                f"emulated AWS: {sum(counts.values())} resources would be created"
+                f"emulated AWS: {plural(sum(counts.values()), 'resource')} would be created"
             )
             out.print(counts_table(counts, "To create"))
             out.print(steps_table([_step_dict(s) for s in preview.steps if s.aws], "Resources"))

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
 from peerstack._components import names
+from peerstack._components._aws import aws
 from peerstack._components._vpc import VpcComponent
 from peerstack.plan import LinkPlan, RoutePlan
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
+from peerstack._components._aws import aws
 from peerstack._components.settings import ENDPOINT_SERVICES, ProviderSettings, session_name
 from peerstack.plan import AccountPlan, Plan
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
 from peerstack._components import names
+from peerstack._components._aws import aws
 from peerstack.errors import TopologyError
 from peerstack.plan import DISCOVERED, MAIN, VpcPlan
 

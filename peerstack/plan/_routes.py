@@ -186,8 +186,8 @@ def _literal(ctx: Context, path: FieldPath, text: str, own: VpcPlan, peer: VpcPl
         if not peer.ipv6_cidrs:
             ctx.error(
                 path,
-                f"{peer.name!r}'s IPv6 block is assigned by AWS at deploy time, so {text!r} "
-                "cannot be checked against it",
+                f"the IPv6 block of {peer.name!r} is assigned by AWS at deploy time, so "
+                f"{text!r} cannot be checked against it",
                 hint=f"route {peer.name!r} (its whole IPv4 and IPv6 space) instead",
             )
             return None

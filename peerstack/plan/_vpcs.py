@@ -89,8 +89,8 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
         if role_arn and region != REGION_UNKNOWN and role_arn.split(":")[1] != partition(region):
             ctx.error(
                 (*path, "region") if vpc.region else path,
-                f"region {region!r} is in partition {partition(region)!r}, but account "
-                f"{alias!r}'s role is in {role_arn.split(':')[1]!r}",
+                f"region {region!r} is in partition {partition(region)!r}, but the role of "
+                f"account {alias!r} is in {role_arn.split(':')[1]!r}",
                 hint="an IAM role can only act in regions of its own partition",
             )
         if vpc.existing is not None:

@@ -14,15 +14,16 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def peerstack_mocks() -> Callable[..., MockRun]:
-    """``run_mocked``: register a topology under Pulumi's mocks, get every resource back.
+    """A factory: ``run = peerstack_mocks("topology.yaml")`` registers it under Pulumi's mocks.
 
-    Example::
+    It is :func:`peerstack.testing.run_mocked`: pass a file path, a Topology or a Plan
+    (``preview=True`` for a preview); the run holds every resource registered, with its
+    inputs, provider and parent. No cloud, no Pulumi CLI. Example::
 
         def test_every_link_has_one_connection(peerstack_mocks):
-            run = peerstack_mocks(load_topology("topology.yaml"))
-            assert len(run.of_type(tokens.CONNECTION)) == len(
-                run.plan.links
-            )
+            run = peerstack_mocks("topology.yaml")
+            connections = run.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
+            assert len(connections) == len(run.plan.links)
     """
     from peerstack.testing._mocks import run_mocked
 
@@ -31,10 +32,12 @@ def peerstack_mocks() -> Callable[..., MockRun]:
 
 @pytest.fixture
 def peerstack_emulated() -> Iterator[Callable[..., Emulation]]:
-    """``emulated``: deploy a topology into the in-process AWS emulation, for this test.
+    """A factory: ``env = peerstack_emulated("topology.yaml")`` deploys it into emulated AWS.
 
-    Call it with a topology (or a file path); it returns the running emulation, which is
-    discarded when the test ends. Example::
+    It is :func:`peerstack.testing.emulated` as a fixture: pass a file path, a Topology or
+    a Plan; you get the running :class:`~peerstack.emulator.Emulation` (``verify()``,
+    ``client()``, ``up(new_topology)`` for day 2), discarded when the test ends. Each call
+    deploys another topology into its own emulation. Example::
 
         def test_app_reaches_shared(peerstack_emulated):
             env = peerstack_emulated("topology.yaml")

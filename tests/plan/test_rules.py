@@ -562,3 +562,31 @@ def test_can_reach_an_unknown_vpc_raises_a_key_error_with_a_suggestion(plan_of):
     with pytest.raises(UnknownVpcError) as info:
         plan.can_reach("nothing-like-it", "app")
     assert str(info.value) == "no VPC 'nothing-like-it' in this plan; its VPCs: 'app', 'shared'"
+
+
+def test_an_ipv6_route_to_a_block_aws_assigns_says_why_it_cannot_be_checked(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, ipv6: true}
+          b: {cidr: 10.1.0.0/16, ipv6: true}
+        peerings:
+          - requester: a
+            accepter: b
+            routes:
+              a: {to: ["2600:1f18::/64"]}
+        """)
+    assert p.message == (
+        "the IPv6 block of 'b' is assigned by AWS at deploy time, so '2600:1f18::/64' "
+        "cannot be checked against it"
+    )
+    assert p.hint == "route 'b' (its whole IPv4 and IPv6 space) instead"
+
+
+def test_a_role_in_another_partition_is_named_without_a_possessive(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {cidr: 10.0.0.0/16, account: prod, region: cn-north-1}
+        """)
+    assert p.message == (
+        "region 'cn-north-1' is in partition 'aws-cn', but the role of account 'prod' is in 'aws'"
+    )
