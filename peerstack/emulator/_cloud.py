@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-__all__ = ["EMULATION_ROLE", "CallObserver", "EmulatedAws"]
+__all__ = ["DEFAULT_CREDENTIALS", "EMULATION_ROLE", "CallObserver", "EmulatedAws"]
 
 log = logging.getLogger("peerstack")
 
@@ -36,7 +36,8 @@ EMULATION_ROLE = "peerstack-emulation"
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _STS_REGION = "us-east-1"
-_BASE_CREDENTIALS = ("AKIAPEERSTACKEMULATE", "emulated")
+DEFAULT_CREDENTIALS = ("AKIAPEERSTACKEMULATE", "emulated")
+"""What roles are assumed with unless IAM is enforced (moto then accepts any)."""
 
 CallObserver = Callable[[str, str, str, dict[str, Any]], None]
 """Told of every call a client of the emulation makes: ``(account id, region, action
@@ -60,7 +61,7 @@ class EmulatedAws:
         self._credentials: dict[str, dict[str, str]] = {}
         self._sessions: dict[tuple[str, str], boto3.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
-        self.base_credentials: tuple[str, str] = _BASE_CREDENTIALS
+        self.base_credentials: tuple[str, str] = DEFAULT_CREDENTIALS
         """The credentials every role is assumed with (moto accepts any while IAM is
         not enforced; see ``peerstack.emulator.enforce_iam``)."""
         self.call_observers: list[CallObserver] = []

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from peerstack._regions import partition
-from peerstack.emulator._cloud import EmulatedAws
+from peerstack.emulator._cloud import DEFAULT_CREDENTIALS, EmulatedAws
 from peerstack.errors import EmulatorError
 from peerstack.iam import IamPlan, PolicyDocument, iam_plan, trust_policy
 from peerstack.plan import Plan, TopologySource, build_plan
@@ -182,7 +182,7 @@ def enforce_iam(
             yield enforcement
     finally:
         cloud.call_observers.remove(enforcement.record)
-        cloud.base_credentials = EmulatedAws().base_credentials
+        cloud.base_credentials = DEFAULT_CREDENTIALS
         cloud.forget_credentials()
 
 
@@ -192,7 +192,7 @@ def _install(cloud: EmulatedAws, iam: IamPlan, principal: str) -> None:
     Done with enforcement off, with the emulation's usual credentials: this is the
     administrator setting IAM up, not the deploy.
     """
-    cloud.base_credentials = EmulatedAws().base_credentials
+    cloud.base_credentials = DEFAULT_CREDENTIALS
     cloud.forget_credentials()
     deployer_account_id = principal.split(":")[4]
     roles = []
@@ -275,12 +275,8 @@ def _assume_all(cloud: EmulatedAws, iam: IamPlan, principal: str) -> None:
                 raise EmulatorError(
                     f"the trust policy of {role_arn!r} does not let {principal!r} assume it"
                 )
-        try:
-            cloud.session(account.id, account.regions[0] if account.regions else "us-east-1")
-        except EmulatorError:
-            raise
-        except Exception as exc:  # pragma: no cover - reported as the emulation's error
-            raise EmulatorError(f"assuming {role_arn!r} failed: {exc}") from exc
+        # EmulatedAws reports a refused AssumeRole as an EmulatorError naming the role.
+        cloud.session(account.id, account.regions[0] if account.regions else _GLOBAL_REGION)
 
 
 def _listed(value: str | list[str]) -> list[str]:
