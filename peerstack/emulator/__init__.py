@@ -20,6 +20,7 @@ from peerstack._runtime import Program, run_program
 from peerstack.emulator._cloud import EMULATION_ROLE
 from peerstack.emulator._emulation import Emulation, with_emulation_roles
 from peerstack.emulator._handlers import HANDLERS, INVOKES
+from peerstack.emulator._iam import Enforcement, RecordedCall, enforce_iam
 from peerstack.emulator._results import (
     EmulatedDeployment,
     EmulatedDestroy,
@@ -43,9 +44,12 @@ __all__ = [
     "EmulatedStep",
     "EmulatedUp",
     "Emulation",
+    "Enforcement",
     "OnResource",
     "Program",
+    "RecordedCall",
     "ResourceState",
+    "enforce_iam",
     "preview",
     "run_program",
     "up",

@@ -9,11 +9,12 @@ only the cloud, which the emulated engine (``_engine.py``) creates resources in.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-__all__ = ["EMULATION_ROLE", "EmulatedAws"]
+__all__ = ["DEFAULT_CREDENTIALS", "EMULATION_ROLE", "CallObserver", "EmulatedAws"]
 
 log = logging.getLogger("peerstack")
 
@@ -35,6 +36,12 @@ EMULATION_ROLE = "peerstack-emulation"
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _STS_REGION = "us-east-1"
+DEFAULT_CREDENTIALS = ("AKIAPEERSTACKEMULATE", "emulated")
+"""What roles are assumed with unless IAM is enforced (moto then accepts any)."""
+
+CallObserver = Callable[[str, str, str, dict[str, Any]], None]
+"""Told of every call a client of the emulation makes: ``(account id, region, action
+such as ec2:CreateVpc, parameters)``, before it is sent."""
 
 
 class EmulatedAws:
@@ -54,6 +61,10 @@ class EmulatedAws:
         self._credentials: dict[str, dict[str, str]] = {}
         self._sessions: dict[tuple[str, str], boto3.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
+        self.base_credentials: tuple[str, str] = DEFAULT_CREDENTIALS
+        """The credentials every role is assumed with (moto accepts any while IAM is
+        not enforced; see ``peerstack.emulator.enforce_iam``)."""
+        self.call_observers: list[CallObserver] = []
         self.know(accounts)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -74,11 +85,16 @@ class EmulatedAws:
 
     def close(self) -> None:
         mock, self._mock = self._mock, None
-        self._clients.clear()
-        self._sessions.clear()
-        self._credentials.clear()
+        self.forget_credentials()
         if mock is not None:
             mock.stop()
+
+    def forget_credentials(self) -> None:
+        """Drop every role's credentials, session and client: the next call assumes anew."""
+        with self._lock:
+            self._clients.clear()
+            self._sessions.clear()
+            self._credentials.clear()
 
     @property
     def running(self) -> bool:
@@ -162,8 +178,19 @@ class EmulatedAws:
                 # One attempt: an emulated failure is reported, never retried.
                 config = Config(retries={"total_max_attempts": 1})
                 client = self.session(account_id, region).client(service, config=config)  # type: ignore[call-overload]
+                client.meta.events.register(
+                    "before-parameter-build", functools.partial(self._observe, account_id, region)
+                )
                 self._clients[key] = client
             return client
+
+    def _observe(self, account_id: str, region: str, *, model: Any, params: Any, **_: Any) -> None:
+        if not self.call_observers:
+            return
+        prefix = model.service_model.signing_name or model.service_model.endpoint_prefix
+        action = f"{prefix}:{model.name}"
+        for observer in list(self.call_observers):
+            observer(account_id, region, action, dict(params or {}))
 
     def ec2(self, account: str | AccountPlan, region: str) -> EC2Client:
         """``client("ec2", ...)``: the seam verify reads the emulation through."""
@@ -208,9 +235,10 @@ class EmulatedAws:
         import boto3
         from botocore.exceptions import ClientError
 
+        key, secret = self.base_credentials
         base = boto3.Session(
-            aws_access_key_id="AKIAPEERSTACKEMULATE",
-            aws_secret_access_key="emulated",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
             region_name=_STS_REGION,
             botocore_session=self._botocore_session(),
         )
@@ -242,8 +270,15 @@ class EmulatedAws:
         """Create an adopted VPC as it exists before peerstack: its own ids, its tables.
 
         Nothing happens when the VPC already exists (a second topology adopting it, or a
-        VPC a previous topology created and handed over).
+        VPC a previous topology created and handed over). The VPC stands for what existed
+        before peerstack: its seeding is never subject to enforced IAM policies.
         """
+        from moto.core import disable_iam_authentication
+
+        with disable_iam_authentication():
+            self._seed(vpc)
+
+    def _seed(self, vpc: VpcPlan) -> None:
         from botocore.exceptions import ClientError
         from moto.ec2.models import route_tables, vpcs
 
