@@ -29,6 +29,7 @@ from peerstack.topology import (
 
 if TYPE_CHECKING:
     from peerstack._components import PeeringTopology, ProviderSettings
+    from peerstack._diff import TopologyDiff, diff
     from peerstack.automation import (
         Deployment,
         DestroyResult,
@@ -51,6 +52,8 @@ _LAZY: dict[str, str] = {
     "Outputs": "peerstack.automation",
     "VerifyResult": "peerstack.verify",
     "verify": "peerstack.verify",
+    "TopologyDiff": "peerstack._diff",
+    "diff": "peerstack._diff",
 }
 
 __all__ = [
@@ -58,33 +61,35 @@ __all__ = [
     "Defaults",
     "Deployment",
     "DestroyResult",
-    "Outputs",
-    "PeeringTopology",
-    "PreviewResult",
-    "ProviderSettings",
-    "RefreshResult",
-    "UpResult",
-    "VerifyResult",
-    "verify",
     "ExistingVpc",
     "Hub",
     "LinkPlan",
     "Mesh",
+    "Outputs",
     "Peering",
+    "PeeringTopology",
     "PeerstackError",
     "Plan",
+    "PreviewResult",
     "Problem",
+    "ProviderSettings",
     "Quotas",
+    "RefreshResult",
     "RoutePlan",
     "RouteSpec",
     "Subnet",
     "Topology",
+    "TopologyDiff",
     "TopologyError",
+    "UpResult",
+    "VerifyResult",
     "Vpc",
     "VpcPlan",
     "build_plan",
+    "diff",
     "load_topology",
     "topology_from_data",
+    "verify",
 ]
 
 

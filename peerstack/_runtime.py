@@ -83,6 +83,20 @@ class Monitor(MockMonitor):
                 loop.close()
 
 
+def _cancel_pending(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel and reap what a failed run left scheduled on ``loop``.
+
+    A failure ends the run while outputs that wait on the failed resource are still
+    queued as tasks that never started; closing the loop over them makes each coroutine
+    warn "was never awaited" when it is collected, far from the failure.
+    """
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+
+
 def run_program(
     program: Program,
     mocks: Mocks,
@@ -147,6 +161,8 @@ def run_program(
             failed.append(exc)
             raise
         finally:
+            if failed:
+                _cancel_pending(loop)
             loop.run_until_complete(loop.shutdown_default_executor())
             loop.close()
             asyncio.set_event_loop(None)

@@ -28,6 +28,8 @@ RANKS: dict[str, float] = {
     "peerstack.topology": 1,
     "peerstack._reachability": 1.5,
     "peerstack.plan": 2,
+    # the IAM each account needs, derived from the plan
+    "peerstack.iam": 2.5,
     # Pulumi components, and running programs under mocks
     "peerstack._components": 3,
     "peerstack._runtime": 3,

@@ -21,7 +21,9 @@ PUBLIC = {
     "ProviderSettings",
     "RefreshResult",
     "UpResult",
+    "TopologyDiff",
     "VerifyResult",
+    "diff",
     "verify",
     "ExistingVpc",
     "Hub",
@@ -49,6 +51,24 @@ def test_all_is_exactly_the_public_names() -> None:
     assert set(peerstack.__all__) == PUBLIC
     for name in peerstack.__all__:
         assert getattr(peerstack, name) is not None
+
+
+def test_all_is_sorted_and_names_every_public_attribute() -> None:
+    """Classes first, then functions, each alphabetical; nothing public left out."""
+    assert peerstack.__all__ == sorted(peerstack.__all__, key=lambda n: (n[0].islower(), n))
+    assert len(set(peerstack.__all__)) == len(peerstack.__all__)
+    code = (
+        "import types, peerstack; print(sorted(n for n, v in vars(peerstack).items() "
+        "if not n.startswith('_') and not isinstance(v, types.ModuleType) "
+        "and n not in ('annotations', 'importlib', 'TYPE_CHECKING', 'Any')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    eager = set(eval(result.stdout))
+    assert eager <= set(peerstack.__all__)
+    assert set(peerstack.__all__) == eager | set(peerstack._LAZY)
+    assert dir(peerstack) == sorted(peerstack.__all__)
 
 
 def test_importing_peerstack_does_not_import_pulumi_or_boto3() -> None:

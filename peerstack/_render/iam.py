@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
+from peerstack._render.fitted import FittedTable
+from peerstack._text import plural
 from peerstack.iam import AccountIam, IamPlan
 
 __all__ = ["iam_renderables"]
@@ -18,7 +19,7 @@ def iam_renderables(iam: IamPlan) -> Iterator[RenderableType]:
     yield Text.assemble(
         ("IAM for topology ", "bold"),
         (iam.topology, "bold cyan"),
-        f": {len(iam.accounts)} account{'s' if len(iam.accounts) != 1 else ''}",
+        f": {plural(len(iam.accounts), 'account')}",
         (" (with verify's reads)" if iam.verify else "", "dim"),
     )
     for account in iam.accounts:
@@ -34,7 +35,7 @@ def iam_renderables(iam: IamPlan) -> Iterator[RenderableType]:
         yield Text(f"note: {note}", style="dim")
 
 
-def _account(account: AccountIam) -> Table:
+def _account(account: AccountIam) -> FittedTable:
     if account.role_arn:
         who = f"role {account.role_arn}"
         if account.trust_policy is not None:
@@ -44,22 +45,21 @@ def _account(account: AccountIam) -> Table:
                 who += " with its external id"
     else:
         who = "no role: attach to the principal that deploys"
-    table = Table(
-        title=f"{account.alias} ({account.id}), {', '.join(account.regions)}: {who}",
-        title_justify="left",
-        title_style="bold",
-    )
-    for column in ("statement", "actions", "resources (this account)", "conditions"):
-        table.add_column(column, overflow="fold")
-    for statement in account.policy["Statement"]:
-        table.add_row(
+    rows = [
+        (
             statement["Sid"],
             "\n".join(statement["Action"]),
             "\n".join(_short(r, account.id) for r in _listed(statement["Resource"])),
             "\n".join(_conditions(statement.get("Condition", {}))),
         )
-        table.add_section()
-    return table
+        for statement in account.policy["Statement"]
+    ]
+    return FittedTable(
+        f"{account.alias} ({account.id}), {', '.join(account.regions)}: {who}",
+        ("statement", "actions", "resources (this account)", "conditions"),
+        rows,
+        sections=range(1, len(rows)),
+    )
 
 
 def _conditions(conditions: dict[str, dict[str, Any]]) -> Iterator[str]:

@@ -106,13 +106,13 @@ def test_the_pulumi_program_creates_each_role_with_its_own_provider() -> None:
     assert json.loads(providers["iam-prod"].inputs["allowedAccountIds"]) == ["222222222222"]
     roles = {a.name: a for a in by_type["aws:iam/role:Role"]}
     assert set(roles) == {"prod-role", "dev-role"}
-    assert roles["prod-role"].provider.endswith("iam-prod-id")
+    assert str(roles["prod-role"].provider).endswith("iam-prod-id")
     trust = json.loads(roles["prod-role"].inputs["assumeRolePolicy"])
     assert trust["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] == "corp-peering"
     policies = {a.name: a for a in by_type["aws:iam/rolePolicy:RolePolicy"]}
     prod_policy = json.loads(policies["prod-policy"].inputs["policy"])
     assert "AcceptPeerings" in {s["Sid"] for s in prod_policy["Statement"]}
     (network,) = [a for a in by_type["aws:iam/policy:Policy"] if a.name == "network-policy"]
-    assert network.provider.endswith("iam-network-id")
+    assert str(network.provider).endswith("iam-network-id")
     assert {"prod_role_arn", "dev_role_arn", "network_policy_arn"} <= set(outputs)
     assert "deployer_policy_arn" in outputs  # the principal's account is the network account

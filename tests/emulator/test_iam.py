@@ -281,7 +281,7 @@ class _Enforced:
         enforcement = self._cm.__enter__()
         self.context = Context(enforcement.iam, enforcement.iam.topology)
         self._env._cloud.call_observers.append(self.context.observe)
-        enforcement.context = self.context
+        enforcement.context = self.context  # type: ignore[attr-defined]
         return enforcement
 
     def __exit__(self, *exc: Any) -> Any:
