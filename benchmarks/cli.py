@@ -7,6 +7,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from benchmarks._figures import Figure, best_of
@@ -39,8 +40,9 @@ def run(*, quick: bool = False) -> list[Figure]:
     repeat = 2 if quick else 5
     figures = []
     for command in ("validate", "plan"):
-        cpu = min(_command(command, str(EXAMPLE)) for _ in range(repeat))
-        wall, _ = best_of(repeat, lambda command=command: _command(command, str(EXAMPLE)))
+        args = (command, str(EXAMPLE))
+        cpu = min(_command(*args) for _ in range(repeat))
+        wall, _ = best_of(repeat, partial(_command, *args))
         figures.append(
             Figure(
                 name=f"peerstack {command} {EXAMPLE.name} (CPU)",
@@ -54,7 +56,7 @@ def run(*, quick: bool = False) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         big = Path(tmp) / "mesh125.yaml"
         big.write_text(json.dumps(mesh(125)), encoding="utf-8")
-        seconds, _ = best_of(1 if quick else 3, lambda: _command("plan", str(big)))
+        seconds, _ = best_of(1 if quick else 3, partial(_command, "plan", str(big)))
         figures.append(
             Figure(
                 name="peerstack plan of a 125-VPC mesh (summary)",
