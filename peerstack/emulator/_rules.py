@@ -35,23 +35,29 @@ def check_auto_accept(req: Request, peer_owner: str, peer_region: str) -> None:
 
 
 def check_outstanding_requests(req: Request) -> None:
-    """AWS limits how many requests an account may have pending acceptance at once
-    (OutstandingVpcPeeringConnectionLimitExceeded), across its regions."""
+    """AWS limits how many requests an account may have pending acceptance at once, across
+    its regions (OutstandingVpcPeeringConnectionLimitExceeded). Counted at the moment of
+    each request, as AWS does: accepted, rejected and deleted requests no longer count.
+
+    moto files a cross-region request under both regions' backends, so requests are
+    counted once each, by id.
+    """
     from moto.ec2.models import ec2_backends
 
     limit = req.quotas.get("outstanding_requests_per_account")
     if limit is None:
         return
-    pending = 0
-    for backend in ec2_backends[req.account_id].values():
-        for pcx in backend.vpc_pcxs.values():
-            if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id:
-                pending += 1
-    if pending >= limit:
+    pending = {
+        pcx_id
+        for backend in ec2_backends[req.account_id].values()
+        for pcx_id, pcx in backend.vpc_pcxs.items()
+        if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id
+    }
+    if len(pending) >= limit:
         raise EmulatorError(
-            f"{req.what}: OutstandingVpcPeeringConnectionLimitExceeded: account "
-            f"{req.account_id} already has {pending} peering requests pending acceptance "
-            f"(quota {limit})"
+            f"{req.what}: OutstandingVpcPeeringConnectionLimitExceeded: You have reached the "
+            f"limit of {limit} outstanding VPC peering connection requests: account "
+            f"{req.account_id} has {len(pending)} pending acceptance"
         )
 
 
