@@ -73,6 +73,8 @@ def window_of(links: Iterable[LinkPlan]) -> dict[str, int]:
 
 
 def windows(links: Iterable[LinkPlan]) -> int:
-    """How many windows the requests take (0 without links, 1 when none waits)."""
+    """How many windows the requests take: 0 when no link needs accepting (none is ever
+    pending), 1 when none waits."""
+    links = list(links)
     found = window_of(links)
-    return max(found.values()) + 1 if found else 0
+    return max((found[link.name] + 1 for link in links if link.needs_accepter), default=0)

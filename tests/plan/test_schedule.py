@@ -129,6 +129,10 @@ def test_windows_of_links_without_waits() -> None:
     found = plan(two_region_mesh(4))
     assert windows(found.links) == 1
     assert set(window_of(found.links).values()) == {0}
+    one_region = two_region_mesh(4)
+    for vpc in one_region["vpcs"].values():
+        vpc["region"] = "us-east-1"
+    assert windows(plan(one_region).links) == 0  # all auto-accepted: nothing pending
 
 
 # -- property: any order the engine may run them in ---------------------------------------
