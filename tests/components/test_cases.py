@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from types import ModuleType
@@ -189,6 +190,21 @@ def test_requests_past_the_quota_wait_for_an_earlier_acceptance(
     assert waits("hub--s3") == {"t.hub--s1"}
     assert waits("hub--s4") == {"t.hub--s2"}
     assert waits("hub--s5") == {"t.hub--s3"}
+
+
+def test_a_hand_built_plan_whose_links_wait_in_a_cycle_is_refused(plan_of: PlanOf) -> None:
+    plan = plan_of(QUOTA_OF_TWO)
+    first, second = plan.links[0], plan.links[1]
+    looped = dataclasses.replace(
+        plan,
+        links=(
+            dataclasses.replace(first, waits_for=second.name),
+            dataclasses.replace(second, waits_for=first.name),
+            *plan.links[2:],
+        ),
+    )
+    with pytest.raises(ValueError, match="wait for each other in a cycle"):
+        run_mocked(looped)
 
 
 def test_providers_one_per_account_with_its_credentials(plan_of: PlanOf) -> None:
