@@ -542,8 +542,9 @@ def test_without_the_schedule_the_same_requests_exceed_the_quota(plan_of: PlanOf
     )
     with pytest.raises(
         EmulatorError,
-        match=r"PendingVpcPeeringConnectionLimitExceeded: .* limit of 2 outstanding .*"
-        r"account 111111111111 has 2 pending acceptance",
+        match=r"PendingVpcPeeringConnectionLimitExceeded: Vpc peering connection request "
+        r"limit exceeded \(account 111111111111 has 2 requests pending acceptance, the limit "
+        r"of 2 outstanding requests\)",
     ):
         emulator.up(unscheduled)
 
@@ -597,7 +598,9 @@ def test_outstanding_requests_are_counted_when_each_is_made(
 
     with Emulation(quota_of_two) as env:
         if not accept_first:
-            with pytest.raises(EmulatorError, match=r"'a-b2'.*account 111111111111 has 2 pending"):
+            with pytest.raises(
+                EmulatorError, match=r"'a-b2'.*account 111111111111 has 2 requests pending"
+            ):
                 env.up(program=program)
             return
         env.up(program=program)
