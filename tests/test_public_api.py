@@ -36,6 +36,7 @@ PUBLIC = {
     "Quotas",
     "RoutePlan",
     "RouteSpec",
+    "Spoke",
     "Subnet",
     "Topology",
     "TopologyError",
