@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from peerstack._cidr import Span, aws_network, minus, more_specific, overlaps, subnet_ipv6_block
 

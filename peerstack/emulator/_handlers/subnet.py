@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
+from peerstack.emulator._rules import check_subnet_ipv6
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
@@ -61,6 +62,7 @@ def _create(req: Request) -> Outputs:
     elif req.get("availabilityZoneId"):
         kwargs["AvailabilityZoneId"] = req.get("availabilityZoneId")
     if req.get("ipv6CidrBlock"):
+        check_subnet_ipv6(req, kwargs["VpcId"], req.get("ipv6CidrBlock"), subnet_id=None)
         kwargs["Ipv6CidrBlock"] = req.get("ipv6CidrBlock")
     if req.tags:
         kwargs["TagSpecifications"] = req.tag_specifications("subnet")
@@ -88,6 +90,9 @@ def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Output
         if association:
             req.ec2.disassociate_subnet_cidr_block(AssociationId=association)
         if req.get("ipv6CidrBlock"):
+            check_subnet_ipv6(
+                req, old.outputs["vpcId"], req.get("ipv6CidrBlock"), subnet_id=subnet_id
+            )
             req.ec2.associate_subnet_cidr_block(
                 SubnetId=subnet_id, Ipv6CidrBlock=req.get("ipv6CidrBlock")
             )
