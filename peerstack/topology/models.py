@@ -19,12 +19,14 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     GetJsonSchemaHandler,
     PrivateAttr,
     StrictBool,
     StrictInt,
     StrictStr,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -595,11 +597,23 @@ class Spoke(_Model):
     )
 
 
+def _spoke_kind(value: Any) -> str:
+    return "[spoke]" if isinstance(value, Mapping | Spoke) else "[name]"
+
+
+# One branch is validated, chosen by the shape written, so a wrong spoke gets one error
+# (not one per branch). Tags in brackets stay out of the path users read.
+SpokeEntry = Annotated[
+    Annotated[Name, Tag("[name]")] | Annotated[Spoke, Tag("[spoke]")],
+    Discriminator(_spoke_kind),
+]
+
+
 class Hub(_Model):
     """One hub VPC peered with each spoke; spokes are not peered with each other."""
 
     hub: Name = Field(description="The hub VPC; it requests every link.")
-    spokes: list[Name | Spoke] = Field(
+    spokes: list[SpokeEntry] = Field(
         min_length=1,
         description="Spokes peered with the hub: a VPC name, or a mapping (`vpc`, `routes`, "
         "`dns_resolution`) for a link routed or resolved differently.",
