@@ -23,13 +23,17 @@ _INPUTS = frozenset(
     }
 )
 
+_GONE = frozenset({"disassociating", "disassociated", "failing", "failed"})
+
 
 def _outputs(req: Request, subnet_id: str) -> dict[str, Any]:
     subnet = req.ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+    # Gone ones by their state: moto writes an associated block's state as the text of a
+    # dict ("{'State': 'associated'}"), AWS as the word.
     ipv6 = [
         a
         for a in subnet.get("Ipv6CidrBlockAssociationSet") or []
-        if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"
+        if a.get("Ipv6CidrBlockState", {}).get("State") not in _GONE
     ] or [{}]
     return {
         "arn": req.arn("subnet", subnet_id),
