@@ -233,3 +233,9 @@ def test_floor_makes_the_emulations_boto3_calls() -> None:
     assert emulation == floor
     assert emulation["ec2:CreateRoute"] == 6
     assert made == 3 + 3 + 6 + 6
+
+
+def test_cli_benchmark_measures_the_cpu_time_of_a_whole_process() -> None:
+    cpu = bench("cli")._command("validate", str(EXAMPLES_DIR / "hub-cross-account.yaml"))
+    # More than nothing (the child was counted), less than a wall clock could drift to.
+    assert 0.0 < cpu < 30.0

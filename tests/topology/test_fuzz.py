@@ -34,8 +34,10 @@ SEEDS = [path.read_text() for path in EXAMPLES] + [
 
 # Characters that matter to YAML, to peerstack's names and CIDRs, and to terminals.
 ALPHABET = st.sampled_from(
-    list(":{}[],&*!|>'\"%@`#-?.<=/\\ \t\n\r0123456789abcxyz")
-    + ["\x00", "\x1b", "\x07", "\x85", "\u202e", "\ufeff", "é", "𝔸", "<<", "~", "null"]
+    [
+        *":{}[],&*!|>'\"%@`#-?.<=/\\ \t\n\r0123456789abcxyz",
+        *("\x00", "\x1b", "\x07", "\x85", "\u202e", "\ufeff", "é", "𝔸", "<<", "~", "null"),  # noqa: RUF001
+    ]
 )
 SLOW = 10.0
 """Seconds any single input may take: a hang (or an unbounded expansion) fails the test."""
@@ -46,7 +48,7 @@ def _check(run: Any, *, text: bool) -> None:
     try:
         plan = run()
     except TopologyError as exc:
-        assert exc.problems, "a TopologyError lists its problems"
+        assert exc.problems, "a TopologyError lists its problems"  # noqa: PT017
         for problem in exc.problems:
             assert problem.message
             if text:
