@@ -198,11 +198,9 @@ class LinkComponent(pulumi.ComponentResource):
             assert route.ipv6_of is not None  # deferred: the plan names the VPC
             block = self.vpcs[route.ipv6_of].ipv6_cidr_block
             # The VPC's block, or a subnet's /64 of it (the plan says which).
-            destination = {
-                "destination_ipv6_cidr_block": None
-                if block is None
-                else block.apply(route.deferred_block)
-            }
+            if block is not None and route.ipv6_index is not None:
+                block = block.apply(route.deferred_block)
+            destination = {"destination_ipv6_cidr_block": block}
         elif route.ipv6:
             destination = {"destination_ipv6_cidr_block": route.destination}
         else:
