@@ -12,15 +12,20 @@ auto-accept, DNS options per side, one route per plan route.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
-from peerstack._cidr import contains, parse_network
+from peerstack._cidr import contains, parse_network, subnet_ipv6_block
 from peerstack.plan._schedule import window_of
-from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, Plan, slug
+from peerstack.plan.model import DISCOVERED, MAIN, Plan, slug
+
+
+def _nth_64(vpc_block: str, *, index: int) -> str:
+    return subnet_ipv6_block(vpc_block, index)
 
 
 def raw_program(
@@ -144,12 +149,17 @@ def raw_program(
                 if contains(parse_network(cidr), parse_network(subnet.cidr)):
                     vpc_id = association.vpc_id
             zone = subnet.availability_zone
+            index = subnet.ipv6_index
             created = aws.ec2.Subnet(
                 f"{base}.{subnet.name}",
                 vpc_id=vpc_id,
                 cidr_block=subnet.cidr,
                 availability_zone=None if subnet.az_is_id else zone,
                 availability_zone_id=zone if subnet.az_is_id else None,
+                ipv6_cidr_block=None
+                if index is None
+                else resource.ipv6_cidr_block.apply(functools.partial(_nth_64, index=index)),
+                assign_ipv6_address_on_creation=True if index is not None else None,
                 region=vpc.region,
                 tags={**tags, "Name": f"{label}-{subnet.name}"},
                 opts=opts,
@@ -244,9 +254,11 @@ def raw_program(
     for route in plan.routes:
         own = plan.vpc(route.vpc)
         if route.deferred:
-            destination: dict[str, Any] = {
-                "destination_ipv6_cidr_block": ipv6_blocks[route.destination[len(IPV6_PREFIX) :]]
-            }
+            assert route.ipv6_of is not None
+            deferred = ipv6_blocks[route.ipv6_of]
+            if route.ipv6_index is not None:  # a subnet's /64 of the VPC's block
+                deferred = deferred.apply(route.deferred_block)
+            destination: dict[str, Any] = {"destination_ipv6_cidr_block": deferred}
         elif route.ipv6:
             destination = {"destination_ipv6_cidr_block": route.destination}
         else:

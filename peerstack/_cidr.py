@@ -154,3 +154,25 @@ def secondary_restriction(primary: str, secondary: str) -> str | None:
         f"a VPC whose primary block is {where} cannot add {secondary!r} from {s_range} "
         "(AWS restricts secondary CIDR associations by the primary's range)"
     )
+
+
+SUBNET_IPV6_PREFIX = 64
+"""AWS: a subnet's IPv6 block is always a /64."""
+
+
+def subnet_ipv6_block(vpc_block: str, index: int) -> str:
+    """The ``index``-th /64 of a VPC's IPv6 block (``2600:1f18:0:5600::/56``, 3 ->
+    ``2600:1f18:0:5603::/64``): how a subnet's ``ipv6_index`` becomes its block.
+
+    ``ValueError`` when the block has no such /64 (a /56 has 256: indexes 0 to 255).
+    """
+    net = aws_network(vpc_block)
+    if not isinstance(net, ipaddress.IPv6Network):
+        raise ValueError(f"{vpc_block!r} is not an IPv6 block")
+    count = 1 << (SUBNET_IPV6_PREFIX - net.prefixlen) if net.prefixlen <= 64 else 0
+    if not 0 <= index < count:
+        raise ValueError(
+            f"{vpc_block!r} has {count} /64 blocks (indexes 0 to {count - 1}), not {index}"
+        )
+    first = int(net.network_address) + (index << (128 - SUBNET_IPV6_PREFIX))
+    return str(ipaddress.IPv6Network((first, SUBNET_IPV6_PREFIX)))

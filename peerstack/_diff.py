@@ -189,7 +189,12 @@ def _vpcs(old: Plan, new: Plan) -> Iterable[tuple[str, str]]:
 
 
 def _subnets(subnets: Iterable[Any]) -> str:
-    return ", ".join(f"{s.name} {s.cidr} ({s.route_table})" for s in subnets)
+    return ", ".join(
+        f"{s.name} {s.cidr}"
+        + (f" + IPv6 /64 #{s.ipv6_index}" if s.ipv6_index is not None else "")
+        + f" ({s.route_table})"
+        for s in subnets
+    )
 
 
 def _links(old: Plan, new: Plan) -> Iterable[LinkChange]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerstack._cidr import Span, aws_network, minus, more_specific, overlaps
+from peerstack._cidr import Span, aws_network, minus, more_specific, overlaps, subnet_ipv6_block
 
 
 def net(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
@@ -74,3 +75,17 @@ def test_minus_agrees_with_address_exclude(outer: ipaddress.IPv4Network, inner: 
     assert sum(p.last - p.first + 1 for p in parts) == covered
     for span in parts:
         assert not any(Span.of(c).overlaps(span) for c in inner)
+
+
+def test_subnet_ipv6_block_is_the_indexed_64_of_the_vpc_block() -> None:
+    assert subnet_ipv6_block("2600:1f18:0:5600::/56", 0) == "2600:1f18:0:5600::/64"
+    assert subnet_ipv6_block("2600:1f18:0:5600::/56", 3) == "2600:1f18:0:5603::/64"
+    assert subnet_ipv6_block("2600:1f18:0:5600::/56", 255) == "2600:1f18:0:56ff::/64"
+    assert subnet_ipv6_block("2600:1f18::/48", 256) == "2600:1f18:0:100::/64"
+
+
+def test_subnet_ipv6_block_refuses_an_index_outside_the_block() -> None:
+    with pytest.raises(ValueError, match=r"has 256 /64 blocks \(indexes 0 to 255\), not 256"):
+        subnet_ipv6_block("2600:1f18:0:5600::/56", 256)
+    with pytest.raises(ValueError, match="not an IPv6 block"):
+        subnet_ipv6_block("10.0.0.0/16", 0)

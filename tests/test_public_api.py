@@ -37,6 +37,7 @@ PUBLIC = {
     "Quotas",
     "RoutePlan",
     "RouteSpec",
+    "Spoke",
     "Subnet",
     "Topology",
     "TopologyError",

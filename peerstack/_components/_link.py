@@ -208,7 +208,11 @@ class LinkComponent(pulumi.ComponentResource):
         destination: dict[str, pulumi.Input[str] | None]
         if route.deferred:
             assert route.ipv6_of is not None  # deferred: the plan names the VPC
-            destination = {"destination_ipv6_cidr_block": self.vpcs[route.ipv6_of].ipv6_cidr_block}
+            block = self.vpcs[route.ipv6_of].ipv6_cidr_block
+            # The VPC's block, or a subnet's /64 of it (the plan says which).
+            if block is not None and route.ipv6_index is not None:
+                block = block.apply(route.deferred_block)
+            destination = {"destination_ipv6_cidr_block": block}
         elif route.ipv6:
             destination = {"destination_ipv6_cidr_block": route.destination}
         else:

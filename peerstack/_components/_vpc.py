@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import pulumi
 
 from peerstack import _tokens as tokens
+from peerstack._cidr import subnet_ipv6_block
 from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack.errors import TopologyError
@@ -15,10 +17,16 @@ from peerstack.plan import DISCOVERED, MAIN, VpcPlan
 __all__ = ["VpcComponent"]
 
 
+def _subnet_block(vpc_block: str, *, index: int) -> str:
+    return subnet_ipv6_block(vpc_block, index)
+
+
 class VpcComponent(pulumi.ComponentResource):
     """A VPC and what peerstack owns in it; an adopted VPC owns nothing and is only read.
 
-    Created: ``Vpc``, one ``VpcIpv4CidrBlockAssociation`` per secondary block, ``Subnet``s,
+    Created: ``Vpc``, one ``VpcIpv4CidrBlockAssociation`` per secondary block, ``Subnet``s
+    (with their /64 of the VPC's IPv6 block, and IPv6 addresses on creation, when the plan
+    gives them an ``ipv6_index``),
     one ``RouteTable`` per named table and a ``RouteTableAssociation`` per subnet that uses
     one. Subnets without a named table use the VPC's main table, which AWS creates with
     the VPC (``main_route_table_id``).
@@ -114,12 +122,22 @@ class VpcComponent(pulumi.ComponentResource):
             self.route_table_ids[table] = route_table.id
         for subnet in vpc.subnets:
             zone = subnet.availability_zone
+            # The /64 is known once AWS has given the VPC its /56.
+            ipv6_block = (
+                None
+                if subnet.ipv6_index is None
+                else resource.ipv6_cidr_block.apply(
+                    functools.partial(_subnet_block, index=subnet.ipv6_index)
+                )
+            )
             created = aws.ec2.Subnet(
                 names.subnet(self.prefix, vpc.name, subnet.name),
                 vpc_id=self._vpc_id_for(subnet.block),
                 cidr_block=subnet.cidr,
                 availability_zone=None if subnet.az_is_id else zone,
                 availability_zone_id=zone if subnet.az_is_id else None,
+                ipv6_cidr_block=ipv6_block,
+                assign_ipv6_address_on_creation=True if subnet.ipv6 else None,
                 region=region,
                 tags={**base_tags, "Name": f"{label}-{subnet.name}"},
                 opts=opts,

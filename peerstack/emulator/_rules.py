@@ -6,6 +6,7 @@ very mistakes it exists to catch. Each check raises what AWS would answer.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from peerstack.emulator._handlers._base import Request
@@ -17,6 +18,7 @@ __all__ = [
     "check_options",
     "check_outstanding_requests",
     "check_route",
+    "check_subnet_ipv6",
 ]
 
 INACTIVE = ("deleted", "rejected", "failed", "expired")
@@ -114,3 +116,44 @@ def check_route(req: Request, table_id: str, *, ipv6: str | None, pcx_id: str | 
             f"is {code!r}"
         )
     return "active" if code == "active" else "blackhole"
+
+
+def check_subnet_ipv6(req: Request, vpc_id: str, block: str, *, subnet_id: str | None) -> None:
+    """A subnet's IPv6 block is a /64 inside one of its VPC's IPv6 blocks, and no other
+    subnet of the VPC has it (moto takes any block: CreateSubnet and
+    AssociateSubnetCidrBlock answer InvalidSubnet.Range / InvalidSubnet.Conflict)."""
+    try:
+        network = ipaddress.ip_network(block)
+    except ValueError:
+        raise EmulatorError(
+            f"{req.what}: InvalidParameterValue: {block!r} is not a CIDR block"
+        ) from None
+    backend: Any = req.backend()
+    vpc = backend.vpcs.get(vpc_id)
+    if vpc is None:
+        return  # moto raises InvalidVpcID.NotFound itself
+    own = [
+        ipaddress.ip_network(a["cidr_block"])
+        for a in vpc.get_cidr_block_association_set(ipv6=True)
+        if a.get("cidr_block_state", {}).get("state") == "associated"
+    ]
+    if not (
+        isinstance(network, ipaddress.IPv6Network)
+        and network.prefixlen == 64
+        and any(network.subnet_of(b) for b in own if isinstance(b, ipaddress.IPv6Network))
+    ):
+        held = ", ".join(str(b) for b in own) or "no IPv6 block"
+        raise EmulatorError(
+            f"{req.what}: InvalidSubnet.Range: the IPv6 CIDR {block!r} is invalid for a "
+            f"subnet of {vpc_id} ({held}): a subnet takes a /64 of its VPC's block"
+        )
+    for other in backend.describe_subnets(filters={"vpc-id": [vpc_id]}):
+        if other.id == subnet_id:
+            continue
+        for association in other.ipv6_cidr_block_associations.values():
+            state = association.get("ipv6CidrBlockState", {}).get("State")
+            if state == "associated" and association.get("ipv6CidrBlock") == str(network):
+                raise EmulatorError(
+                    f"{req.what}: InvalidSubnet.Conflict: the IPv6 CIDR {block!r} conflicts "
+                    f"with {other.id}"
+                )

@@ -66,9 +66,10 @@ USED_FEATURES: frozenset[str] = frozenset()
 """Provider features (``_actions.FEATURES``) peerstack's components use in every account.
 
 None today: no IPAM, tenancy, inline routes, VGW propagation, option blocks on
-connections or accepters, subnet attributes, or unknown tag values. ``auto_accept`` is
-decided per link. A component that starts using one adds it here (the enforced emulation
-fails, naming the missing action, until it does)."""
+connections or accepters, or unknown tag values. ``auto_accept`` is decided per link,
+and ``subnet_attributes`` per VPC (subnets with IPv6). A component that starts using one
+in every account adds it here (the enforced emulation fails, naming the missing action,
+until it does)."""
 
 VERIFY_ACTIONS: tuple[str, ...] = (
     "ec2:DescribeRouteTables",
@@ -176,6 +177,11 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
             fp.types[tokens.ROUTE_TABLE].add(vpc.region)
         if vpc.subnets:
             fp.types[tokens.SUBNET].add(vpc.region)
+        if any(s.ipv6 for s in vpc.subnets):
+            # vpc_subnet.go: CreateSubnet with Ipv6CidrBlock, then ModifySubnetAttribute for
+            # assign_ipv6_address_on_creation (and Associate/DisassociateSubnetCidrBlock
+            # when a subnet's index changes).
+            fp.features.add("subnet_attributes")
         if any(s.route_table != MAIN for s in vpc.subnets):
             fp.types[tokens.ASSOCIATION].add(vpc.region)
     for link in plan.links:

@@ -10,7 +10,7 @@ from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import FieldPath, Peering
+from peerstack.topology import FieldPath, Peering, RouteSpec, Spoke
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,10 @@ class Declared:
     """Where to point errors about this link (requester side for peerings)."""
     tags: Mapping[str, str]
     peering: Peering | None = None
-    """The explicit peering, which may carry per-side routes."""
+    """The explicit peering (None for links of meshes and hubs)."""
+    routes: Mapping[str, RouteSpec] | None = None
+    """Per-side routes, keyed by VPC name, of a peering or a hub's spoke; their errors point
+    under ``path`` (``<path>.routes.<vpc>``)."""
 
 
 def declared_links(ctx: Context) -> list[Declared]:
@@ -46,6 +49,7 @@ def declared_links(ctx: Context) -> list[Declared]:
                 path=("peerings", index),
                 tags={**base_tags, **peering.tags},
                 peering=peering,
+                routes=peering.routes,
             )
         )
     for index, mesh in ctx.entries("meshes", topology.meshes):
@@ -67,17 +71,21 @@ def declared_links(ctx: Context) -> list[Declared]:
                     )
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
-        spokes = _unique_members(ctx, ("hubs", index, "spokes"), hub.spokes)
+        entries = [s if isinstance(s, Spoke) else Spoke(vpc=s) for s in hub.spokes]
+        spokes = _unique_members(ctx, ("hubs", index, "spokes"), [s.vpc for s in entries])
+        hub_dns = _pick(hub.dns_resolution, default_dns)
         for spoke, position in spokes.items():
+            entry = entries[position]
             links.append(
                 Declared(
                     name=f"{hub.hub}--{spoke}",
                     requester=hub.hub,
                     accepter=spoke,
-                    dns_resolution=_pick(hub.dns_resolution, default_dns),
+                    dns_resolution=_pick(entry.dns_resolution, hub_dns),
                     origin=f"hubs[{index}] ({hub.name or hub.hub})",
                     path=("hubs", index, "spokes", position),
                     tags={**base_tags, **hub.tags},
+                    routes=entry.routes,
                 )
             )
     return links

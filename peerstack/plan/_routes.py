@@ -7,7 +7,14 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
-from peerstack._cidr import Network, contains, more_specific, overlaps, parse_network
+from peerstack._cidr import (
+    Network,
+    contains,
+    more_specific,
+    overlaps,
+    parse_network,
+    subnet_ipv6_block,
+)
 from peerstack._reachability import (
     Endpoint,
     Link,
@@ -19,7 +26,7 @@ from peerstack._reachability import (
 )
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
-from peerstack.plan.model import DISCOVERED, LinkPlan, RoutePlan, VpcPlan
+from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, LinkPlan, RoutePlan, SubnetPlan, VpcPlan
 from peerstack.topology import FieldPath, RouteSpec
 
 
@@ -57,9 +64,18 @@ def plan_routes(
                             destination=destination,
                             peer=peer.name,
                             link=link.name,
+                            ipv6_index=_ipv6_index(destination, peer),
                         )
                     )
     return routes
+
+
+def _ipv6_index(destination: str, peer: VpcPlan) -> int | None:
+    """The ``ipv6_index`` of the subnet a destination ``ipv6:<vpc>.<subnet>`` names."""
+    if not destination.startswith(IPV6_PREFIX):
+        return None
+    name = destination.partition(".")[2]
+    return next((s.ipv6_index for s in peer.subnets if name and s.name == name), None)
 
 
 def _duplicate_hint(vpc: VpcPlan, first: str, second: str) -> str:
@@ -80,11 +96,10 @@ def _normalize(destination: str) -> str:
 def _side_specs(
     ctx: Context, declared: Declared, link: LinkPlan
 ) -> dict[str, tuple[RouteSpec, FieldPath]]:
-    peering = declared.peering
-    if peering is None or peering.routes is None:
+    if declared.routes is None:
         return {}
     specs: dict[str, tuple[RouteSpec, FieldPath]] = {}
-    for vpc, spec in peering.routes.items():
+    for vpc, spec in declared.routes.items():
         path = (*declared.path, "routes", vpc)
         if vpc not in (link.requester, link.accepter):
             ctx.error(
@@ -127,6 +142,8 @@ def _destinations(
                     ctx.unknown(tpath, "subnet", subnet_name, known, of=peer.name)
                 continue
             result.append((subnet.cidr, tpath))
+            if subnet.ipv6 and own.ipv6 and peer.ipv6:
+                result.append((f"{IPV6_PREFIX}{peer.name}.{subnet.name}", tpath))
         else:
             if _is_peer(ctx, tpath, target, own, peer):
                 result.extend((d, tpath) for d in _whole_vpc(own, peer))
@@ -270,7 +287,9 @@ def plan_reachability(
         blocks = (*(parse_network(c) for c in vpc.cidrs), *ipv6.get(vpc.name, ()))
         if vpc.managed and vpc.subnets:
             endpoints = tuple(
-                Endpoint(f"{vpc.name}.{s.name}", (parse_network(s.cidr),), s.route_table)
+                Endpoint(
+                    f"{vpc.name}.{s.name}", _subnet_addresses(s, ipv6.get(vpc.name)), s.route_table
+                )
                 for s in vpc.subnets
             )
         else:
@@ -307,8 +326,8 @@ def _warn_unused(ctx: Context, vpc: VpcPlan, table: str, planned: list[RoutePlan
         f"{'s' if count != 1 else ''} (to {', '.join(peers)}) but no subnet uses it: "
         f"{'they make' if count != 1 else 'it makes'} nothing reachable",
         hint=f"give a subnet of {vpc.name!r} no `route_table` so that it uses the main "
-        f"table; for links of `peerings`, `routes: {{{vpc.name}: {{tables: [...]}}}}` picks "
-        "the tables that get routes",
+        f"table; for a peering or a hub's spoke, `routes: {{{vpc.name}: {{tables: [...]}}}}` "
+        "picks the tables that get routes",
     )
 
 
@@ -357,11 +376,24 @@ def _stand_ins() -> Iterator[Network]:
         yield ipaddress.IPv6Network((base + (index << 72), 56))
 
 
+def _subnet_addresses(subnet: SubnetPlan, ipv6: tuple[Network, ...] | None) -> tuple[Network, ...]:
+    """A subnet's IPv4 block, and its /64 of its VPC's (stand-in) IPv6 block if it has one."""
+    addresses = [parse_network(subnet.cidr)]
+    if subnet.ipv6_index is not None and ipv6:
+        addresses.append(parse_network(subnet_ipv6_block(str(ipv6[0]), subnet.ipv6_index)))
+    return tuple(addresses)
+
+
 def _destinations_of(
     route: RoutePlan, ipv6: Mapping[str, tuple[Network, ...]]
 ) -> tuple[Network, ...]:
     if route.ipv6_of is not None:
-        return ipv6.get(route.ipv6_of, ())
+        blocks = (
+            ipv6.get(route.ipv6_of, ())[:1]
+            if route.ipv6_index is not None
+            else ipv6.get(route.ipv6_of, ())
+        )
+        return tuple(parse_network(route.deferred_block(str(b))) for b in blocks)
     return (parse_network(route.destination),)
 
 

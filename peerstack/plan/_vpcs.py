@@ -227,6 +227,7 @@ def _resolve_subnets(
     plans: list[SubnetPlan] = []
     seen_names: dict[str, int] = {}
     placed: list[tuple[int, Network]] = []
+    ipv6_indexes: dict[int, int] = {}
     for index, subnet in enumerate(vpc.subnets):
         spath = (*path, "subnets", index)
         if subnet.name in seen_names:
@@ -254,6 +255,8 @@ def _resolve_subnets(
                 )
         placed.append((index, net))
         az, az_is_id = _zone(ctx, (*spath, "az"), subnet.az, region)
+        if subnet.ipv6_index is not None:
+            _check_ipv6_index(ctx, spath, vpc, subnet.ipv6_index, ipv6_indexes, index)
         plans.append(
             SubnetPlan(
                 name=subnet.name,
@@ -262,9 +265,36 @@ def _resolve_subnets(
                 route_table=subnet.route_table or MAIN,
                 block=holder or blocks[0],
                 az_is_id=az_is_id,
+                ipv6_index=subnet.ipv6_index,
             )
         )
     return plans
+
+
+def _check_ipv6_index(
+    ctx: Context, spath: FieldPath, vpc: Vpc, ipv6_index: int, seen: dict[int, int], index: int
+) -> None:
+    """A subnet's /64 needs a VPC with IPv6, and no other subnet of it may take the same."""
+    path = (*spath, "ipv6_index")
+    if not vpc.ipv6:
+        ctx.error(
+            path,
+            f"subnet {vpc.subnets[index].name!r} takes IPv6 /64 number {ipv6_index}, but its "
+            "VPC has no IPv6 block",
+            hint="set `ipv6: true` on the VPC (AWS gives it a /56), or remove `ipv6_index`",
+        )
+        return
+    first = seen.get(ipv6_index)
+    if first is not None:
+        ctx.error(
+            path,
+            f"ipv6_index {ipv6_index} is already taken by subnets[{first}] "
+            f"({vpc.subnets[first].name!r}): two subnets cannot share a /64",
+            hint="give each subnet its own ipv6_index (0 to 255); keep deployed subnets' "
+            "indexes, since a new one renumbers the subnet's IPv6 addresses",
+        )
+        return
+    seen[ipv6_index] = index
 
 
 def _zone(ctx: Context, path: FieldPath, az: str, region: str) -> tuple[str, bool]:

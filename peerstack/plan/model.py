@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerstack._cidr import subnet_ipv6_block
 from peerstack.errors import Problem, UnknownVpcError
 
 __all__ = [
@@ -33,7 +34,8 @@ DISCOVERED = "*"
 """Route table name standing for every route table of an adopted VPC, found at deploy time."""
 
 IPV6_PREFIX = "ipv6:"
-"""A destination ``ipv6:<vpc>`` is that VPC's Amazon-provided IPv6 block, known after deploy."""
+"""A destination ``ipv6:<vpc>`` is that VPC's Amazon-provided IPv6 block, known after deploy;
+``ipv6:<vpc>.<subnet>`` is that subnet's /64 of it."""
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -75,6 +77,15 @@ class SubnetPlan:
     az_is_id: bool = False
     block: str = ""
     """The VPC block (primary or secondary) that holds the subnet."""
+    ipv6_index: int | None = None
+    """Which /64 of its VPC's IPv6 block the subnet takes (AWS assigns the block at
+    deploy, so the /64 is known only then: :func:`peerstack._cidr.subnet_ipv6_block`);
+    None for an IPv4-only subnet."""
+
+    @property
+    def ipv6(self) -> bool:
+        """The subnet has an IPv6 /64 (and assigns IPv6 addresses on creation)."""
+        return self.ipv6_index is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +199,13 @@ class RoutePlan:
     vpc: str
     route_table: str
     destination: str
-    """A CIDR, or ``ipv6:<vpc>`` for an IPv6 block AWS assigns at deploy time."""
+    """A CIDR, or ``ipv6:<vpc>`` for an IPv6 block AWS assigns at deploy time
+    (``ipv6:<vpc>.<subnet>`` for one subnet's /64 of it)."""
     peer: str
     link: str
+    ipv6_index: int | None = None
+    """For ``ipv6:<vpc>.<subnet>``, the subnet's ``ipv6_index``: the destination is that
+    /64 of the VPC's block. None for every other destination."""
 
     @property
     def ipv6(self) -> bool:
@@ -203,8 +218,25 @@ class RoutePlan:
 
     @property
     def ipv6_of(self) -> str | None:
-        """For a deferred destination ``ipv6:<vpc>``, the VPC whose IPv6 block it is."""
-        return self.destination.removeprefix(IPV6_PREFIX) if self.deferred else None
+        """For a deferred destination (``ipv6:<vpc>`` or ``ipv6:<vpc>.<subnet>``), the VPC
+        whose IPv6 block it is (or is in)."""
+        if not self.deferred:
+            return None
+        return self.destination.removeprefix(IPV6_PREFIX).partition(".")[0]
+
+    @property
+    def ipv6_subnet(self) -> str | None:
+        """For ``ipv6:<vpc>.<subnet>``, the subnet whose /64 the destination is."""
+        if not self.deferred:
+            return None
+        return self.destination.removeprefix(IPV6_PREFIX).partition(".")[2] or None
+
+    def deferred_block(self, vpc_block: str) -> str:
+        """The destination once AWS has given its VPC ``vpc_block``: the block itself, or
+        the subnet's /64 of it."""
+        if self.ipv6_index is None:
+            return vpc_block
+        return subnet_ipv6_block(vpc_block, self.ipv6_index)
 
     @property
     def key(self) -> str:
@@ -331,6 +363,7 @@ class Plan:
                             "cidr": s.cidr,
                             "availability_zone": s.availability_zone,
                             "route_table": s.route_table,
+                            "ipv6_index": s.ipv6_index,
                         }
                         for s in v.subnets
                     ],

@@ -106,10 +106,12 @@ def _message(
     if kind == "greater_than_equal":
         return f"must be at least {ctx.get('ge')}, got {shown(value)}", None
     if kind == "less_than_equal":
-        return (
-            f"{shown(value)} is above AWS's maximum of {ctx.get('le')} for this quota",
-            _description_at(loc, root),
-        )
+        if loc and loc[0] == "quotas":
+            return (
+                f"{shown(value)} is above AWS's maximum of {ctx.get('le')} for this quota",
+                _description_at(loc, root),
+            )
+        return f"must be at most {ctx.get('le')}, got {shown(value)}", _description_at(loc, root)
     return msg, None
 
 
@@ -156,6 +158,8 @@ def _description_at(loc: FieldPath, root: type[BaseModel]) -> str | None:
 
 
 def _unwrap_model(tp: Any) -> type[BaseModel] | None:
+    if typing.get_origin(tp) is typing.Annotated:
+        return _unwrap_model(typing.get_args(tp)[0])
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return tp
     if _is_union(tp):
@@ -167,6 +171,8 @@ def _unwrap_model(tp: Any) -> type[BaseModel] | None:
 
 
 def _container_item(tp: Any) -> Any:
+    if typing.get_origin(tp) is typing.Annotated:
+        return _container_item(typing.get_args(tp)[0])
     if _is_union(tp):
         for arg in typing.get_args(tp):
             if arg is not type(None):

@@ -19,11 +19,14 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     GetJsonSchemaHandler,
     PrivateAttr,
     StrictBool,
+    StrictInt,
     StrictStr,
+    Tag,
     ValidationError,
     model_validator,
 )
@@ -54,6 +57,7 @@ __all__ = [
     "Peering",
     "Quotas",
     "RouteSpec",
+    "Spoke",
     "Subnet",
     "Topology",
     "Vpc",
@@ -74,6 +78,9 @@ _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+SUBNET_IPV6_INDEXES = 256
+"""A created VPC's Amazon-provided /56 holds 256 subnet /64s."""
 
 _LONGEST_CIDR = 50
 """No CIDR block is written with more characters (IPv6 with an IPv4 tail is 49 at most)."""
@@ -452,6 +459,13 @@ class Subnet(_Model):
         default=None,
         description="Name of the route table this subnet uses; omit for the VPC's main table.",
     )
+    ipv6_index: StrictInt | None = Field(
+        default=None,
+        ge=0,
+        le=SUBNET_IPV6_INDEXES - 1,
+        description="Which /64 of the VPC's IPv6 /56 the subnet takes (0 to 255; the VPC needs "
+        "`ipv6: true`); its instances then get IPv6 addresses. Omit for an IPv4-only subnet.",
+    )
 
 
 class ExistingVpc(_Model):
@@ -569,11 +583,41 @@ class Mesh(_Model):
     tags: Tags = Field(default_factory=dict, description="Extra tags for this mesh's links.")
 
 
+class Spoke(_Model):
+    """A spoke of a hub with its own routing or DNS: what a peering can say about its link."""
+
+    vpc: Name = Field(description="The spoke VPC.")
+    dns_resolution: StrictBool | None = Field(
+        default=None, description="Remote DNS resolution; defaults to the hub's."
+    )
+    routes: dict[Name, RouteSpec] | None = Field(
+        default=None,
+        description="Per-side routing of this link, keyed by the hub's or the spoke's name, as "
+        "in a peering; a side not named routes to the whole peer from every route table.",
+    )
+
+
+def _spoke_kind(value: Any) -> str:
+    return "[spoke]" if isinstance(value, Mapping | Spoke) else "[name]"
+
+
+# One branch is validated, chosen by the shape written, so a wrong spoke gets one error
+# (not one per branch). Tags in brackets stay out of the path users read.
+SpokeEntry = Annotated[
+    Annotated[Name, Tag("[name]")] | Annotated[Spoke, Tag("[spoke]")],
+    Discriminator(_spoke_kind),
+]
+
+
 class Hub(_Model):
     """One hub VPC peered with each spoke; spokes are not peered with each other."""
 
     hub: Name = Field(description="The hub VPC; it requests every link.")
-    spokes: list[Name] = Field(min_length=1, description="VPC names peered with the hub.")
+    spokes: list[SpokeEntry] = Field(
+        min_length=1,
+        description="Spokes peered with the hub: a VPC name, or a mapping (`vpc`, `routes`, "
+        "`dns_resolution`) for a link routed or resolved differently.",
+    )
     name: Name | None = Field(
         default=None,
         description="Name shown in messages and in the plan; defaults to the hub's name.",

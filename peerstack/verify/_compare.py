@@ -7,13 +7,19 @@ peerstack's tags, else (connections) by the VPCs they join.
 
 from __future__ import annotations
 
-from peerstack._cidr import aws_network, more_specific
+from peerstack._cidr import aws_network, more_specific, subnet_ipv6_block
 from peerstack._components.outputs import OutputsLike, StackOutputs
 from peerstack._reachability import Endpoint, Link, Reachability, Route, VpcModel, reachability
-from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, VpcPlan
+from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, SubnetPlan, VpcPlan
 from peerstack.verify._identify import TOPOLOGY_TAG, has_tags, known_vpc_id, vpc_candidates
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
-from peerstack.verify._snapshot import PeeringSnapshot, RouteSnapshot, Snapshot, VpcSnapshot
+from peerstack.verify._snapshot import (
+    PeeringSnapshot,
+    RouteSnapshot,
+    Snapshot,
+    SubnetSnapshot,
+    VpcSnapshot,
+)
 
 __all__ = ["compare"]
 
@@ -217,6 +223,7 @@ class _Comparison:
                     actual="missing",
                 )
                 continue
+            self.check_subnet_ipv6(vpc, found, subnet, subnet_found)
             used = explicit.get(subnet_found.id, main)
             wanted = self.tables_of(vpc, subnet.route_table)
             wanted_id = wanted[0][1] if wanted else None
@@ -250,6 +257,43 @@ class _Comparison:
                     expected="no subnet",
                     actual=cidr,
                 )
+
+    def check_subnet_ipv6(
+        self, vpc: VpcPlan, found: VpcSnapshot, subnet: SubnetPlan, subnet_found: SubnetSnapshot
+    ) -> None:
+        """The subnet has the /64 of its VPC's block that its ``ipv6_index`` gives, or none
+        without one."""
+        if subnet.ipv6_index is None:
+            wanted: tuple[str, ...] = ()
+        elif found.ipv6_cidrs:
+            wanted = (subnet_ipv6_block(found.ipv6_cidrs[0], subnet.ipv6_index),)
+        else:
+            return  # the VPC's missing block is reported; its subnets follow from it
+        actual = tuple(subnet_found.ipv6_cidrs)
+        if actual == wanted:
+            return
+        subject = f"{vpc.name}.{subnet.name} IPv6"
+        shown = ", ".join(actual) or "none"
+        if not wanted:
+            message = (
+                f"subnet {subnet.name!r} of {vpc.name!r} ({subnet_found.id}) has the IPv6 "
+                f"block {shown}, which the plan does not give it, so it is reached over IPv6 "
+                f"wherever routes allow: disassociate it, or give the subnet `ipv6_index`"
+            )
+        else:
+            message = (
+                f"subnet {subnet.name!r} of {vpc.name!r} ({subnet_found.id}) has "
+                f"{'no IPv6 block' if not actual else f'the IPv6 block {shown}'}, not {wanted[0]} "
+                f"(ipv6_index {subnet.ipv6_index}), so peers' IPv6 routes to it miss: "
+                "`peerstack refresh`, then `peerstack up` associate it again"
+            )
+        self.add(
+            DifferenceKind.SUBNET_IPV6,
+            subject,
+            message,
+            expected=", ".join(wanted) or "none",
+            actual=shown,
+        )
 
     # -- links -----------------------------------------------------------------------
 
@@ -528,7 +572,11 @@ class _Comparison:
         if route.ipv6_of is None:
             return [str(aws_network(route.destination))]
         peer = self.vpcs.get(route.ipv6_of)
-        return list(peer.ipv6_cidrs) if peer is not None else []
+        if peer is None:
+            return []
+        if route.ipv6_index is not None:  # a subnet's /64 of the peer's (one) block
+            return [route.deferred_block(b) for b in peer.ipv6_cidrs[:1]]
+        return list(peer.ipv6_cidrs)
 
     # -- reachability ----------------------------------------------------------------
 

@@ -28,6 +28,9 @@ class DifferenceKind(enum.StrEnum):
     """A subnet uses another route table than planned (disassociated, or moved)."""
     SUBNET_UNEXPECTED = "subnet-unexpected"
     """A created VPC has a subnet the plan does not have."""
+    SUBNET_IPV6 = "subnet-ipv6"
+    """A subnet's IPv6 block is not the /64 its ``ipv6_index`` gives (or it has one it
+    should not)."""
     ROUTE_TABLE_MISSING = "route-table-missing"
     LINK_MISSING = "link-missing"
     LINK_WRONG_VPCS = "link-wrong-vpcs"

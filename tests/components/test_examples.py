@@ -95,3 +95,26 @@ def test_mesh_example_auto_accepts_within_a_region_only() -> None:
     assert {n for n, c in connections.items() if c.inputs.get("autoAccept")} == same_region
     assert accepted == set(connections) - same_region
     assert all("peerOwnerId" not in c.inputs for c in connections.values())
+
+
+def test_ipv6_subnets_example_numbers_each_64_by_its_index() -> None:
+    run = run_mocked(load_topology(EXAMPLES_DIR / "ipv6-subnets.yaml"))
+    subnets = {r.name.removeprefix("dual."): r for r in run.of_type(tokens.SUBNET)}
+    api = subnets["hub.api"].inputs
+    db = subnets["hub.db"].inputs
+    assert api["assignIpv6AddressOnCreation"] is True
+    assert db["assignIpv6AddressOnCreation"] is True
+    # The 2nd and 3rd /64 of one /56: only the index differs.
+    assert api["ipv6CidrBlock"].endswith("01::/64") and db["ipv6CidrBlock"].endswith("02::/64")
+    assert api["ipv6CidrBlock"][:-7] == db["ipv6CidrBlock"][:-7]
+    assert "ipv6CidrBlock" not in subnets["hub.ops"].inputs
+    assert subnets["app.web"].inputs["ipv6CidrBlock"].endswith("00::/64")
+    # batch routes the api subnet's /64, nothing else of the hub's IPv6.
+    batch_routes = {
+        r.name.removeprefix("dual.batch.main."): r.inputs
+        for r in run.of_type(tokens.ROUTE)
+        if r.name.startswith("dual.batch.")
+    }
+    assert batch_routes["ipv6_hub.api"]["destinationIpv6CidrBlock"] == api["ipv6CidrBlock"]
+    assert batch_routes["10.10.1.0-24"]["destinationCidrBlock"] == "10.10.1.0/24"
+    assert set(batch_routes) == {"ipv6_hub.api", "10.10.1.0-24"}

@@ -61,6 +61,19 @@ def _ipv6(data: Data) -> None:
     data["vpcs"]["app"]["ipv6"] = True
 
 
+def _ipv6_subnets(data: Data) -> None:
+    _ipv6(data)
+    data["vpcs"]["shared"]["subnets"][0]["ipv6_index"] = 0
+    data["vpcs"]["app"]["subnets"][0]["ipv6_index"] = 1
+
+
+def _spoke_routes(data: Data) -> None:
+    data["hubs"][0]["spokes"][1] = {
+        "vpc": "batch",
+        "routes": {"batch": {"to": ["shared.tools"]}, "shared": {"tables": ["tools"]}},
+    }
+
+
 CHANGES: dict[str, Callable[[Data], None]] = {
     "add a VPC": _add_vpc,
     "DNS off": _dns_off,
@@ -70,6 +83,8 @@ CHANGES: dict[str, Callable[[Data], None]] = {
     "add a secondary block": _secondary,
     "add a subnet and table": _subnet,
     "IPv6 on": _ipv6,
+    "IPv6 on subnets": _ipv6_subnets,
+    "a spoke with routes of its own": _spoke_routes,
 }
 
 
@@ -130,3 +145,9 @@ def test_a_renamed_topology_is_called_out() -> None:
     first = next(iter(diff_renderables(result)))
     assert "renamed from 'corp' to 'corp2'" in str(first)
     assert "leave the old ones in place" in str(first)
+
+
+def test_a_subnets_ipv6_index_shows_in_the_vpcs_changes() -> None:
+    result = diff(BASE, changed(_ipv6_subnets))
+    shared = dict(result.vpcs)["shared"]
+    assert "tools 10.0.1.0/24 + IPv6 /64 #0 (tools)" in shared

@@ -5,12 +5,14 @@ and again after destroy; nothing the new version keeps may be replaced."""
 from __future__ import annotations
 
 import copy
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from peerstack import _tokens as tokens
+from peerstack._cidr import subnet_ipv6_block
 from peerstack._components.changes import Change
 from peerstack.emulator import EmulatedDeployment, Emulation
 from peerstack.errors import HandoverError
@@ -337,4 +339,88 @@ def test_releasing_a_vpc_that_is_not_handed_over_is_refused(env: Emulation) -> N
 
 
 def test_destroy_leaves_adopted_vpcs_and_removes_every_route(env: Emulation) -> None:
+    destroy_and_check(env)
+
+
+def _subnet(env: Emulation, account: str, region: str, subnet_id: str) -> Any:
+    ec2 = env.client("ec2", account=account, region=region)
+    (subnet,) = ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"]
+    return subnet
+
+
+def _ipv6_of(subnet: Any) -> list[str]:
+    """The subnet's associated IPv6 blocks, as ``ipaddress`` writes them."""
+    return [
+        str(ipaddress.ip_network(a["Ipv6CidrBlock"]))
+        for a in subnet.get("Ipv6CidrBlockAssociationSet") or []
+        if "disassociat" not in str(a.get("Ipv6CidrBlockState"))
+    ]
+
+
+def test_ipv6_on_subnets_added_renumbered_and_removed(env: Emulation) -> None:
+    def dual(data: Data) -> None:
+        data["vpcs"]["shared"]["ipv6"] = True
+        data["vpcs"]["app"]["ipv6"] = True
+        data["vpcs"]["shared"]["subnets"][0]["ipv6_index"] = 0
+        data["vpcs"]["app"]["subnets"][0]["ipv6_index"] = 5
+
+    ids = {s.name: s.id for s in env.state if s.type == tokens.SUBNET}
+    on = up_and_verify(env, changed(dual))
+    # The subnets keep their ids: a block is associated, nothing is replaced.
+    assert not replaced(on) and not deleted(on)
+    assert {"corp.shared.tools", "corp.app.app-a"} <= updated(on)
+    tools = _subnet(env, "net", "us-east-1", ids["corp.shared.tools"] or "")
+    (vpc,) = env.client("ec2", account="net", region="us-east-1").describe_vpcs(
+        VpcIds=[env.outputs["vpc_ids"]["shared"]]
+    )["Vpcs"]
+    vpc_block = vpc["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    assert _ipv6_of(tools) == [subnet_ipv6_block(vpc_block, 0)]
+    assert tools["AssignIpv6AddressOnCreation"] is True
+    app = _subnet(env, "prod", "eu-west-1", ids["corp.app.app-a"] or "")
+    assert int(ipaddress.ip_network(_ipv6_of(app)[0]).network_address) >> 64 & 0xFF == 5
+    assert app["AssignIpv6AddressOnCreation"] is True
+
+    def inserted(data: Data) -> None:
+        dual(data)
+        data["vpcs"]["shared"]["subnets"].insert(
+            0, {"name": "new", "cidr": "10.0.9.0/24", "az": "a", "ipv6_index": 1}
+        )
+
+    grown = up_and_verify(env, changed(inserted))
+    # A subnet inserted first renumbers nobody: only it is created.
+    assert created(grown) == {"corp.shared.new"} and not updated(grown) and not replaced(grown)
+
+    def renumbered(data: Data) -> None:
+        inserted(data)
+        data["vpcs"]["shared"]["subnets"][1]["ipv6_index"] = 3
+
+    moved = up_and_verify(env, changed(renumbered))
+    assert updated(moved) >= {"corp.shared.tools"} and not replaced(moved)
+    tools = _subnet(env, "net", "us-east-1", ids["corp.shared.tools"] or "")
+    assert _ipv6_of(tools) == [subnet_ipv6_block(vpc_block, 3)]
+
+    off = up_and_verify(env, BASE)
+    assert not replaced(off) and "corp.shared.new" in deleted(off)
+    tools = _subnet(env, "net", "us-east-1", ids["corp.shared.tools"] or "")
+    assert _ipv6_of(tools) == [] and tools["AssignIpv6AddressOnCreation"] is False
+    destroy_and_check(env)
+
+
+def test_a_spoke_gets_routes_of_its_own_and_loses_them_again(env: Emulation) -> None:
+    def narrowed(data: Data) -> None:
+        data["hubs"][0]["spokes"][1] = {
+            "vpc": "batch",
+            "dns_resolution": False,
+            "routes": {"batch": {"to": ["shared.tools"]}, "shared": {"tables": ["tools"]}},
+        }
+
+    narrow = up_and_verify(env, changed(narrowed))
+    # The same link (same name): only its routes and DNS options change.
+    assert not replaced(narrow)
+    assert created(narrow) == {"corp.batch.main.10.0.1.0-24"}
+    assert deleted(narrow) == {"corp.batch.main.10.0.0.0-16", "corp.shared.main.10.2.0.0-16"}
+    assert {"corp.shared--batch.requester", "corp.shared--batch.accepter"} <= updated(narrow)
+    wide = up_and_verify(env, BASE)
+    assert not replaced(wide)
+    assert created(wide) == deleted(narrow) and deleted(wide) == created(narrow)
     destroy_and_check(env)

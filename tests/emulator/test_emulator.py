@@ -15,6 +15,7 @@ from moto import mock_aws
 
 from peerstack import _tokens as tokens
 from peerstack import emulator
+from peerstack._cidr import subnet_ipv6_block
 from peerstack.emulator import Emulation
 from peerstack.errors import EmulatorError
 from peerstack.plan import Plan, build_plan
@@ -754,3 +755,49 @@ def test_the_garbage_collector_is_as_it_was_after_a_run() -> None:
         assert gc.get_threshold() == before
     finally:
         gc.unfreeze()
+
+
+def _subnets_with_ipv6(*blocks: Callable[[str], str]) -> Callable[[], None]:
+    """A VPC with IPv6 and one subnet per function of the VPC's block (its /64)."""
+
+    def program() -> None:
+        opts = _provider()
+        vpc = aws.ec2.Vpc(
+            "v",
+            cidr_block="10.9.0.0/16",
+            assign_generated_ipv6_cidr_block=True,
+            region="us-east-1",
+            opts=opts,
+        )
+        for index, block in enumerate(blocks):
+            aws.ec2.Subnet(
+                f"s{index}",
+                vpc_id=vpc.id,
+                cidr_block=f"10.9.{index}.0/24",
+                ipv6_cidr_block=vpc.ipv6_cidr_block.apply(block),
+                region="us-east-1",
+                opts=opts,
+            )
+
+    return program
+
+
+def test_a_subnet_ipv6_block_outside_its_vpcs_block_is_refused(two_vpcs: Plan) -> None:
+    # moto takes any block; AWS answers InvalidSubnet.Range.
+    program = _subnets_with_ipv6(lambda _: "2001:db8::/64")
+    with pytest.raises(EmulatorError, match=r"'s0'.*InvalidSubnet\.Range.*a /64 of its VPC"):
+        _run(two_vpcs, program)
+
+
+def test_a_subnet_ipv6_block_that_is_not_a_64_is_refused(two_vpcs: Plan) -> None:
+    program = _subnets_with_ipv6(lambda b: subnet_ipv6_block(b, 0).replace("/64", "/72"))
+    with pytest.raises(EmulatorError, match=r"InvalidSubnet\.Range"):
+        _run(two_vpcs, program)
+
+
+def test_two_subnets_with_one_ipv6_block_are_refused(two_vpcs: Plan) -> None:
+    def same(block: str) -> str:
+        return subnet_ipv6_block(block, 7)
+
+    with pytest.raises(EmulatorError, match=r"InvalidSubnet\.Conflict"):
+        _run(two_vpcs, _subnets_with_ipv6(same, same))

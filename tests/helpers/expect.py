@@ -13,6 +13,7 @@ from typing import Any
 
 from peerstack import _tokens as tokens
 from peerstack.plan import DISCOVERED, IPV6_PREFIX, MAIN
+from peerstack.plan.model import slug
 from peerstack.testing import UNKNOWN, MockRun, RegisteredResource
 
 TOPOLOGY = tokens.TOPOLOGY
@@ -149,12 +150,35 @@ def check_vpcs(run: MockRun) -> None:
             created_subnet = subnets[subnet.cidr]
             zone_key = "availabilityZoneId" if subnet.az_is_id else "availabilityZone"
             assert created_subnet.inputs[zone_key] == subnet.availability_zone
+            if subnet.ipv6_index is None:
+                assert "ipv6CidrBlock" not in created_subnet.inputs
+                assert "assignIpv6AddressOnCreation" not in created_subnet.inputs
+            else:
+                # The subnet's /64 of the VPC's block, which AWS assigns at deploy.
+                assert created_subnet.inputs["assignIpv6AddressOnCreation"] is True
+                block = created_subnet.inputs["ipv6CidrBlock"]
+                assert created.urn in created_subnet.property_dependencies["ipv6CidrBlock"]
+                if run.preview:
+                    assert block is UNKNOWN
+                else:
+                    network = ipaddress.IPv6Network(block)
+                    assert network.prefixlen == 64
+                    assert (int(network.network_address) >> 64) & 0xFF == subnet.ipv6_index
             # A subnet in a secondary block waits for that block's association.
             for association in (r for r in owned if r.type == CIDR_ASSOCIATION):
                 inside = ipaddress.ip_network(subnet.cidr).subnet_of(
                     ipaddress.ip_network(association.inputs["cidrBlock"])  # type: ignore[arg-type]
                 )
                 assert run.depends_on(created_subnet, association) is inside
+
+
+def _subnet_resource(run: MockRun, vpc: str, subnet: str) -> RegisteredResource:
+    found = [
+        r
+        for r in run.of_type(SUBNET)
+        if component_of(run, r).name.endswith(f".{vpc}") and r.name.endswith(f".{subnet}")
+    ]
+    return one(found, f"subnet {vpc}.{subnet}")
 
 
 def _vpc_resource(run: MockRun, vpc: str) -> RegisteredResource | None:
@@ -280,7 +304,8 @@ def check_routes(run: MockRun) -> None:
             else connection
         )
         deferred = destination.startswith(IPV6_PREFIX)
-        peer = _vpc_resource(run, destination.removeprefix(IPV6_PREFIX)) if deferred else None
+        of, _, subnet_name = destination.removeprefix(IPV6_PREFIX).partition(".")
+        peer = _vpc_resource(run, of) if deferred else None
         candidates = [
             r
             for r in children
@@ -289,6 +314,8 @@ def check_routes(run: MockRun) -> None:
             and r.inputs["region"] == vpc.region
             and (
                 peer.urn in r.property_dependencies.get("destinationIpv6CidrBlock", ())
+                # A VPC's block and a subnet's /64 of it both come from the peer's Vpc.
+                and r.name.endswith(f".{slug(destination)}")
                 if peer is not None
                 else _destination(r) == destination
             )
@@ -302,6 +329,9 @@ def check_routes(run: MockRun) -> None:
                 block = route.inputs[key]
                 if run.preview:
                     assert block is UNKNOWN
+                elif subnet_name:
+                    # A subnet's /64 of the peer's block, by the subnet's ipv6_index.
+                    assert block == _subnet_resource(run, of, subnet_name).inputs["ipv6CidrBlock"]
                 else:
                     assert ipaddress.ip_network(block).prefixlen == 56
         if run.preview:

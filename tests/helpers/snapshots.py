@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from peerstack._cidr import subnet_ipv6_block
 from peerstack.plan import DISCOVERED, MAIN, Plan, VpcPlan
 from peerstack.verify import (
     PeeringSide,
@@ -64,12 +65,21 @@ def faithful(plan: Plan) -> Snapshot:
             )
         )
         for subnet in vpc.subnets:
-            subnets.append(SubnetSnapshot(f"subnet-{vpc.name}-{subnet.name}", own, subnet.cidr))
+            subnet_ipv6 = (
+                (subnet_ipv6_block(ipv6[vpc.name][0], subnet.ipv6_index),)
+                if subnet.ipv6_index is not None
+                else ()
+            )
+            subnets.append(
+                SubnetSnapshot(f"subnet-{vpc.name}-{subnet.name}", own, subnet.cidr, subnet_ipv6)
+            )
         local = tuple(RouteSnapshot(b, "local") for b in (*vpc.cidrs, *ipv6.get(vpc.name, ())))
         for table in _tables(vpc):
             routes = [
                 RouteSnapshot(
-                    ipv6[route.ipv6_of][0] if route.ipv6_of else route.destination,
+                    route.deferred_block(ipv6[route.ipv6_of][0])
+                    if route.ipv6_of
+                    else route.destination,
                     f"pcx-{route.link}",
                 )
                 for route in plan.routes_of(vpc.name)

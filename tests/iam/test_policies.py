@@ -236,6 +236,25 @@ def test_features_peerstack_does_not_use_are_left_out() -> None:
         assert action not in every
 
 
+def test_subnet_attributes_are_granted_only_to_accounts_with_ipv6_subnets() -> None:
+    data = copy.deepcopy(CROSS)
+    data["vpcs"]["shared"]["ipv6"] = True
+    data["vpcs"]["shared"]["subnets"][0]["ipv6_index"] = 0
+    by_alias = {a.alias: a for a in iam_plan(build_plan(data)).accounts}
+    subnet_calls = {
+        "ec2:ModifySubnetAttribute",
+        "ec2:AssociateSubnetCidrBlock",
+        "ec2:DisassociateSubnetCidrBlock",
+    }
+    assert subnet_calls <= set(by_alias["net"].actions)
+    assert not subnet_calls & set(by_alias["prod"].actions)
+    # Without an ipv6_index, the same VPC with IPv6 needs none of them.
+    del data["vpcs"]["shared"]["subnets"][0]["ipv6_index"]
+    before = {a.alias: a for a in iam_plan(build_plan(data)).accounts}
+    assert not subnet_calls & set(before["net"].actions)
+    assert "subnet_attributes" in FEATURES
+
+
 # -- trust -------------------------------------------------------------------------------
 
 

@@ -22,7 +22,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 def test_there_are_examples_for_each_configuration() -> None:
     names = {p.stem for p in EXAMPLES}
-    assert {"mesh-two-regions", "hub-cross-account", "specific-routes"} <= names
+    assert {"mesh-two-regions", "hub-cross-account", "specific-routes", "ipv6-subnets"} <= names
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
@@ -57,3 +57,17 @@ def test_specific_routes_example_sends_one_range_two_ways_by_table() -> None:
     central = {(r.route_table, r.destination, r.peer) for r in plan.routes_of("central")}
     assert central == {("blue", "192.168.0.0/16", "blue"), ("green", "192.168.0.0/16", "green")}
     assert plan.reachability["blue"] == ("central",)
+
+
+def test_ipv6_subnets_example_gives_one_spoke_one_hub_subnet_in_both_families() -> None:
+    plan = build_plan(load_topology(EXAMPLES_DIR / "ipv6-subnets.yaml"))
+    hub = plan.vpc("hub")
+    assert [(s.name, s.ipv6_index) for s in hub.subnets] == [("api", 1), ("db", 2), ("ops", None)]
+    assert [(r.destination, r.ipv6_index) for r in plan.routes_of("batch")] == [
+        ("10.10.1.0/24", None),
+        ("ipv6:hub.api", 1),
+    ]
+    assert {r.route_table for r in plan.routes_over("hub--batch") if r.vpc == "hub"} == {"api"}
+    assert plan.subnet_reachability["batch.jobs"] == ("hub.api",)
+    assert plan.subnet_reachability["app.web"] == ("hub.api", "hub.db", "hub.ops")
+    assert not plan.can_reach("app", "batch")

@@ -37,6 +37,8 @@ def topologies(draw: st.DrawFn) -> dict:
                     "cidr": f"10.{octet}.{index}.0/24",
                     "az": "a",
                     "route_table": draw(st.sampled_from([None, "t1", "t2"])),
+                    # Shared indexes and indexes without IPv6 happen: both are refused.
+                    "ipv6_index": draw(st.sampled_from([None, None, 0, 1])),
                 }
             )
         vpc["subnets"] = [{k: v for k, v in s.items() if v is not None} for s in subnets]
@@ -111,7 +113,11 @@ def test_every_destination_lies_inside_its_peer(data: dict) -> None:
         assert {route.vpc, route.peer} == {link.requester, link.accepter}
         peer = plan.vpc(route.peer)
         if route.destination.startswith(IPV6_PREFIX):
-            assert route.destination == f"{IPV6_PREFIX}{peer.name}"
+            deferred = {f"{IPV6_PREFIX}{peer.name}": None} | {
+                f"{IPV6_PREFIX}{peer.name}.{s.name}": s.ipv6_index for s in peer.subnets if s.ipv6
+            }
+            assert route.destination in deferred
+            assert route.ipv6_index == deferred[route.destination]
             assert peer.ipv6 and plan.vpc(route.vpc).ipv6
             continue
         net = ipaddress.ip_network(route.destination)
@@ -132,6 +138,18 @@ def test_peered_vpcs_never_overlap_and_links_are_decided_consistently(data: dict
         assert link.auto_accept == (req.account_id == acc.account_id and req.region == acc.region)
         assert (link.peer_owner_id is not None) == link.cross_account
         assert (link.peer_region is not None) == link.cross_region
+
+
+@common
+@given(topologies())
+def test_subnets_ipv6_indexes_are_unique_and_need_ipv6(data: dict) -> None:
+    plan = _plan_or_none(data)
+    if plan is None:
+        return
+    for vpc in plan.vpcs:
+        indexes = [s.ipv6_index for s in vpc.subnets if s.ipv6]
+        assert len(indexes) == len(set(indexes))
+        assert vpc.ipv6 or not indexes
 
 
 @common

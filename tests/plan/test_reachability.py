@@ -136,3 +136,47 @@ def test_ipv6_assigned_at_deploy_reaches_over_ipv6_only_routes(plan_of: PlanOf) 
         """)
     assert {r.destination for r in plan.routes_of("old")} == {"10.0.0.0/16", "ipv6:a"}
     assert plan.reachability == {"a": ("old",), "old": ("a",)}
+
+
+def test_a_subnet_reaches_over_ipv6_only_with_its_own_64(plan_of: PlanOf) -> None:
+    """a routes only an IPv6 block of the adopted b; b routes back all of a (IPv4 and
+    ipv6:a). Only a's subnet with an ipv6_index has an address b's route carries back
+    over the same family, so only it reaches b."""
+    plan = plan_of("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets:
+              - {name: six, cidr: 10.0.1.0/24, az: a, ipv6_index: 9}
+              - {name: four, cidr: 10.0.2.0/24, az: a}
+          b:
+            existing:
+              vpc_id: vpc-11111111
+              cidrs: [10.1.0.0/16]
+              ipv6_cidrs: ["2600:1f18:7:100::/56"]
+        peerings:
+          - {requester: a, accepter: b, routes: {a: {to: ["2600:1f18:7:100::/56"]}}}
+        """)
+    assert plan.subnet_reachability["a.six"] == ("b",)
+    assert plan.subnet_reachability["a.four"] == ()
+    assert plan.reachability["a"] == ("b",)
+
+
+def test_a_route_to_a_subnet_reaches_it_and_none_of_its_neighbours(plan_of: PlanOf) -> None:
+    plan = plan_of("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets:
+              - {name: api, cidr: 10.0.1.0/24, az: a, route_table: api, ipv6_index: 1}
+              - {name: db, cidr: 10.0.2.0/24, az: a, ipv6_index: 2}
+          b: {cidr: 10.1.0.0/16, ipv6: true, subnets: [{name: s, cidr: 10.1.1.0/24, az: a}]}
+        hubs:
+          - {hub: a, spokes: [{vpc: b, routes: {b: {to: [a.api]}, a: {tables: [api]}}}]}
+        """)
+    assert {r.destination for r in plan.routes_of("b")} == {"10.0.1.0/24", "ipv6:a.api"}
+    assert plan.subnet_reachability["b.s"] == ("a.api",)
+    assert plan.subnet_reachability["a.db"] == ()
+    assert plan.warnings == ()

@@ -593,3 +593,192 @@ def test_a_role_in_another_partition_is_named_without_a_possessive(one_problem):
     assert p.message == (
         "region 'cn-north-1' is in partition 'aws-cn', but the role of account 'prod' is in 'aws'"
     )
+
+
+# -- subnet IPv6 -------------------------------------------------------------------------
+
+
+def test_a_subnet_ipv6_index_needs_a_vpc_with_ipv6(one_problem):
+    p = one_problem("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            subnets:
+              - {name: s, cidr: 10.0.1.0/24, az: a, ipv6_index: 3}
+        """)
+    assert p.path == "vpcs.a.subnets[0].ipv6_index"
+    assert p.line == H + 5
+    assert "'s' takes IPv6 /64 number 3" in p.message and "no IPv6 block" in p.message
+    assert p.hint and "`ipv6: true`" in p.hint
+
+
+def test_two_subnets_cannot_share_an_ipv6_index(one_problem):
+    p = one_problem("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets:
+              - {name: s, cidr: 10.0.1.0/24, az: a, ipv6_index: 7}
+              - {name: t, cidr: 10.0.2.0/24, az: a}
+              - {name: u, cidr: 10.0.3.0/24, az: b, ipv6_index: 7}
+        """)
+    assert p.path == "vpcs.a.subnets[2].ipv6_index"
+    assert p.line == H + 8
+    assert "already taken by subnets[0] ('s')" in p.message
+    assert p.hint and "0 to 255" in p.hint
+
+
+@pytest.mark.parametrize(
+    ("index", "words"), [(256, "must be at most 255, got 256"), (-1, "must be at least 0, got -1")]
+)
+def test_a_subnet_ipv6_index_is_0_to_255(problems_of, index, words):
+    found = problems_of(f"""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets: [{{name: s, cidr: 10.0.1.0/24, az: a, ipv6_index: {index}}}]
+        """)
+    (p,) = [p for p in found if p.path == "vpcs.a.subnets[0].ipv6_index"]
+    assert words in p.message
+
+
+def test_a_subnet_ipv6_index_is_a_number_not_text(problems_of):
+    found = problems_of("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets: [{name: s, cidr: 10.0.1.0/24, az: a, ipv6_index: "3"}]
+        """)
+    assert [p.path for p in found] == ["vpcs.a.subnets[0].ipv6_index"]
+
+
+def test_a_route_to_a_subnet_with_ipv6_routes_its_64_where_both_sides_have_ipv6(plan_of):
+    plan = plan_of("""
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            ipv6: true
+            subnets:
+              - {name: v6, cidr: 10.0.1.0/24, az: a, ipv6_index: 4}
+              - {name: v4, cidr: 10.0.2.0/24, az: a}
+          b: {cidr: 10.1.0.0/16, ipv6: true}
+          c: {cidr: 10.2.0.0/16}
+        peerings:
+          - {requester: a, accepter: b, routes: {b: {to: [a.v6, a.v4]}}}
+          - {requester: a, accepter: c, routes: {c: {to: [a.v6]}}}
+        """)
+    b = {(r.destination, r.ipv6_index) for r in plan.routes_of("b")}
+    assert b == {("10.0.1.0/24", None), ("ipv6:a.v6", 4), ("10.0.2.0/24", None)}
+    (route,) = [r for r in plan.routes_of("b") if r.deferred]
+    assert (route.ipv6_of, route.ipv6_subnet) == ("a", "v6")
+    assert route.deferred_block("2600:1f18:0:1200::/56") == "2600:1f18:0:1204::/64"
+    # c has no IPv6: only the subnet's IPv4 block.
+    assert [r.destination for r in plan.routes_of("c")] == ["10.0.1.0/24"]
+    assert plan.vpc("a").subnets[0].ipv6 and not plan.vpc("a").subnets[1].ipv6
+
+
+# -- routes of a hub's spokes ------------------------------------------------------------
+
+
+def test_a_spoke_may_carry_routes_and_dns_like_a_peering(plan_of):
+    plan = plan_of("""
+        vpcs:
+          hub:
+            cidr: 10.0.0.0/16
+            subnets:
+              - {name: api, cidr: 10.0.1.0/24, az: a, route_table: api}
+              - {name: db, cidr: 10.0.2.0/24, az: a}
+          x: {cidr: 10.1.0.0/16}
+          y: {cidr: 10.2.0.0/16}
+        hubs:
+          - hub: hub
+            dns_resolution: true
+            spokes:
+              - x
+              - vpc: y
+                dns_resolution: false
+                routes:
+                  y: {to: [hub.api]}
+                  hub: {tables: [api]}
+        """)
+    assert {(r.route_table, r.destination) for r in plan.routes_over("hub--y")} == {
+        ("api", "10.2.0.0/16"),
+        ("main", "10.0.1.0/24"),
+    }
+    assert plan.link("hub--y").dns_resolution is False
+    assert plan.link("hub--x").dns_resolution is True
+    assert plan.link("hub--y").origin == "hubs[0] (hub)"
+    assert plan.subnet_reachability["y"] == ("hub.api",)
+    assert set(plan.subnet_reachability["x"]) == {"hub.api", "hub.db"}
+
+
+def test_a_spokes_routes_keyed_by_neither_side_point_at_the_key(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          x: {cidr: 10.1.0.0/16}
+          z: {cidr: 10.2.0.0/16}
+        hubs:
+          - hub: hub
+            spokes:
+              - vpc: x
+                routes:
+                  z: {to: [hub]}
+        """)
+    assert p.path == "hubs[0].spokes[0].routes.z"
+    assert p.line == H + 10
+    assert "'z' is not a side of this link ('hub' -- 'x')" in p.message
+    assert p.hint == "key `routes` by 'hub' or 'x'"
+
+
+def test_a_spokes_route_to_a_third_vpc_is_not_transitive(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          x: {cidr: 10.1.0.0/16}
+          y: {cidr: 10.2.0.0/16}
+        hubs:
+          - {hub: hub, spokes: [y, {vpc: x, routes: {x: {to: [y]}}}]}
+        """)
+    assert p.path == "hubs[0].spokes[1].routes.x.to[0]"
+    assert "not the peer of this link" in p.message
+    assert p.hint and "not transitive" in p.hint
+
+
+def test_a_spoke_listed_by_name_and_as_a_mapping_is_listed_twice(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          x: {cidr: 10.1.0.0/16}
+        hubs:
+          - {hub: hub, spokes: [x, {vpc: x, routes: {x: {to: [hub]}}}]}
+        """)
+    assert p.path == "hubs[0].spokes[1]"
+    assert "'x' is listed twice" in p.message
+
+
+def test_an_unknown_spoke_in_a_mapping_suggests_the_closest(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          app: {cidr: 10.1.0.0/16}
+        hubs:
+          - {hub: hub, spokes: [{vpc: ap}]}
+        """)
+    assert p.path.startswith("hubs[0].spokes[0]")
+    assert p.hint == "did you mean 'app'?"
+
+
+def test_a_spoke_mapping_with_an_unknown_key_is_a_field_error(problems_of):
+    found = problems_of("""
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          app: {cidr: 10.1.0.0/16}
+        hubs:
+          - {hub: hub, spokes: [{vpc: app, route: {}}]}
+        """)
+    assert [p.path for p in found] == ["hubs[0].spokes[0].route"], [str(p) for p in found]
+    assert "did you mean 'routes'?" in str(found[0])

@@ -7,7 +7,16 @@ from pathlib import Path
 import pytest
 
 from peerstack import TopologyError, load_topology
-from peerstack.topology import Account, ExistingVpc, Subnet, topology_from_text
+from peerstack.topology import (
+    Account,
+    ExistingVpc,
+    Hub,
+    RouteSpec,
+    Spoke,
+    Subnet,
+    Topology,
+    topology_from_text,
+)
 
 GOOD = """\
 name: t
@@ -98,3 +107,23 @@ def test_a_block_aws_refuses_for_its_size_is_not_offered_again_without_host_bits
         "VPC CIDR '10.1.0.0/8' is a /8; AWS allows /16 to /28 (e.g. '10.1.0.0/16')"
     )
     assert "did you mean '10.0.0.0/8'" not in str(raised.value)
+
+
+def test_the_schema_offers_a_spoke_as_a_name_or_a_mapping_and_subnets_an_ipv6_index() -> None:
+    schema = Topology.model_json_schema()
+    spokes = schema["$defs"]["Hub"]["properties"]["spokes"]
+    assert spokes["items"]["oneOf"] == [{"type": "string"}, {"$ref": "#/$defs/Spoke"}]
+    spoke = schema["$defs"]["Spoke"]
+    assert spoke["required"] == ["vpc"] and spoke["additionalProperties"] is False
+    assert set(spoke["properties"]) == {"vpc", "dns_resolution", "routes"}
+    assert all(p["description"] for p in spoke["properties"].values())
+    index = schema["$defs"]["Subnet"]["properties"]["ipv6_index"]
+    assert index["anyOf"][0] == {"maximum": 255, "minimum": 0, "type": "integer"}
+    assert "/64" in index["description"]
+
+
+def test_a_spoke_is_validated_like_a_peering_from_python() -> None:
+    hub = Hub(hub="h", spokes=["a", Spoke(vpc="b", routes={"b": RouteSpec(to=["h"])})])
+    assert isinstance(hub.spokes[1], Spoke) and hub.spokes[0] == "a"
+    with pytest.raises(TopologyError, match=r"spokes\[0\]\.vpc: required field is missing"):
+        Hub(hub="h", spokes=[{"routes": {}}])

@@ -419,3 +419,95 @@ def test_a_faithful_deploy_of_any_plan_verifies(data: dict) -> None:
     assert result.ok, [str(d) for d in result.differences]
     assert result.reachability == plan.reachability
     assert result.subnet_reachability == plan.subnet_reachability
+
+
+# h's subnets a and b have IPv6 (/64 number 1 and 2), c does not. x reaches all of h; z,
+# a spoke written as a mapping, routes only h.a (IPv4 and its /64) and only h's table a
+# routes back.
+IPV6_TOPOLOGY = """
+    name: six
+    defaults: {account: net, region: us-east-1}
+    accounts: {net: {id: "111111111111"}}
+    vpcs:
+      h:
+        cidr: 10.0.0.0/16
+        ipv6: true
+        subnets:
+          - {name: a, cidr: 10.0.1.0/24, az: a, route_table: a, ipv6_index: 1}
+          - {name: b, cidr: 10.0.2.0/24, az: a, ipv6_index: 2}
+          - {name: c, cidr: 10.0.3.0/24, az: b}
+      x:
+        cidr: 10.1.0.0/16
+        ipv6: true
+        subnets: [{name: s, cidr: 10.1.1.0/24, az: a, ipv6_index: 0}]
+      z:
+        cidr: 10.2.0.0/16
+        ipv6: true
+        subnets: [{name: s, cidr: 10.2.1.0/24, az: a, ipv6_index: 0}]
+    hubs:
+      - hub: h
+        spokes:
+          - x
+          - {vpc: z, routes: {z: {to: [h.a]}, h: {to: [z], tables: [a]}}}
+    """
+H_A = "2600:1f00:100:1::/64"  # /64 number 1 of h's block in the faithful snapshot
+
+
+@pytest.fixture(scope="module")
+def plan6() -> Plan:
+    return build_plan(topology_from_text(textwrap.dedent(IPV6_TOPOLOGY), file="six.yaml"))
+
+
+def _subnet(snapshot: Snapshot, subnet_id: str, **change: object) -> Snapshot:
+    subnets = tuple(
+        dataclasses.replace(s, **change) if s.id == subnet_id else s  # type: ignore[arg-type]
+        for s in snapshot.subnets
+    )
+    return dataclasses.replace(snapshot, subnets=subnets)
+
+
+def test_subnets_ipv6_blocks_and_routes_to_them_verify(plan6: Plan) -> None:
+    snapshot = faithful(plan6)
+    (h_a,) = [s for s in snapshot.subnets if s.id == "subnet-h-a"]
+    assert h_a.ipv6_cidrs == (H_A,)
+    result = compare(plan6, snapshot)
+    assert result.ok, [str(d) for d in result.differences]
+    assert result.subnet_reachability == plan6.subnet_reachability
+    assert result.subnet_reachability["z.s"] == ("h.a",)
+    assert set(result.subnet_reachability["x.s"]) == {"h.a", "h.b", "h.c"}
+
+
+def test_a_subnet_without_its_64_or_with_another_is_reported(plan6: Plan) -> None:
+    snapshot = _subnet(faithful(plan6), "subnet-h-a", ipv6_cidrs=())
+    snapshot = _subnet(snapshot, "subnet-h-b", ipv6_cidrs=("2600:1f00:100:9::/64",))
+    result = compare(plan6, snapshot)
+    found = {d.subject: d for d in result.differences if d.kind is DifferenceKind.SUBNET_IPV6}
+    assert set(found) == {"h.a IPv6", "h.b IPv6"}
+    assert (found["h.a IPv6"].expected, found["h.a IPv6"].actual) == (H_A, "none")
+    assert "has no IPv6 block, not 2600:1f00:100:1::/64 (ipv6_index 1)" in found["h.a IPv6"].message
+    assert found["h.b IPv6"].expected == "2600:1f00:100:2::/64"
+    assert found["h.b IPv6"].actual == "2600:1f00:100:9::/64"
+
+
+def test_an_ipv6_block_on_an_ipv4_only_subnet_is_reported(plan6: Plan) -> None:
+    snapshot = _subnet(faithful(plan6), "subnet-h-c", ipv6_cidrs=("2600:1f00:100:3::/64",))
+    result = compare(plan6, snapshot)
+    (extra,) = [d for d in result.differences if d.kind is DifferenceKind.SUBNET_IPV6]
+    assert (extra.subject, extra.expected) == ("h.c IPv6", "none")
+    assert "give the subnet `ipv6_index`" in extra.message
+
+
+def test_a_subnet_reached_over_ipv6_alone_is_still_reached(plan6: Plan) -> None:
+    """Reachability covers IPv6: without z's IPv4 route to h.a, its /64 route still
+    connects them; without both, they are cut off."""
+    snapshot = without_route(faithful(plan6), "rtb-z-main", "10.0.1.0/24")
+    result = compare(plan6, snapshot)
+    assert kinds(result) == {DifferenceKind.ROUTE_MISSING}
+    assert result.subnet_reachability["z.s"] == ("h.a",)
+    snapshot = without_route(snapshot, "rtb-z-main", H_A)
+    result = compare(plan6, snapshot)
+    assert subjects(result, DifferenceKind.ROUTE_MISSING) == {
+        "z/main -> 10.0.1.0/24",
+        f"z/main -> {H_A}",
+    }
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"h <-> z"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
+from peerstack.emulator._rules import check_subnet_ipv6
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
@@ -22,13 +23,17 @@ _INPUTS = frozenset(
     }
 )
 
+_GONE = frozenset({"disassociating", "disassociated", "failing", "failed"})
+
 
 def _outputs(req: Request, subnet_id: str) -> dict[str, Any]:
     subnet = req.ec2.describe_subnets(SubnetIds=[subnet_id])["Subnets"][0]
+    # Gone ones by their state: moto writes an associated block's state as the text of a
+    # dict ("{'State': 'associated'}"), AWS as the word.
     ipv6 = [
         a
         for a in subnet.get("Ipv6CidrBlockAssociationSet") or []
-        if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"
+        if a.get("Ipv6CidrBlockState", {}).get("State") not in _GONE
     ] or [{}]
     return {
         "arn": req.arn("subnet", subnet_id),
@@ -61,6 +66,7 @@ def _create(req: Request) -> Outputs:
     elif req.get("availabilityZoneId"):
         kwargs["AvailabilityZoneId"] = req.get("availabilityZoneId")
     if req.get("ipv6CidrBlock"):
+        check_subnet_ipv6(req, kwargs["VpcId"], req.get("ipv6CidrBlock"), subnet_id=None)
         kwargs["Ipv6CidrBlock"] = req.get("ipv6CidrBlock")
     if req.tags:
         kwargs["TagSpecifications"] = req.tag_specifications("subnet")
@@ -88,6 +94,9 @@ def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Output
         if association:
             req.ec2.disassociate_subnet_cidr_block(AssociationId=association)
         if req.get("ipv6CidrBlock"):
+            check_subnet_ipv6(
+                req, old.outputs["vpcId"], req.get("ipv6CidrBlock"), subnet_id=subnet_id
+            )
             req.ec2.associate_subnet_cidr_block(
                 SubnetId=subnet_id, Ipv6CidrBlock=req.get("ipv6CidrBlock")
             )
