@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from peerstack._cidr import Network, contains, overlaps, parse_network, secondary_restriction
 from peerstack._regions import partition, zone_id_prefix, zone_id_region_prefix, zone_name_region
 from peerstack.plan._context import Context
@@ -43,8 +45,31 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
     stand-in, after its problem is reported), so every other rule about it is checked
     in the same round.
     """
-    topology = ctx.topology
-    omitted = ctx.omitted
+    default_account = _default_account(ctx)
+    plans: dict[str, VpcPlan] = {}
+    adopted = _Adopted()
+    for name, vpc in ctx.topology.vpcs.items():
+        place = _place(ctx, name, vpc, default_account)
+        if vpc.existing is not None:
+            plans[name] = adopted.resolve(ctx, name, vpc, place)
+        else:
+            plans[name] = _created(ctx, name, vpc, place, dns=name in dns_vpcs)
+    return plans
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a VPC lives, stand-ins included, and its tags."""
+
+    account: str
+    account_id: str
+    region: str
+    tags: dict[str, str]
+
+
+def _default_account(ctx: Context) -> str | None:
+    """``defaults.account``, or the only account written; reports an unknown one."""
+    topology, omitted = ctx.topology, ctx.omitted
     default_account = topology.defaults.account
     if default_account is None:
         written = len(topology.accounts) + len(omitted.accounts)
@@ -54,103 +79,125 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
         ctx.unknown(
             ("defaults", "account"), "account", default_account, topology.accounts, kind="account"
         )
-    quiet_account = omitted.every_account or "account" in omitted.defaults
-    quiet_region = "region" in omitted.defaults
+    return default_account
 
-    plans: dict[str, VpcPlan] = {}
-    seen_ids: dict[str, str] = {}
-    seen_tables: dict[str, tuple[str, str]] = {}
-    for name, vpc in topology.vpcs.items():
-        path: FieldPath = ("vpcs", name)
-        alias = vpc.account or default_account
-        if alias is None:
-            if not quiet_account:
-                ctx.error(
-                    path,
-                    "no account: this VPC names none and `defaults.account` is not set",
-                    hint="add `account: ALIAS` here or `defaults: {account: ALIAS}`",
-                )
-            alias = "?"
-        elif alias not in topology.accounts and vpc.account is not None:
-            ctx.unknown((*path, "account"), "account", alias, topology.accounts, kind="account")
-        region = vpc.region or topology.defaults.region
-        if region is None:
-            if not quiet_region:
-                ctx.error(
-                    path,
-                    "no region: this VPC names none and `defaults.region` is not set",
-                    hint="add `region: us-east-1` (for example) here or under `defaults`",
-                )
-            region = REGION_UNKNOWN
-        tags = {**topology.defaults.tags, **vpc.tags}
-        account = topology.accounts.get(alias)
-        account_id = account.id if account is not None else _placeholder_id(alias)
-        role_arn = account.role_arn if account is not None else None
-        if role_arn and region != REGION_UNKNOWN and role_arn.split(":")[1] != partition(region):
+
+def _place(ctx: Context, name: str, vpc: Vpc, default_account: str | None) -> _Place:
+    """The VPC's account and region (reported when missing or unknown) and its tags.
+
+    Nothing is reported as missing when the file's own entries for it were invalid and
+    reported already (``ctx.omitted``).
+    """
+    topology, omitted = ctx.topology, ctx.omitted
+    path: FieldPath = ("vpcs", name)
+    alias = vpc.account or default_account
+    if alias is None:
+        if not (omitted.every_account or "account" in omitted.defaults):
             ctx.error(
-                (*path, "region") if vpc.region else path,
-                f"region {region!r} is in partition {partition(region)!r}, but the role of "
-                f"account {alias!r} is in {role_arn.split(':')[1]!r}",
-                hint="an IAM role can only act in regions of its own partition",
+                path,
+                "no account: this VPC names none and `defaults.account` is not set",
+                hint="add `account: ALIAS` here or `defaults: {account: ALIAS}`",
             )
-        if vpc.existing is not None:
-            existing = vpc.existing
-            other = seen_ids.get(existing.vpc_id)
-            if other is not None:
-                ctx.error(
-                    (*path, "existing", "vpc_id"),
-                    f"{existing.vpc_id!r} is already adopted as VPC {other!r}",
-                    hint="adopt each VPC once and refer to it by one name",
-                )
-            seen_ids[existing.vpc_id] = name
-            _check_blocks(ctx, (*path, "existing"), list(existing.cidrs), "cidrs", managed=False)
-            _check_disjoint(ctx, (*path, "existing", "ipv6_cidrs"), list(existing.ipv6_cidrs))
-            if existing.route_tables is None:
-                tables: tuple[str, ...] = (DISCOVERED,)
-                table_ids: dict[str, str] = {}
-            else:
-                tables = tuple(sorted(existing.route_tables, key=lambda t: (t != MAIN, t)))
-                table_ids = dict(existing.route_tables)
-                _check_table_ids(ctx, name, table_ids, seen_tables)
-            plans[name] = VpcPlan(
-                name=name,
-                account=alias,
-                account_id=account_id,
-                region=region,
-                cidrs=tuple(existing.cidrs),
-                ipv6=bool(existing.ipv6_cidrs),
-                ipv6_cidrs=tuple(existing.ipv6_cidrs),
-                route_tables=tables,
-                managed=False,
-                dns_hostnames=False,
-                vpc_id=existing.vpc_id,
-                route_table_ids=table_ids,
-                tags=tags,
+        alias = "?"
+    elif alias not in topology.accounts and vpc.account is not None:
+        ctx.unknown((*path, "account"), "account", alias, topology.accounts, kind="account")
+    region = vpc.region or topology.defaults.region
+    if region is None:
+        if "region" not in omitted.defaults:
+            ctx.error(
+                path,
+                "no region: this VPC names none and `defaults.region` is not set",
+                hint="add `region: us-east-1` (for example) here or under `defaults`",
             )
-            continue
-        assert vpc.cidr is not None  # the model guarantees cidr or existing
-        blocks = [vpc.cidr, *vpc.secondary_cidrs]
-        _check_blocks(ctx, path, blocks, "secondary_cidrs", managed=True)
-        subnets = _resolve_subnets(ctx, path, vpc, region, blocks)
-        tables_in_use = [MAIN]
-        for subnet in subnets:
-            if subnet.route_table not in tables_in_use:
-                tables_in_use.append(subnet.route_table)
-        plans[name] = VpcPlan(
-            name=name,
-            account=alias,
-            account_id=account_id,
-            region=region,
-            cidrs=tuple(blocks),
-            ipv6=vpc.ipv6,
-            ipv6_cidrs=(),
-            route_tables=tuple(tables_in_use),
-            managed=True,
-            dns_hostnames=name in dns_vpcs,
-            subnets=tuple(subnets),
-            tags=tags,
+        region = REGION_UNKNOWN
+    account = topology.accounts.get(alias)
+    role_arn = account.role_arn if account is not None else None
+    if role_arn and region != REGION_UNKNOWN and role_arn.split(":")[1] != partition(region):
+        ctx.error(
+            (*path, "region") if vpc.region else path,
+            f"region {region!r} is in partition {partition(region)!r}, but the role of "
+            f"account {alias!r} is in {role_arn.split(':')[1]!r}",
+            hint="an IAM role can only act in regions of its own partition",
         )
-    return plans
+    return _Place(
+        account=alias,
+        account_id=account.id if account is not None else _placeholder_id(alias),
+        region=region,
+        tags={**topology.defaults.tags, **vpc.tags},
+    )
+
+
+@dataclass(slots=True)
+class _Adopted:
+    """Resolves adopted VPCs, remembering ids across them: each is adopted once."""
+
+    vpc_ids: dict[str, str] = field(default_factory=dict)
+    """VPC id -> the name that adopted it."""
+    table_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Route table id -> (VPC name, table name) that listed it."""
+
+    def resolve(self, ctx: Context, name: str, vpc: Vpc, place: _Place) -> VpcPlan:
+        path: FieldPath = ("vpcs", name)
+        existing = vpc.existing
+        assert existing is not None
+        other = self.vpc_ids.get(existing.vpc_id)
+        if other is not None:
+            ctx.error(
+                (*path, "existing", "vpc_id"),
+                f"{existing.vpc_id!r} is already adopted as VPC {other!r}",
+                hint="adopt each VPC once and refer to it by one name",
+            )
+        self.vpc_ids[existing.vpc_id] = name
+        _check_blocks(ctx, (*path, "existing"), list(existing.cidrs), "cidrs", managed=False)
+        _check_disjoint(ctx, (*path, "existing", "ipv6_cidrs"), list(existing.ipv6_cidrs))
+        if existing.route_tables is None:
+            tables: tuple[str, ...] = (DISCOVERED,)
+            table_ids: dict[str, str] = {}
+        else:
+            tables = tuple(sorted(existing.route_tables, key=lambda t: (t != MAIN, t)))
+            table_ids = dict(existing.route_tables)
+            _check_table_ids(ctx, name, table_ids, self.table_ids)
+        return VpcPlan(
+            name=name,
+            account=place.account,
+            account_id=place.account_id,
+            region=place.region,
+            cidrs=tuple(existing.cidrs),
+            ipv6=bool(existing.ipv6_cidrs),
+            ipv6_cidrs=tuple(existing.ipv6_cidrs),
+            route_tables=tables,
+            managed=False,
+            dns_hostnames=False,
+            vpc_id=existing.vpc_id,
+            route_table_ids=table_ids,
+            tags=place.tags,
+        )
+
+
+def _created(ctx: Context, name: str, vpc: Vpc, place: _Place, *, dns: bool) -> VpcPlan:
+    path: FieldPath = ("vpcs", name)
+    assert vpc.cidr is not None  # the model guarantees cidr or existing
+    blocks = [vpc.cidr, *vpc.secondary_cidrs]
+    _check_blocks(ctx, path, blocks, "secondary_cidrs", managed=True)
+    subnets = _resolve_subnets(ctx, path, vpc, place.region, blocks)
+    tables_in_use = [MAIN]
+    for subnet in subnets:
+        if subnet.route_table not in tables_in_use:
+            tables_in_use.append(subnet.route_table)
+    return VpcPlan(
+        name=name,
+        account=place.account,
+        account_id=place.account_id,
+        region=place.region,
+        cidrs=tuple(blocks),
+        ipv6=vpc.ipv6,
+        ipv6_cidrs=(),
+        route_tables=tuple(tables_in_use),
+        managed=True,
+        dns_hostnames=dns,
+        subnets=tuple(subnets),
+        tags=place.tags,
+    )
 
 
 def check_cidr_quota(ctx: Context, plans: dict[str, VpcPlan]) -> None:
