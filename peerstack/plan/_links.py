@@ -10,7 +10,7 @@ from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import FieldPath, Peering
+from peerstack.topology import Allow, FieldPath, Peering
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,11 @@ class Declared:
     tags: Mapping[str, str]
     peering: Peering | None = None
     """The explicit peering, which may carry per-side routes."""
+    allow: tuple[Allow, ...] = ()
+    """Security group rules of the peering, mesh or hub (entries for other VPCs of a mesh
+    or hub included: they apply to the links of the VPC they name)."""
+    allow_path: FieldPath = ()
+    """Where the ``allow`` list was written."""
 
 
 def declared_links(ctx: Context) -> list[Declared]:
@@ -46,6 +51,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                 path=("peerings", index),
                 tags={**base_tags, **peering.tags},
                 peering=peering,
+                allow=tuple(peering.allow),
+                allow_path=("peerings", index, "allow"),
             )
         )
     for index, mesh in ctx.entries("meshes", topology.meshes):
@@ -64,6 +71,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                         origin=f"meshes[{index}] ({mesh.name})",
                         path=("meshes", index, "members", members[b]),
                         tags={**base_tags, **mesh.tags},
+                        allow=tuple(mesh.allow),
+                        allow_path=("meshes", index, "allow"),
                     )
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
@@ -78,6 +87,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                     origin=f"hubs[{index}] ({hub.name or hub.hub})",
                     path=("hubs", index, "spokes", position),
                     tags={**base_tags, **hub.tags},
+                    allow=tuple(hub.allow),
+                    allow_path=("hubs", index, "allow"),
                 )
             )
     return links

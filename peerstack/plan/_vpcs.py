@@ -125,6 +125,7 @@ def resolve_vpcs(ctx: Context, dns_vpcs: set[str]) -> dict[str, VpcPlan]:
                 dns_hostnames=False,
                 vpc_id=existing.vpc_id,
                 route_table_ids=table_ids,
+                security_groups=dict(existing.security_groups),
                 tags=tags,
             )
             continue
