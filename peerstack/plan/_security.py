@@ -66,15 +66,28 @@ def _rules(
     group_id = _group(ctx, (*path, "group"), allow.group, own, "`to`")
     ports = allow.port_range
     protocol = ALL_PROTOCOLS if allow.protocol == "all" else allow.protocol
-    base = {
-        "vpc": own.name,
-        "group": allow.group,
-        "peer": peer.name,
-        "link": link.name,
-        "protocol": protocol,
-        "from_port": ports[0] if ports else None,
-        "to_port": ports[1] if ports else None,
-    }
+
+    def rule(
+        group_id: str,
+        *,
+        cidr: str | None = None,
+        peer_group: str | None = None,
+        referenced: str | None = None,
+    ) -> SecurityRulePlan:
+        return SecurityRulePlan(
+            vpc=own.name,
+            group=allow.group,
+            group_id=group_id,
+            peer=peer.name,
+            link=link.name,
+            protocol=protocol,
+            from_port=ports[0] if ports else None,
+            to_port=ports[1] if ports else None,
+            cidr=cidr,
+            peer_group=peer_group,
+            referenced_group_id=referenced,
+        )
+
     if allow.peer_group is not None:
         where = (*path, "peer_group")
         if link.cross_region:
@@ -91,14 +104,7 @@ def _rules(
         if group_id is None or peer_id is None:
             return []
         referenced = f"{peer.account_id}/{peer_id}" if link.cross_account else peer_id
-        return [
-            SecurityRulePlan(
-                **base,
-                group_id=group_id,
-                peer_group=allow.peer_group,
-                referenced_group_id=referenced,
-            )
-        ]
+        return [rule(group_id, peer_group=allow.peer_group, referenced=referenced)]
     if group_id is None:
         return []
     both_ipv6 = own.ipv6 and peer.ipv6
@@ -116,7 +122,7 @@ def _rules(
             hint="give both VPCs IPv6, or allow icmp (IPv4)",
         )
         return []
-    return [SecurityRulePlan(**base, group_id=group_id, cidr=cidr) for cidr in sources]
+    return [rule(group_id, cidr=cidr) for cidr in sources]
 
 
 def _group(ctx: Context, path: FieldPath, name: str, vpc: VpcPlan, role: str) -> str | None:
