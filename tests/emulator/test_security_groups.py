@@ -29,7 +29,7 @@ def plan() -> Plan:
 def rules_of(env: Emulation, account: str, region: str, group_id: str) -> list[dict[str, Any]]:
     ec2 = env.ec2(account, region)
     found = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group_id]}])
-    return [r for r in found["SecurityGroupRules"] if not r["IsEgress"]]
+    return [dict(r) for r in found["SecurityGroupRules"] if not r["IsEgress"]]
 
 
 def test_adopted_groups_are_seeded_with_their_ids(plan: Plan) -> None:
