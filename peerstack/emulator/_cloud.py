@@ -348,11 +348,10 @@ class EmulatedAws:
         whatever rules they had before peerstack are not known)."""
         from moto.ec2.models import security_groups
 
+        backend = self.backend(vpc.account_id, vpc.region)
         for name, group_id in vpc.security_groups.items():
-            found = ec2.describe_security_groups(
-                Filters=[{"Name": "group-id", "Values": [group_id]}]
-            )["SecurityGroups"]
-            if found:
+            # Looked up in moto itself: seeding again on every up makes no API call.
+            if backend.get_security_group_from_id(group_id) is not None:
                 continue
             with _next_generated(security_groups, "random_security_group_id", group_id):
                 made = ec2.create_security_group(
