@@ -93,7 +93,7 @@ def _rules(
         if link.cross_region:
             ctx.error(
                 where,
-                f"cannot reference {peer.name!r}'s security group {allow.peer_group!r} from "
+                f"cannot reference security group {allow.peer_group!r} of {peer.name!r} from "
                 f"{own.name!r}: they are in different regions ({own.region} and "
                 f"{peer.region}), and AWS allows security group references over a peering "
                 "only within one region",
