@@ -38,6 +38,9 @@ def plan_renderables(plan: Plan) -> Iterator[RenderableType]:
         (plan.topology, "bold cyan"),
         f": {plural(len(plan.vpcs), 'VPC')}, {plural(len(plan.links), 'link')}, "
         f"{plural(len(plan.routes), 'route')}",
+        f", {plural(len(plan.security_rules), 'security group rule')}"
+        if plan.security_rules
+        else "",
     )
     yield _vpcs(plan)
     yield _links(plan)
