@@ -79,7 +79,7 @@ VERIFY_ACTIONS: tuple[str, ...] = (
 )
 """What ``peerstack verify`` reads in every account and region of the plan's VPCs
 (``peerstack/verify/_read.py``), besides DescribeVpcAttribute on created VPCs that
-resolve DNS."""
+resolve DNS, and DescribeSecurityGroupRules where the plan adds security group rules."""
 
 VERSION = "2012-10-17"
 
@@ -538,8 +538,10 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
     )
 
     if verify:
-        reads = {*VERIFY_ACTIONS, "ec2:DescribeVpcAttribute"}
-        add("VerifyReads", VERIFY_ACTIONS, ["*"], pool=reads)
+        # The rules of the groups peerstack adds rules to, where it adds any.
+        rule_reads = ("ec2:DescribeSecurityGroupRules",) if fp.rules_in_groups else ()
+        reads = {*VERIFY_ACTIONS, *rule_reads, "ec2:DescribeVpcAttribute"}
+        add("VerifyReads", [*VERIFY_ACTIONS, *rule_reads], ["*"], pool=reads)
         add(
             "VerifyVpcAttributes",
             ["ec2:DescribeVpcAttribute"],

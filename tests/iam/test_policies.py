@@ -338,3 +338,12 @@ def test_rules_go_only_into_the_groups_the_topology_names() -> None:
             "ec2:AuthorizeSecurityGroupIngress",
             "ec2:DescribeSecurityGroupRules",
         }
+
+
+def test_verify_reads_the_rules_where_there_are_rules() -> None:
+    plan = build_plan(example("security-groups"))
+    prod = iam_plan(plan, verify=True).account("prod")
+    assert "ec2:DescribeSecurityGroupRules" in statements(prod)["VerifyReads"]["Action"]
+    hub = iam_plan(build_plan(example("hub-cross-account")), principal="999999999999", verify=True)
+    for account in hub.accounts:
+        assert "ec2:DescribeSecurityGroupRules" not in statements(account)["VerifyReads"]["Action"]
