@@ -61,6 +61,13 @@ def _ipv6(data: Data) -> None:
     data["vpcs"]["app"]["ipv6"] = True
 
 
+def _allow(data: Data) -> None:
+    data["vpcs"]["legacy"]["existing"]["security_groups"] = {"app": "sg-0123456789abcdef0"}
+    data["peerings"][0]["allow"] = [
+        {"to": "legacy", "group": "app", "protocol": "tcp", "ports": 443}
+    ]
+
+
 CHANGES: dict[str, Callable[[Data], None]] = {
     "add a VPC": _add_vpc,
     "DNS off": _dns_off,
@@ -70,6 +77,7 @@ CHANGES: dict[str, Callable[[Data], None]] = {
     "add a secondary block": _secondary,
     "add a subnet and table": _subnet,
     "IPv6 on": _ipv6,
+    "allow a peer into a security group": _allow,
 }
 
 
@@ -130,3 +138,20 @@ def test_a_renamed_topology_is_called_out() -> None:
     first = next(iter(diff_renderables(result)))
     assert "renamed from 'corp' to 'corp2'" in str(first)
     assert "leave the old ones in place" in str(first)
+
+
+def test_the_network_view_names_rules_added_and_removed() -> None:
+    result = diff(BASE, changed(_allow))
+    assert [
+        (r.vpc, r.group, r.allows, r.source, r.link, r.change) for r in result.security_rules
+    ] == [("legacy", "app", "tcp 443", "10.0.0.0/16", "shared--legacy", "added")]
+    assert result.to_dict()["security_rules"][0]["change"] == "added"
+    back = diff(changed(_allow), BASE)
+    assert [r.change for r in back.security_rules] == ["removed"]
+    assert [(str(c.op), c.name) for c in back.resources] == [
+        ("delete", "corp.legacy.app.tcp.443.10.0.0.0-16")
+    ]
+    from peerstack._render.diff import diff_renderables
+
+    titles = [getattr(r, "title", None) for r in diff_renderables(result)]
+    assert "Security group rules" in titles
