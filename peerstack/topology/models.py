@@ -557,10 +557,8 @@ class RouteSpec(_Model):
     )
 
 
-PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "all")
-"""Protocols an `allow` entry may name; `all` is every protocol and port (AWS's "-1")."""
-
 _PORTED = ("tcp", "udp")
+"""The protocols with ports; `all` is every protocol and port (AWS's "-1")."""
 
 
 def _check_ports(value: int | str) -> int | str:
