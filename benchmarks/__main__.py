@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-SUITES = ["planning", "overhead", "minimality", "churn", "depth", "emulated"]
+SUITES = ["cli", "planning", "overhead", "minimality", "churn", "depth", "emulated", "scheduled"]
 
 
 def main(argv: list[str] | None = None) -> int:

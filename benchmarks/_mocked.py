@@ -190,7 +190,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.loops: set[asyncio.AbstractEventLoop] = set()
         """Event loops the SDK's monitor opened in worker threads (closed after the run)."""
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
+    def RegisterResource(self, request: Any) -> Any:  # gRPC method names
         response = super().RegisterResource(request)
         with self._lock:
             self._note_loop()
@@ -199,7 +199,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 self.records.append((request, local.args, response.urn, local.result))
         return response
 
-    def Invoke(self, request: Any) -> Any:  # noqa: N802
+    def Invoke(self, request: Any) -> Any:
         response = super().Invoke(request)
         with self._lock:
             self._note_loop()

@@ -193,6 +193,8 @@ def run(*, quick: bool = False) -> list[Figure]:
         ),
     ]
 
+    figures += scheduled_growth()
+
     created, deleted, replaced = changes(runs["base"], runs["reordered"])
     churned = created | deleted | replaced
     figures.append(
@@ -207,3 +209,38 @@ def run(*, quick: bool = False) -> list[Figure]:
         )
     )
     return figures
+
+
+def scheduled_growth() -> list[Figure]:
+    """Add a VPC to a mesh whose requests are scheduled (past 25 pending per account).
+
+    The new links take their place in the requests' order by name, so some existing
+    requests now wait for another link's acceptance: their ``depends_on`` changes, which
+    Pulumi never counts as a change of the resource. Inputs must not change.
+    """
+    regions = ("us-east-1", "eu-west-1")
+    base = mesh(SIZE, regions=regions)
+    added_name = f"vpc{SIZE:03d}"
+    added = copy.deepcopy(base)
+    added["vpcs"][added_name] = mesh(SIZE + 1, regions=regions)["vpcs"][added_name]
+    added["meshes"][0]["members"].append(added_name)
+    old, new = registered(base), registered(added)
+    created, deleted, replaced = changes(old, new)
+    keys_old = {r.urn: r.key for r in old.registrations}
+    keys_new = {r.urn: r.key for r in new.registrations}
+    before = {r.key: {keys_old[u] for u in r.dependencies} for r in old.custom}
+    after = {r.key: {keys_new[u] for u in r.dependencies} for r in new.custom}
+    moved = {k for k in before if k in after and before[k] != after[k]}
+    label = f"add {added_name} to a {SIZE}-VPC two-region mesh (scheduled requests)"
+    return [
+        Figure(
+            f"churn, {label}: replaced or deleted",
+            len(replaced | deleted),
+            "res",
+            "= 0",
+            not (replaced or deleted),
+            f"{len(created)} created; {len(moved)} requests wait for another acceptance "
+            "than before (depends_on only)"
+            + (f"; changed: {_names(replaced | deleted)}" if replaced or deleted else ""),
+        )
+    ]

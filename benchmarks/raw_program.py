@@ -20,6 +20,7 @@ import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
 from peerstack._cidr import contains, parse_network
+from peerstack.plan._schedule import window_of
 from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, MAIN, Plan, slug
 
 
@@ -165,7 +166,11 @@ def raw_program(
 
     active_ids: dict[str, pulumi.Output[str]] = {}
     accepted_by: dict[str, pulumi.Resource] = {}
-    for link in plan.links:
+    accepters: dict[str, pulumi.Resource] = {}
+    # A request past its account's quota waits for an earlier link's acceptance: links
+    # by window, so the one waited for always exists first.
+    window = window_of(plan.links)
+    for link in sorted(plan.links, key=lambda link: window[link.name]):
         base = f"{prefix}.{link.name}"
         requester = plan.vpc(link.requester)
         accepter = plan.vpc(link.accepter)
@@ -189,7 +194,11 @@ def raw_program(
                 "Link",
                 link.name,
                 provider=providers[requester.account],
-                depends_on=associations.get(link.requester) or None,
+                depends_on=[
+                    *associations.get(link.requester, ()),
+                    *([accepters[link.waits_for]] if link.waits_for else ()),
+                ]
+                or None,
             ),
         )
         active_id = connection.id
@@ -203,6 +212,7 @@ def raw_program(
                 tags={**tags, "peerstack:side": "accepter"},
                 opts=under("Link", link.name, provider=providers[accepter.account]),
             )
+            accepters[link.name] = accepted
             active_id = accepted.vpc_peering_connection_id
             accepted_by[link.name] = accepted
         active_ids[link.name] = active_id

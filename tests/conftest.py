@@ -25,6 +25,16 @@ accounts:
 """
 
 
+@pytest.fixture(autouse=True)
+def _wide_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands print at 160 columns unless a test asks for a width (``COLUMNS``).
+
+    Otherwise the width would be whatever the runner's streams report: a terminal, a
+    pipe, or a pytest-xdist worker's channel, and wrapped words would move with it.
+    """
+    monkeypatch.setenv("COLUMNS", "160")
+
+
 def _dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -95,9 +95,24 @@ def test_a_missed_target_is_marked_and_fails_the_run(monkeypatch: pytest.MonkeyP
 # -- overhead: the baseline is honest ---------------------------------------------------
 
 
-@pytest.mark.parametrize("source", [*EXAMPLES, "mesh"], ids=lambda s: getattr(s, "name", s))
+def scheduled_mesh(n: int, quota: int) -> dict[str, Any]:
+    """A mesh over two accounts and two regions, past a small outstanding-request quota."""
+    data: dict[str, Any] = bench("topologies").mesh_over_accounts(n)
+    data["quotas"] = {"outstanding_requests_per_account": quota}
+    return data
+
+
+@pytest.mark.parametrize(
+    "source", [*EXAMPLES, "mesh", "scheduled"], ids=lambda s: getattr(s, "name", s)
+)
 def test_raw_program_registers_what_peering_topology_registers(source: Path | str) -> None:
-    plan = plan_of(small_mesh(4)) if source == "mesh" else build_plan(load_topology(source))
+    if source == "mesh":
+        plan = plan_of(small_mesh(4))
+    elif source == "scheduled":
+        plan = plan_of(scheduled_mesh(6, quota=2))
+        assert any(link.waits_for for link in plan.links)
+    else:
+        plan = build_plan(load_topology(source))
     raw_program = bench("raw_program").raw_program
     run_program = bench("_mocked").run_program
     ours = peering_topology(plan)
@@ -220,6 +235,42 @@ def test_depth_of_a_small_mesh() -> None:
     assert resources == 1 + 3 + 3 + 6 + 6  # ... and both sides' options of each link
 
 
+def test_depth_grows_by_one_request_and_acceptance_per_window() -> None:
+    depth = bench("depth")
+    chain, _, windows = depth.depth_and_windows(scheduled_mesh(6, quota=1))
+    # 13 of the 15 links need accepting (vpc000--vpc004 and vpc001--vpc005 do not);
+    # the requesters (first by name) of 8 are in acct0, one pending at a time.
+    assert windows == 8
+    assert chain == [
+        "Provider",
+        "Vpc",
+        *["VpcPeeringConnection", "VpcPeeringConnectionAccepter"] * windows,
+        "PeeringConnectionOptions",
+    ]
+    assert len(chain) == bench("scheduled").BASE_DEPTH + depth.STEP * (windows - 1)
+
+
+def test_the_scheduled_mesh_spans_two_accounts_and_two_regions() -> None:
+    plan = plan_of(bench("topologies").mesh_over_accounts(8))
+    assert Counter((v.account, v.region) for v in plan.vpcs) == {
+        ("acct0", "us-east-1"): 2,
+        ("acct1", "us-east-1"): 2,
+        ("acct0", "eu-west-1"): 2,
+        ("acct1", "eu-west-1"): 2,
+    }
+    assert plan.quotas["outstanding_requests_per_account"] == 25  # AWS's default
+
+
+def test_scheduled_deploys_where_unscheduled_exceeds_the_quota() -> None:
+    from peerstack.errors import EmulatorError
+
+    emulated, scheduled = bench("emulated"), bench("scheduled")
+    plan = plan_of(scheduled_mesh(6, quota=2))
+    assert emulated.emulated_up(plan)
+    with pytest.raises(EmulatorError, match="PendingVpcPeeringConnectionLimitExceeded"):
+        emulated.emulated_up(scheduled.unscheduled(plan))
+
+
 # -- emulated: the floor makes the emulation's calls ---------------------------------------
 
 
@@ -233,3 +284,9 @@ def test_floor_makes_the_emulations_boto3_calls() -> None:
     assert emulation == floor
     assert emulation["ec2:CreateRoute"] == 6
     assert made == 3 + 3 + 6 + 6
+
+
+def test_cli_benchmark_measures_the_cpu_time_of_a_whole_process() -> None:
+    cpu = bench("cli")._command("validate", str(EXAMPLES_DIR / "hub-cross-account.yaml"))
+    # More than nothing (the child was counted), less than a wall clock could drift to.
+    assert 0.0 < cpu < 30.0

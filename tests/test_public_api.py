@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pydantic
+import pytest
 
 import peerstack
 from peerstack import topology as topology_pkg
@@ -93,18 +94,12 @@ def test_every_model_field_has_a_description() -> None:
 
 
 def test_python_callers_get_topology_error_not_pydantic_error() -> None:
-    try:
+    with pytest.raises(peerstack.TopologyError) as topology:
         peerstack.Topology(name="x", accounts={"a": {"id": "1"}}, vpcs={})
-    except peerstack.TopologyError as exc:
-        assert exc.problems[0].path == "accounts.a.id"
-    else:
-        raise AssertionError("expected TopologyError")
-    try:
+    assert topology.value.problems[0].path == "accounts.a.id"
+    with pytest.raises(peerstack.TopologyError) as vpc:
         peerstack.Vpc(cidr="10.0.0.0/8")
-    except peerstack.TopologyError as exc:
-        assert "AWS allows /16 to /28" in exc.problems[0].message
-    else:
-        raise AssertionError("expected TopologyError")
+    assert "AWS allows /16 to /28" in vpc.value.problems[0].message
 
 
 def test_topology_can_be_built_from_model_objects() -> None:

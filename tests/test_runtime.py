@@ -18,11 +18,11 @@ def _close_with_queued_tasks(*, cancel: bool) -> list[str]:
     loop = asyncio.new_event_loop()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        for _ in range(3):
-            loop.create_task(_waits_on_an_output())
+        queued = [loop.create_task(_waits_on_an_output()) for _ in range(3)]
         if cancel:
             _cancel_pending(loop)
         loop.close()
+        del queued
         gc.collect()
     return [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
 

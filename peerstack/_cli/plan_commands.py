@@ -107,6 +107,15 @@ def plan(
         PlanFormat,
         typer.Option("--format", "-f", help="table for people, json for tools, mermaid/dot."),
     ] = PlanFormat.table,
+    full: Annotated[
+        bool | None,
+        typer.Option(
+            "--full/--summary",
+            help="List every link and route, or summarise them per VPC and kind of link "
+            "(default: summarise above 400 links and routes).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show what peerstack would build: links, routes by route table, reachability."""
     with reporting_errors():
@@ -130,7 +139,7 @@ def plan(
         elif output_format is PlanFormat.dot:
             typer.echo(to_dot(the_plan), nl=False)
         else:
-            for renderable in plan_renderables(the_plan):
+            for renderable in plan_renderables(the_plan, full=full):
                 out.print(renderable, soft_wrap=False)
                 out.print()
 

@@ -40,6 +40,15 @@ class LinkComponent(pulumi.ComponentResource):
     Options and routes take the connection id from the accepter (or from the connection
     when auto-accepted), so they wait for acceptance through their inputs alone.
 
+    Requests past the account's quota of pending requests: the connection waits
+    (``depends_on``) for the accepter of the link the plan says it waits for
+    (:attr:`LinkPlan.waits_for`, handed in as ``waits_for``), so that no account ever has
+    more requests pending acceptance than AWS allows. The accepter's create ends only
+    once the connection is active: terraform-provider-aws,
+    ``internal/service/ec2/vpc_peering_connection_accepter.go`` (resourceVPCPeeringAccepterCreate
+    calls acceptVPCPeeringConnection, which waits in waitVPCPeeringConnectionActive, in
+    ``vpc_peering_connection.go``); the engine starts a dependent only when that create is done.
+
     Secondary IPv4 blocks: the connection waits for the requester's block associations,
     because AWS refuses to associate a block with a requester VPC while its request is
     pending acceptance. Routes do not wait for the peer's associations: AWS does not
@@ -62,6 +71,7 @@ class LinkComponent(pulumi.ComponentResource):
         routes: Iterable[RoutePlan],
         rules: Iterable[SecurityRulePlan] = (),
         parent: pulumi.Resource,
+        waits_for: pulumi.Resource | None = None,
     ) -> None:
         super().__init__(tokens.LINK, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = link
@@ -74,7 +84,7 @@ class LinkComponent(pulumi.ComponentResource):
             "peerstack:link": link.name,
             "Name": f"{topology}-{link.name}",
         }
-        self.connection = self._request()
+        self.connection = self._request(waits_for)
         self.peering_connection_id: pulumi.Output[str] = self.connection.id
         self.accepter = self._accept() if link.needs_accepter else None
         self.accepted_id: pulumi.Output[str] = (
@@ -100,12 +110,14 @@ class LinkComponent(pulumi.ComponentResource):
         """Options for a resource of ``vpc``'s side: its account's provider, this parent."""
         return pulumi.ResourceOptions(parent=self, provider=self.vpcs[vpc].provider, **more)
 
-    def _request(self) -> aws.ec2.VpcPeeringConnection:
+    def _request(self, waits_for: pulumi.Resource | None) -> aws.ec2.VpcPeeringConnection:
         link = self.plan
         requester = self.vpcs[link.requester]
         # AWS refuses to add a block to a requester VPC whose request is pending
         # acceptance: associate every secondary block before requesting.
-        waits = list(requester.cidr_associations.values())
+        waits: list[pulumi.Resource] = list(requester.cidr_associations.values())
+        if waits_for is not None:
+            waits.append(waits_for)
         return aws.ec2.VpcPeeringConnection(
             names.link(self.prefix, link.name),
             vpc_id=requester.vpc_id,

@@ -14,7 +14,7 @@ from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
 from peerstack._components.outputs import OUTPUT_NAMES
 from peerstack._components.settings import ProviderSettings
-from peerstack.plan import RoutePlan, SecurityRulePlan, TopologySource, build_plan
+from peerstack.plan import LinkPlan, RoutePlan, SecurityRulePlan, TopologySource, build_plan
 
 __all__ = ["PeeringTopology"]
 
@@ -74,8 +74,10 @@ class PeeringTopology(pulumi.ComponentResource):
         rules_by_link: dict[str, list[SecurityRulePlan]] = defaultdict(list)
         for rule in plan.security_rules:
             rules_by_link[rule.link].append(rule)
-        self.links = {
-            link.name: LinkComponent(
+
+        def make(link: LinkPlan) -> LinkComponent:
+            earlier = built.get(link.waits_for) if link.waits_for is not None else None
+            return LinkComponent(
                 names.link(name, link.name),
                 link,
                 prefix=name,
@@ -85,9 +87,31 @@ class PeeringTopology(pulumi.ComponentResource):
                 routes=routes_by_link[link.name],
                 rules=rules_by_link[link.name],
                 parent=self,
+                waits_for=None if earlier is None else earlier.accepter or earlier.connection,
             )
-            for link in plan.links
-        }
+
+        # In the plan's order, except that a request waiting for another link's acceptance
+        # comes after that link: it depends on its accepter.
+        built: dict[str, LinkComponent] = {}
+        ahead: set[str] = set()  # built before their turn, as another link's wait
+        for link in plan.links:
+            if link.name in ahead:
+                ahead.discard(link.name)
+                continue
+            chain: list[LinkPlan] = []
+            waits_for = link.waits_for
+            while waits_for is not None and waits_for not in built:
+                if waits_for == link.name or any(w.name == waits_for for w in chain):
+                    raise ValueError(
+                        f"the plan's links wait for each other in a cycle, from {link.name!r}"
+                    )
+                chain.append(plan.link(waits_for))
+                waits_for = chain[-1].waits_for
+            for earlier in reversed(chain):
+                built[earlier.name] = make(earlier)
+                ahead.add(earlier.name)
+            built[link.name] = make(link)
+        self.links = {link.name: built[link.name] for link in plan.links}
         self._vpc_ids = {n: v.vpc_id for n, v in self.vpcs.items()}
         self._route_table_ids = {n: v.route_table_ids for n, v in self.vpcs.items()}
         self._peering_ids = {n: link.peering_connection_id for n, link in self.links.items()}

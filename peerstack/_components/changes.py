@@ -19,7 +19,7 @@ from typing import Any
 
 from peerstack import _tokens as tokens
 
-__all__ = ["Change", "DeleteEffect", "ResourceRules", "RULES", "classify", "changed_keys"]
+__all__ = ["RULES", "Change", "DeleteEffect", "ResourceRules", "changed_keys", "classify"]
 
 
 class DeleteEffect(enum.StrEnum):

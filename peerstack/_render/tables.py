@@ -3,6 +3,7 @@ there are any), reachability."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from itertools import groupby
 
@@ -15,6 +16,14 @@ from peerstack.plan import DISCOVERED, LinkPlan, Plan
 
 MATRIX_LIMIT = 16
 """Above this many VPCs the reachability matrix is listed instead of drawn."""
+
+SUMMARY_ABOVE = 400
+"""Above this many links plus routes, links and routes are summarised (per VPC, and per
+kind of link) unless every row is asked for: thousands of rows help no reader, and
+``--format json`` hands them to tools."""
+
+NAMES_LIMIT = 12
+"""A summary names up to this many VPCs in a cell; above it, it counts them."""
 
 
 def link_kind(link: LinkPlan) -> str:
@@ -32,7 +41,16 @@ def accepted_by(plan: Plan, link: LinkPlan) -> str:
     return f"{accepter.account} in {accepter.region}"
 
 
-def plan_renderables(plan: Plan) -> Iterator[RenderableType]:
+def summarised(plan: Plan, *, full: bool | None = None) -> bool:
+    """Whether :func:`plan_renderables` summarises: ``full`` decides, else the plan's size."""
+    if full is not None:
+        return not full
+    return len(plan.links) + len(plan.routes) > SUMMARY_ABOVE
+
+
+def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[RenderableType]:
+    """The plan for people: every link and route, or (large plans, ``full=False``) a
+    summary per VPC and per kind of link. ``full=None`` decides by size."""
     yield Text.assemble(
         ("Topology ", "bold"),
         (plan.topology, "bold cyan"),
@@ -43,11 +61,21 @@ def plan_renderables(plan: Plan) -> Iterator[RenderableType]:
         else "",
     )
     yield _vpcs(plan)
-    yield _links(plan)
-    yield _routes(plan)
-    if plan.security_rules:
-        yield _security_rules(plan)
-    yield _reachability(plan)
+    if summarised(plan, full=full):
+        yield _link_kinds(plan)
+        yield _vpc_summary(plan)
+        yield _reachability_summary(plan)
+        yield Text(
+            f"{plural(len(plan.links), 'link')} and {plural(len(plan.routes), 'route')} "
+            "are summarised: --full lists every one, --format json gives them to tools.",
+            style="dim",
+        )
+    else:
+        yield _links(plan)
+        yield _routes(plan)
+        if plan.security_rules:
+            yield _security_rules(plan)
+        yield _reachability(plan)
     cross_region = [link.name for link in plan.links if link.cross_region]
     if cross_region:
         yield Text(
@@ -150,6 +178,64 @@ def _security_rules(plan: Plan) -> FittedTable:
             )
     columns = ("VPC", "security group", "protocol", "ports", "from", "via link")
     return FittedTable("Security group rules (inbound)", columns, rows, sections=sections)
+
+
+def _link_kinds(plan: Plan) -> FittedTable:
+    counts = Counter(
+        (link_kind(link), accepted_by(plan, link), "on" if link.dns_resolution else "off")
+        for link in plan.links
+    )
+    rows = [(str(n), kind, by, dns) for (kind, by, dns), n in sorted(counts.items())]
+    return FittedTable(
+        "Links by kind", (Column("links", justify="right"), "kind", "accepted by", "DNS"), rows
+    )
+
+
+def _vpc_summary(plan: Plan) -> FittedTable:
+    links: Counter[str] = Counter()
+    for link in plan.links:
+        links[link.requester] += 1
+        links[link.accepter] += 1
+    routes: dict[str, Counter[str]] = {}
+    for route in plan.routes:
+        routes.setdefault(route.vpc, Counter())[route.route_table] += 1
+    rows = []
+    for vpc in plan.vpcs:
+        tables = routes.get(vpc.name, Counter())
+        per_table = ", ".join(
+            f"{'every table' if t == DISCOVERED else t} {n}" for t, n in sorted(tables.items())
+        )
+        rows.append((vpc.name, str(links[vpc.name]), str(sum(tables.values())), per_table or "-"))
+    columns = (
+        "VPC",
+        Column("links", justify="right"),
+        Column("routes", justify="right"),
+        "routes per table",
+    )
+    return FittedTable("Links and routes per VPC", columns, rows)
+
+
+def _names(names: list[str]) -> str:
+    if len(names) <= NAMES_LIMIT:
+        return ", ".join(names) or "-"
+    return plural(len(names), "VPC")
+
+
+def _reachability_summary(plan: Plan) -> FittedTable:
+    names = [v.name for v in plan.vpcs]
+    rows = []
+    for name in names:
+        reached = set(plan.reachability.get(name, ()))
+        unreached = [other for other in names if other != name and other not in reached]
+        reaches = (
+            f"all {len(names) - 1} others"
+            if not unreached
+            else _names([other for other in names if other in reached])
+        )
+        rows.append((name, reaches, _names(unreached) if unreached else "-"))
+    return FittedTable(
+        "Reachability (VPC-level, both directions)", ("VPC", "reaches", "does not reach"), rows
+    )
 
 
 def _reachability(plan: Plan) -> RenderableType:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack._components import topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
+from peerstack._gc import long_lived_objects_frozen
 from peerstack.emulator import _engine
 from peerstack.emulator._cloud import EMULATION_ROLE, EmulatedAws
 from peerstack.emulator._results import (
@@ -76,7 +77,8 @@ class Emulation:
 
     def close(self) -> None:
         """Stop moto; the emulated resources are discarded (unless moto was already active)."""
-        self._cloud.close()
+        with long_lived_objects_frozen():
+            self._cloud.close()
 
     def __enter__(self) -> Self:
         return self.start()
@@ -257,7 +259,10 @@ class Emulation:
         self._cloud.require_running()
         if outputs is None and self._deployment is not None:
             outputs = self._deployment.outputs
-        return verify(self.plan, clients=self.ec2, outputs=outputs)
+        # The reads allocate little but walk moto's whole state: without this, full
+        # collections over everything loaded before took half of a small environment.
+        with long_lived_objects_frozen():
+            return verify(self.plan, clients=self.ec2, outputs=outputs)
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -36,23 +36,30 @@ def check_auto_accept(req: Request, peer_owner: str, peer_region: str) -> None:
 
 
 def check_outstanding_requests(req: Request) -> None:
-    """AWS limits how many requests an account may have pending acceptance at once
-    (OutstandingVpcPeeringConnectionLimitExceeded), across its regions."""
+    """AWS limits how many requests an account may have pending acceptance at once, across
+    its regions (PendingVpcPeeringConnectionLimitExceeded). Counted at the moment of
+    each request, as AWS does: accepted, rejected and deleted requests no longer count.
+
+    moto files a cross-region request under both regions' backends, so requests are
+    counted once each, by id.
+    """
     from moto.ec2.models import ec2_backends
 
     limit = req.quotas.get("outstanding_requests_per_account")
     if limit is None:
         return
-    pending = 0
-    for backend in ec2_backends[req.account_id].values():
-        for pcx in backend.vpc_pcxs.values():
-            if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id:
-                pending += 1
-    if pending >= limit:
+    pending = {
+        pcx_id
+        for backend in ec2_backends[req.account_id].values()
+        for pcx_id, pcx in backend.vpc_pcxs.items()
+        if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id
+    }
+    if len(pending) >= limit:
         raise EmulatorError(
-            f"{req.what}: OutstandingVpcPeeringConnectionLimitExceeded: account "
-            f"{req.account_id} already has {pending} peering requests pending acceptance "
-            f"(quota {limit})"
+            # AWS's own code and message; the rest says why.
+            f"{req.what}: PendingVpcPeeringConnectionLimitExceeded: Vpc peering connection "
+            f"request limit exceeded (account {req.account_id} has {len(pending)} requests "
+            f"pending acceptance, the limit of {limit} outstanding requests)"
         )
 
 

@@ -10,6 +10,7 @@ from peerstack.errors import Problem, TopologyError
 from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
 from peerstack.plan._routes import check_route_quota, plan_reachability, plan_routes
+from peerstack.plan._schedule import schedule
 from peerstack.plan._security import check_rule_quota, plan_security_rules
 from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
@@ -78,7 +79,9 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     check_rule_quota(ctx, rules)
     check_tag_quota(ctx, vpcs, links)
     ctx.raise_if_any()
-    link_plans = [link for _, link in links]
+    link_plans = list(
+        schedule([link for _, link in links], topology.quotas.outstanding_requests_per_account)
+    )
     reach = plan_reachability(ctx, vpcs, link_plans, routes)
     return Plan(
         topology=topology.name,

@@ -228,22 +228,3 @@ def check_peering_quota(ctx: Context, links: list[tuple[Declared, LinkPlan]]) ->
                 hint="raise the AWS quota 'Active VPC peering connections per VPC' and "
                 "`quotas.peerings_per_vpc` (AWS maximum 125), or use fewer links",
             )
-    limit = ctx.topology.quotas.outstanding_requests_per_account
-    pending: dict[str, int] = {}
-    for _, link in links:
-        if link.needs_accepter:
-            pending[link.requester_account_id] = pending.get(link.requester_account_id, 0) + 1
-    for account_id, n in pending.items():
-        if n > limit:
-            alias = next(
-                (a for a, acc in ctx.topology.accounts.items() if acc.id == account_id), None
-            )
-            if alias is None:  # an account whose entry is invalid: not checked
-                continue
-            ctx.error(
-                ("accounts", alias),
-                f"account {alias!r} requests {n} links that must be accepted by another "
-                f"account or region; at most {limit} requests may be outstanding at once",
-                hint="raise the AWS quota 'Outstanding VPC peering connection requests' and "
-                "`quotas.outstanding_requests_per_account`, or deploy in smaller steps",
-            )

@@ -10,7 +10,7 @@ from peerstack.plan.model import LinkPlan, VpcPlan
 from peerstack.topology import FieldPath
 from peerstack.topology.models import MAX_TAGS
 
-__all__ = ["VPC_OWN_TAGS", "LINK_OWN_TAGS", "check_tag_quota"]
+__all__ = ["LINK_OWN_TAGS", "VPC_OWN_TAGS", "check_tag_quota"]
 
 VPC_OWN_TAGS = ("peerstack:topology", "peerstack:vpc", "Name")
 """What peerstack tags a created VPC and each of its subnets with."""

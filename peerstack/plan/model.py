@@ -141,6 +141,10 @@ class LinkPlan:
     origin: str
     """Where the link was declared, e.g. ``peerings[0]`` or ``meshes[0] (apps)``."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    waits_for: str | None = None
+    """The link whose acceptance this link's request waits for, so that its account never
+    has more requests pending than its quota (``peerstack.plan._schedule``); None when
+    the request may be made at once."""
 
     @property
     def cross_account(self) -> bool:
@@ -432,6 +436,7 @@ class Plan:
                     "peer_owner_id": link.peer_owner_id,
                     "peer_region": link.peer_region,
                     "origin": link.origin,
+                    "waits_for": link.waits_for,
                 }
                 for link in self.links
             ],

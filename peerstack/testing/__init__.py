@@ -36,8 +36,8 @@ __all__ = [
     "MockRun",
     "RegisteredInvoke",
     "RegisteredResource",
-    "run_mocked",
     "emulated",
+    "run_mocked",
 ]
 
 

@@ -712,7 +712,8 @@ class Quotas(_Model):
     routes_per_table: int = _quota("routes_per_table", "Routes per route table, per address family")
     outstanding_requests_per_account: int = _quota(
         "outstanding_requests_per_account",
-        "Pending (not yet accepted) peering requests an account may have",
+        "Peering requests an account may have pending acceptance at once (peerstack "
+        "orders its requests so that no more are pending; it never refuses more in total)",
     )
     cidrs_per_vpc: int = _quota("cidrs_per_vpc", "IPv4 CIDR blocks per VPC")
     rules_per_security_group: int = _quota(

@@ -132,7 +132,7 @@ def test_a_failed_resource_fails_its_link(mesh: Plan) -> None:
 
 def test_diagnostics_are_events_without_color_codes(mesh: Plan) -> None:
     tracker = ProgressTracker(mesh, Operation.PREVIEW, stack=STACK)
-    (event, error) = feed(
+    (event, _error) = feed(
         tracker,
         {
             "diagnosticEvent": {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from benchmarks.topologies import mesh
 from peerstack import build_plan
 from peerstack._cli.app import app
 from tests.helpers.paths import EXAMPLES, example
@@ -65,3 +67,43 @@ def test_security_group_rules_are_shown_only_when_there_are_any(width: int) -> N
     assert "(111111111111/sg-0a1b2c3d4e5f60718)" in shown
     assert "ipv6:analytics" in shown
     assert "Security group rules" not in plan_output(example("hub-cross-account"), width)
+
+
+def _write(tmp_path: Path, data: dict[str, object]) -> Path:
+    path = tmp_path / "big.yaml"
+    path.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def test_a_large_plan_is_summarised_per_vpc_and_kind_of_link(tmp_path: Path) -> None:
+    path = _write(tmp_path, mesh(30))  # 435 links, 870 routes
+    result = runner.invoke(app, ["plan", str(path)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    shown = result.stdout
+    assert "Links by kind" in shown
+    assert "435 │ same account, same region" in shown
+    assert "│ vpc000 │    29 │     29 │ main 29" in shown
+    assert "all 29 others" in shown
+    assert "435 links and 870 routes are summarised: --full lists every one" in shown
+    assert "Routes by route table" not in shown
+    assert "vpc000--vpc001" not in shown
+
+
+def test_full_lists_every_link_and_route_of_a_large_plan(tmp_path: Path) -> None:
+    path = _write(tmp_path, mesh(30))
+    result = runner.invoke(app, ["plan", str(path), "--full"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    the_plan = build_plan(path)
+    for link in the_plan.links:
+        assert f" {link.name} " in result.stdout
+    assert "Routes by route table" in result.stdout
+    assert "summarised" not in result.stdout
+
+
+def test_summary_summarises_a_small_plan_too() -> None:
+    result = runner.invoke(
+        app, ["plan", str(example("hub-cross-account")), "--summary"], env={"COLUMNS": "120"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Links by kind" in result.stdout
+    assert "4 links and 17 routes are summarised" in result.stdout

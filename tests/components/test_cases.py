@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from types import ModuleType
@@ -151,6 +152,59 @@ def test_same_account_other_region_needs_an_accepter_in_that_region(
     assert (accepter.provider, accepter.inputs["region"]) == ("net", "eu-west-1")
     # One provider serves both regions of the account.
     assert [p.name for p in run.of_type(PROVIDER)] == ["t.net"]
+
+
+QUOTA_OF_TWO = """
+vpcs:
+  hub: {cidr: 10.0.0.0/16}
+  s1: {cidr: 10.1.0.0/16, region: eu-west-1}
+  s2: {cidr: 10.2.0.0/16, region: eu-west-1}
+  s3: {cidr: 10.3.0.0/16, region: eu-west-1}
+  s4: {cidr: 10.4.0.0/16, account: prod}
+  s5: {cidr: 10.5.0.0/16, account: prod}
+  s6: {cidr: 10.6.0.0/16}
+hubs:
+  - {hub: hub, spokes: [s6, s5, s4, s3, s2, s1]}
+quotas: {outstanding_requests_per_account: 2}
+"""
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
+def test_requests_past_the_quota_wait_for_an_earlier_acceptance(
+    plan_of: PlanOf, expect: ModuleType, preview: bool
+) -> None:
+    run = run_mocked(plan_of(QUOTA_OF_TWO), preview=preview)
+    expect.check_run(run)  # each connection waits for the accepter the plan names
+
+    def waits(link: str) -> set[str]:
+        connection = run.get(CONNECTION, f"t.{link}")
+        accepters = {a.urn: a.name for a in run.of_type(tokens.ACCEPTER)}
+        return {accepters[u] for u in connection.dependencies if u in accepters}
+
+    # hub--s6 is auto-accepted (same account and region): it neither waits nor counts.
+    assert {link: waits(link) for link in ("hub--s1", "hub--s2", "hub--s6")} == {
+        "hub--s1": set(),
+        "hub--s2": set(),
+        "hub--s6": set(),
+    }
+    assert waits("hub--s3") == {"t.hub--s1"}
+    assert waits("hub--s4") == {"t.hub--s2"}
+    assert waits("hub--s5") == {"t.hub--s3"}
+
+
+def test_a_hand_built_plan_whose_links_wait_in_a_cycle_is_refused(plan_of: PlanOf) -> None:
+    plan = plan_of(QUOTA_OF_TWO)
+    first, second = plan.links[0], plan.links[1]
+    looped = dataclasses.replace(
+        plan,
+        links=(
+            dataclasses.replace(first, waits_for=second.name),
+            dataclasses.replace(second, waits_for=first.name),
+            *plan.links[2:],
+        ),
+    )
+    with pytest.raises(ValueError, match="wait for each other in a cycle"):
+        run_mocked(looped)
 
 
 def test_providers_one_per_account_with_its_credentials(plan_of: PlanOf) -> None:

@@ -119,3 +119,24 @@ def test_adding_an_allow_entry_only_adds_its_rules(expect: ModuleType) -> None:
         "shop.db.postgres.udp.53.10.2.0.0-16",
         "shop.db.postgres.udp.53.ipv6_analytics",
     ]
+
+
+def test_growing_a_scheduled_mesh_only_moves_waits(expect: ModuleType) -> None:
+    """Past the outstanding-request quota, a new link shifts the waits of the links named
+    after it: a changed ``depends_on``, which Pulumi never counts as a change of the
+    resource. Nothing is deleted, no input changes."""
+    before = example("mesh-two-regions")
+    before["quotas"] = {"outstanding_requests_per_account": 1}
+    after = copy.deepcopy(before)
+    after["vpcs"]["aux"] = {"region": "us-west-2", "cidr": "10.50.0.0/16"}
+    after["meshes"][0]["members"].append("aux")
+    first = run_mocked(topology_from_data(before))
+    second = run_mocked(topology_from_data(after))
+    expect.check_run(second)
+    old, new = state(first), state(second)
+    assert sorted(set(old) - set(new)) == []
+    moved = sorted(k for k in old if old[k] != new[k])
+    assert moved, "the new links come first by name: some existing request waits for another"
+    for key in moved:
+        assert key[0] == tokens.CONNECTION, key
+        assert old[key][:3] == new[key][:3], f"{key}: more than its dependencies changed"

@@ -134,6 +134,26 @@ def test_add_and_remove_a_vpc(env: Emulation) -> None:
     destroy_and_check(env)
 
 
+def test_scheduled_requests_reorder_nothing_that_exists(env: Emulation) -> None:
+    """At a quota of one pending request, shared's requests wait for each other: a
+    changed depends_on only, so the deployed stack stays as it is; a new spoke's request
+    joins the chain and deploys."""
+
+    def tighten(data: Data) -> None:
+        data["quotas"] = {"outstanding_requests_per_account": 1}
+
+    def grow(data: Data) -> None:
+        tighten(data)
+        data["vpcs"]["extra"] = {"account": "prod", "region": "eu-west-1", "cidr": "10.5.0.0/16"}
+        data["hubs"][0]["spokes"].append("extra")
+
+    assert set(up_and_verify(env, changed(tighten)).changes()) == {"same"}
+    grown = up_and_verify(env, changed(grow))
+    assert not replaced(grown) and not deleted(grown) and not updated(grown)
+    assert {"corp.extra", "corp.shared--extra"} <= created(grown)
+    destroy_and_check(env)
+
+
 def test_remove_and_add_back_a_link(env: Emulation) -> None:
     without = up_and_verify(env, changed(lambda d: d["hubs"][0]["spokes"].remove("batch")))
     assert not replaced(without) and not created(without)

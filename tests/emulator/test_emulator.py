@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -508,6 +509,106 @@ def test_auto_accept_across_accounts_is_refused(two_vpcs: Plan) -> None:
 
     with pytest.raises(EmulatorError, match="auto_accept works only within one account"):
         _run(two_vpcs, program)
+
+
+# -- the outstanding-request quota -------------------------------------------------------
+
+SIX_REQUESTS = """
+vpcs:
+  hub: {cidr: 10.0.0.0/16}
+  s1: {cidr: 10.1.0.0/16, region: eu-west-1}
+  s2: {cidr: 10.2.0.0/16, region: eu-west-1}
+  s3: {cidr: 10.3.0.0/16, region: eu-west-1, account: prod}
+  s4: {cidr: 10.4.0.0/16, account: prod}
+  s5: {cidr: 10.5.0.0/16, region: us-west-2}
+  s6: {cidr: 10.6.0.0/16, region: us-west-2}
+hubs:
+  - {hub: hub, spokes: [s1, s2, s3, s4, s5, s6]}
+quotas: {outstanding_requests_per_account: 2}
+"""
+
+
+def test_the_plans_schedule_deploys_more_requests_than_the_quota(plan_of: PlanOf) -> None:
+    plan = plan_of(SIX_REQUESTS)
+    assert sum(link.waits_for is not None for link in plan.links) == 4
+    result = emulator.up(plan)
+    assert result.ok, [str(d) for d in result.verification.differences]
+    assert {s.status for s in result.verification.links} == {"active"}
+
+
+def test_without_the_schedule_the_same_requests_exceed_the_quota(plan_of: PlanOf) -> None:
+    plan = plan_of(SIX_REQUESTS)
+    unscheduled = dataclasses.replace(
+        plan, links=tuple(dataclasses.replace(link, waits_for=None) for link in plan.links)
+    )
+    with pytest.raises(
+        EmulatorError,
+        match=r"PendingVpcPeeringConnectionLimitExceeded: Vpc peering connection request "
+        r"limit exceeded \(account 111111111111 has 2 requests pending acceptance, the limit "
+        r"of 2 outstanding requests\)",
+    ):
+        emulator.up(unscheduled)
+
+
+@pytest.mark.parametrize("accept_first", [False, True], ids=["pending", "accepted"])
+def test_outstanding_requests_are_counted_when_each_is_made(
+    plan_of: PlanOf, accept_first: bool
+) -> None:
+    """Two requests across regions pending (each counted once, though moto files it in
+    both regions): a third fails; once one is accepted, it no longer counts."""
+    quota_of_two = plan_of(SIX_REQUESTS)
+
+    def program() -> None:
+        net = aws.Provider("net", region="us-east-1")
+        here = pulumi.ResourceOptions(provider=net)
+        a = aws.ec2.Vpc("a", cidr_block="10.1.0.0/16", region="us-east-1", opts=here)
+        peers = [
+            aws.ec2.Vpc(f"b{i}", cidr_block=f"10.2.{i}.0/24", region="eu-west-1", opts=here)
+            for i in range(3)
+        ]
+        first, second = (
+            aws.ec2.VpcPeeringConnection(
+                f"a-b{i}",
+                vpc_id=a.id,
+                peer_vpc_id=peers[i].id,
+                peer_region="eu-west-1",
+                region="us-east-1",
+                opts=here,
+            )
+            for i in range(2)
+        )
+        waits: list[pulumi.Resource] = [first, second]
+        if accept_first:
+            waits.append(
+                aws.ec2.VpcPeeringConnectionAccepter(
+                    "a-b0",
+                    vpc_peering_connection_id=first.id,
+                    auto_accept=True,
+                    region="eu-west-1",
+                    opts=here,
+                )
+            )
+        aws.ec2.VpcPeeringConnection(
+            "a-b2",
+            vpc_id=a.id,
+            peer_vpc_id=peers[2].id,
+            peer_region="eu-west-1",
+            region="us-east-1",
+            opts=pulumi.ResourceOptions(provider=net, depends_on=waits),
+        )
+
+    with Emulation(quota_of_two) as env:
+        if not accept_first:
+            with pytest.raises(
+                EmulatorError, match=r"'a-b2'.*account 111111111111 has 2 requests pending"
+            ):
+                env.up(program=program)
+            return
+        env.up(program=program)
+        ec2 = env.client("ec2", account="net", region="us-east-1")
+        found = ec2.describe_vpc_peering_connections()["VpcPeeringConnections"]
+        codes = sorted(pcx["Status"]["Code"] for pcx in found)
+        assert codes == ["active", "pending-acceptance", "pending-acceptance"]
 
 
 def test_a_route_to_another_vpcs_connection_is_refused(two_vpcs: Plan) -> None:

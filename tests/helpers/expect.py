@@ -188,6 +188,16 @@ def check_links(run: MockRun) -> None:
             if component_of(run, association).name.endswith(f".{link.requester}"):
                 assert run.depends_on(connection, association)
 
+        if link.waits_for is not None:
+            # Past its account's quota of pending requests: requested only once the link
+            # it waits for is accepted (and active).
+            earlier = run.get(LINK_COMPONENT, _link_component_name(run, link.waits_for))
+            waited = one(
+                [c for c in run.children_of(earlier.urn) if c.type == ACCEPTER],
+                f"accepter {link.waits_for}",
+            )
+            assert waited.urn in connection.dependencies, f"{link.name} does not wait"
+
         accepters = [c for c in children if c.type == ACCEPTER]
         assert len(accepters) == (1 if link.needs_accepter else 0)
         accepted = connection

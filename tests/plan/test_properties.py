@@ -65,7 +65,7 @@ def _plan_or_none(data: dict) -> Plan | None:
     try:
         return build_plan(topology_from_data(data))
     except TopologyError as exc:
-        assert exc.problems, "a TopologyError always lists its problems"
+        assert exc.problems, "a TopologyError always lists its problems"  # noqa: PT017
         return None
 
 

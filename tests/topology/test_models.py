@@ -91,13 +91,10 @@ def test_a_block_aws_refuses_for_its_size_is_not_offered_again_without_host_bits
         "name: t\ndefaults: {account: a, region: us-east-1}\n"
         'accounts: {a: {id: "111111111111"}}\nvpcs: {x: {cidr: 10.1.0.0/8}}\n'
     )
-    try:
+    with pytest.raises(TopologyError) as raised:
         topology_from_text(text, file="t.yaml")
-    except TopologyError as exc:
-        (problem,) = exc.problems
-        assert problem.message == (
-            "VPC CIDR '10.1.0.0/8' is a /8; AWS allows /16 to /28 (e.g. '10.1.0.0/16')"
-        )
-        assert "did you mean '10.0.0.0/8'" not in str(exc)
-    else:
-        raise AssertionError("expected TopologyError")
+    (problem,) = raised.value.problems
+    assert problem.message == (
+        "VPC CIDR '10.1.0.0/8' is a /8; AWS allows /16 to /28 (e.g. '10.1.0.0/16')"
+    )
+    assert "did you mean '10.0.0.0/8'" not in str(raised.value)
