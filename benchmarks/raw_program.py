@@ -7,7 +7,8 @@ asserts the two registered sets are equal before it times anything.
 
 It is what a careful user would write without peerstack's components: one provider per
 account, ``region=`` on every resource, connections, accepters where AWS cannot
-auto-accept, DNS options per side, one route per plan route.
+auto-accept, DNS options per side, one route per plan route, one ingress rule per plan
+security group rule.
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def raw_program(
                 )
 
     active_ids: dict[str, pulumi.Output[str]] = {}
+    accepted_by: dict[str, pulumi.Resource] = {}
     accepters: dict[str, pulumi.Resource] = {}
     # A request past its account's quota waits for an earlier link's acceptance: links
     # by window, so the one waited for always exists first.
@@ -210,6 +212,7 @@ def raw_program(
             ),
         )
         active_id = connection.id
+        accepted_by[link.name] = connection
         if link.needs_accepter:
             accepted = aws.ec2.VpcPeeringConnectionAccepter(
                 base,
@@ -221,6 +224,7 @@ def raw_program(
             )
             accepters[link.name] = accepted
             active_id = accepted.vpc_peering_connection_id
+            accepted_by[link.name] = accepted
         active_ids[link.name] = active_id
         # Options on both sides, DNS on or off (deleting them would not turn DNS off).
         both = [vpc_resources[v] for v in (link.requester, link.accepter) if v in vpc_resources]
@@ -277,6 +281,41 @@ def raw_program(
                 opts=under("Link", route.link, provider=providers[own.account]),
                 **destination,
             )
+
+    for rule in plan.security_rules:
+        own = plan.vpc(rule.vpc)
+        link = plan.link(rule.link)
+        waits: list[pulumi.Resource] = []
+        if rule.referenced_group_id is not None:
+            source: dict[str, Any] = {"referenced_security_group_id": rule.referenced_group_id}
+            waits.append(accepted_by[rule.link])  # a reference needs an active connection
+        elif rule.ipv6_of is not None:
+            source = {"cidr_ipv6": ipv6_blocks[rule.ipv6_of]}
+        elif rule.ipv6:
+            source = {"cidr_ipv6": rule.cidr}
+        else:
+            source = {"cidr_ipv4": rule.cidr}
+        aws.vpc.SecurityGroupIngressRule(
+            f"{prefix}.{rule.key}",
+            security_group_id=rule.group_id,
+            ip_protocol=rule.protocol,
+            from_port=rule.from_port,
+            to_port=rule.to_port,
+            region=own.region,
+            tags={
+                **plan.tags,
+                **link.tags,
+                "peerstack:topology": topology,
+                "peerstack:link": link.name,
+                "Name": f"{topology}-{rule.key}",
+                "peerstack:vpc": rule.vpc,
+                "peerstack:rule": rule.key,
+            },
+            opts=under(
+                "Link", rule.link, provider=providers[own.account], depends_on=waits or None
+            ),
+            **source,
+        )
 
 
 class _Bare(pulumi.ComponentResource):

@@ -10,9 +10,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import PeerstackError, Problem, TopologyError
-from peerstack.plan import LinkPlan, Plan, RoutePlan, VpcPlan, build_plan
+from peerstack.plan import LinkPlan, Plan, RoutePlan, SecurityRulePlan, VpcPlan, build_plan
 from peerstack.topology import (
     Account,
+    Allow,
     Defaults,
     ExistingVpc,
     Hub,
@@ -59,6 +60,7 @@ _LAZY: dict[str, str] = {
 
 __all__ = [
     "Account",
+    "Allow",
     "Defaults",
     "Deployment",
     "DestroyResult",
@@ -78,6 +80,7 @@ __all__ = [
     "RefreshResult",
     "RoutePlan",
     "RouteSpec",
+    "SecurityRulePlan",
     "Spoke",
     "Subnet",
     "Topology",

@@ -3,8 +3,9 @@
 Two views, both computed from the two plans and what their programs register (under
 Pulumi's mocks: no cloud, no CLI):
 
-- the network: links added, removed or changed, routes added and removed per table, DNS
-  switched, and reachability gained and lost, VPC by VPC;
+- the network: links added, removed or changed, routes added and removed per table,
+  security group rules added and removed per group, DNS switched, and reachability
+  gained and lost, VPC by VPC;
 - the resources: what the engine would create, update, replace and delete, by name. An
   input change is classified with the provider's own rules (ForceNew arguments,
   ``_components/changes.py``); a resource that is replaced gets a new id, so whatever
@@ -20,9 +21,9 @@ from typing import Any
 
 from peerstack import _tokens as tokens
 from peerstack._components.changes import RULES, Change, DeleteEffect, classify
-from peerstack.plan import LinkPlan, Plan, RoutePlan, TopologySource, build_plan
+from peerstack.plan import LinkPlan, Plan, RoutePlan, SecurityRulePlan, TopologySource, build_plan
 
-__all__ = ["LinkChange", "ResourceChange", "RouteChange", "TopologyDiff", "diff"]
+__all__ = ["LinkChange", "ResourceChange", "RouteChange", "RuleChange", "TopologyDiff", "diff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,21 @@ class RouteChange:
     vpc: str
     route_table: str
     destination: str
+    link: str
+    change: str
+    """``added`` or ``removed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleChange:
+    """A security group rule added to or removed from one group."""
+
+    vpc: str
+    group: str
+    allows: str
+    """``tcp 5432``, ``icmp all``, ``all all``."""
+    source: str
+    """A block, ``ipv6:<vpc>``, or ``<peer>.<group>`` (a referenced group)."""
     link: str
     change: str
     """``added`` or ``removed``."""
@@ -80,6 +96,7 @@ class TopologyDiff:
     """``(vpc, change)``: ``added``, ``removed``, or what changed about it."""
     links: tuple[LinkChange, ...] = ()
     routes: tuple[RouteChange, ...] = ()
+    security_rules: tuple[RuleChange, ...] = ()
     gained: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """VPC -> the peers it reaches in the new version and did not reach before."""
     lost: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -97,7 +114,13 @@ class TopologyDiff:
     def changed(self) -> bool:
         """Anything differs: the network, or any resource."""
         return bool(
-            self.vpcs or self.links or self.routes or self.gained or self.lost or self.resources
+            self.vpcs
+            or self.links
+            or self.routes
+            or self.security_rules
+            or self.gained
+            or self.lost
+            or self.resources
         )
 
     def counts(self) -> dict[str, int]:
@@ -127,6 +150,17 @@ class TopologyDiff:
                 }
                 for r in self.routes
             ],
+            "security_rules": [
+                {
+                    "vpc": r.vpc,
+                    "group": r.group,
+                    "allows": r.allows,
+                    "source": r.source,
+                    "link": r.link,
+                    "change": r.change,
+                }
+                for r in self.security_rules
+            ],
             "reachability": {
                 "gained": {k: list(v) for k, v in self.gained.items()},
                 "lost": {k: list(v) for k, v in self.lost.items()},
@@ -153,6 +187,7 @@ def diff(old: TopologySource, new: TopologySource) -> TopologyDiff:
         vpcs=tuple(_vpcs(old_plan, new_plan)),
         links=tuple(_links(old_plan, new_plan)),
         routes=tuple(_routes(old_plan, new_plan)),
+        security_rules=tuple(_rules(old_plan, new_plan)),
         gained=gained,
         lost=lost,
         resources=tuple(_resources(run_mocked(old_plan), run_mocked(new_plan))),
@@ -237,6 +272,18 @@ def _routes(old: Plan, new: Plan) -> Iterable[RouteChange]:
         yield RouteChange(vpc, table, destination, link, "removed")
     for vpc, table, destination, link in sorted(after - before):
         yield RouteChange(vpc, table, destination, link, "added")
+
+
+def _rules(old: Plan, new: Plan) -> Iterable[RuleChange]:
+    def key(rule: SecurityRulePlan) -> tuple[str, str, str, str, str]:
+        return (rule.vpc, rule.group, f"{rule.protocol_name} {rule.ports}", rule.source, rule.link)
+
+    before = {key(r) for r in old.security_rules}
+    after = {key(r) for r in new.security_rules}
+    for vpc, group, allows, source, link in sorted(before - after):
+        yield RuleChange(vpc, group, allows, source, link, "removed")
+    for vpc, group, allows, source, link in sorted(after - before):
+        yield RuleChange(vpc, group, allows, source, link, "added")
 
 
 def _reachability(

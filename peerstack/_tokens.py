@@ -21,6 +21,7 @@ __all__ = [
     "OPTIONS",
     "ROUTE",
     "ROUTE_TABLE",
+    "SECURITY_RULE",
     "STACK",
     "SUBNET",
     "TOPOLOGY",
@@ -49,6 +50,7 @@ CONNECTION: Final = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"
 ACCEPTER: Final = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter"
 OPTIONS: Final = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
 ROUTE: Final = "aws:ec2/route:Route"
+SECURITY_RULE: Final = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 
 # pulumi-aws invokes
 GET_ROUTE_TABLES: Final = "aws:ec2/getRouteTables:getRouteTables"

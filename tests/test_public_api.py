@@ -13,6 +13,8 @@ from peerstack import topology as topology_pkg
 
 PUBLIC = {
     "Account",
+    "Allow",
+    "SecurityRulePlan",
     "Defaults",
     "Deployment",
     "DestroyResult",

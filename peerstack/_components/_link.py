@@ -12,7 +12,7 @@ from peerstack import _tokens as tokens
 from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack._components._vpc import VpcComponent
-from peerstack.plan import LinkPlan, RoutePlan
+from peerstack.plan import LinkPlan, RoutePlan, SecurityRulePlan
 
 __all__ = ["LinkComponent"]
 
@@ -31,7 +31,11 @@ class LinkComponent(pulumi.ComponentResource):
       resolution on or off as planned: AWS sets options on active connections only, each
       side by its owner;
     - one ``Route`` per plan route over the link (per discovered table for adopted VPCs
-      whose tables are found at deploy time), in its side's account and region.
+      whose tables are found at deploy time), in its side's account and region;
+    - one ``vpc.SecurityGroupIngressRule`` per plan security rule over the link, in the
+      group's account and region: standalone rules, so the group's other rules (managed
+      elsewhere) are never touched. A rule that references the peer's group waits for
+      the connection to be active (AWS refuses the reference before).
 
     Options and routes take the connection id from the accepter (or from the connection
     when auto-accepted), so they wait for acceptance through their inputs alone.
@@ -65,6 +69,7 @@ class LinkComponent(pulumi.ComponentResource):
         tags: Mapping[str, str],
         vpcs: Mapping[str, VpcComponent],
         routes: Iterable[RoutePlan],
+        rules: Iterable[SecurityRulePlan] = (),
         parent: pulumi.Resource,
         waits_for: pulumi.Resource | None = None,
     ) -> None:
@@ -89,6 +94,7 @@ class LinkComponent(pulumi.ComponentResource):
         )
         self.options = self._options()
         self.routes = [resource for route in routes for resource in self._route(route)]
+        self.rules = [self._rule(rule) for rule in rules]
         # Outputs that resolve once every resource of the link exists: the engine reports
         # the component done only then (and progress shows the link done).
         self.register_outputs(
@@ -96,6 +102,7 @@ class LinkComponent(pulumi.ComponentResource):
                 "peering_connection_id": self.accepted_id,
                 "options": {side: options.id for side, options in self.options.items()},
                 "routes": [route.id for route in self.routes],
+                "security_rules": [rule.id for rule in self.rules],
             }
         )
 
@@ -228,3 +235,35 @@ class LinkComponent(pulumi.ComponentResource):
             )
             for table, table_id in own.tables_for(route.route_table)
         ]
+
+    def _rule(self, rule: SecurityRulePlan) -> aws.vpc.SecurityGroupIngressRule:
+        own = self.vpcs[rule.vpc]
+        source: dict[str, pulumi.Input[str] | None]
+        waits: list[pulumi.Resource] = []
+        if rule.referenced_group_id is not None:
+            source = {"referenced_security_group_id": rule.referenced_group_id}
+            # AWS accepts a reference to a peer's group only over an active connection.
+            waits.append(self.accepter if self.accepter is not None else self.connection)
+        elif rule.deferred:
+            assert rule.ipv6_of is not None  # deferred: the plan names the VPC
+            source = {"cidr_ipv6": self.vpcs[rule.ipv6_of].ipv6_cidr_block}
+        elif rule.ipv6:
+            source = {"cidr_ipv6": rule.cidr}
+        else:
+            source = {"cidr_ipv4": rule.cidr}
+        return aws.vpc.SecurityGroupIngressRule(
+            names.security_rule(self.prefix, rule),
+            security_group_id=rule.group_id,
+            ip_protocol=rule.protocol,
+            from_port=rule.from_port,
+            to_port=rule.to_port,
+            region=own.plan.region,
+            tags={
+                **self.base_tags,
+                "peerstack:vpc": rule.vpc,
+                "peerstack:rule": rule.key,
+                "Name": f"{self.base_tags['peerstack:topology']}-{rule.key}",
+            },
+            opts=self._opts(rule.vpc, depends_on=waits or None),
+            **source,
+        )

@@ -14,7 +14,7 @@ from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
 from peerstack._components.outputs import OUTPUT_NAMES
 from peerstack._components.settings import ProviderSettings
-from peerstack.plan import LinkPlan, RoutePlan, TopologySource, build_plan
+from peerstack.plan import LinkPlan, RoutePlan, SecurityRulePlan, TopologySource, build_plan
 
 __all__ = ["PeeringTopology"]
 
@@ -71,6 +71,9 @@ class PeeringTopology(pulumi.ComponentResource):
         routes_by_link: dict[str, list[RoutePlan]] = defaultdict(list)
         for route in plan.routes:
             routes_by_link[route.link].append(route)
+        rules_by_link: dict[str, list[SecurityRulePlan]] = defaultdict(list)
+        for rule in plan.security_rules:
+            rules_by_link[rule.link].append(rule)
 
         def make(link: LinkPlan) -> LinkComponent:
             earlier = built.get(link.waits_for) if link.waits_for is not None else None
@@ -82,6 +85,7 @@ class PeeringTopology(pulumi.ComponentResource):
                 tags=plan.tags,
                 vpcs=self.vpcs,
                 routes=routes_by_link[link.name],
+                rules=rules_by_link[link.name],
                 parent=self,
                 waits_for=None if earlier is None else earlier.accepter or earlier.connection,
             )

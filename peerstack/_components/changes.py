@@ -116,6 +116,12 @@ RULES: Mapping[str, ResourceRules] = {
         "destinationPrefixListId",
         cite="vpc_route.go:76-187",
     ),
+    # vpc_security_group_ingress_rule.go: security_group_id RequiresReplace; protocol,
+    # ports and source update with ModifySecurityGroupRules (a change of the source's
+    # kind replaces: ModifyPlan); Delete revokes the rule.
+    tokens.SECURITY_RULE: _rules(
+        "securityGroupId", cite="vpc_security_group_ingress_rule.go (schema, Update, ModifyPlan)"
+    ),
 }
 """Rules per Pulumi type token, for every AWS resource type peerstack registers."""
 

@@ -8,7 +8,7 @@ two topologies (two prefixes) in one stack never collide.
 
 from __future__ import annotations
 
-from peerstack.plan import RoutePlan
+from peerstack.plan import RoutePlan, SecurityRulePlan
 from peerstack.plan.model import slug
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "provider",
     "route",
     "route_table",
+    "security_rule",
     "subnet",
     "vpc",
 ]
@@ -65,3 +66,8 @@ def options(prefix: str, link_name: str, side: str) -> str:
 def route(prefix: str, route_plan: RoutePlan, table: str) -> str:
     """One route, in one concrete table (a discovered table's id for ``*``)."""
     return f"{prefix}.{route_plan.key_in(table)}"
+
+
+def security_rule(prefix: str, rule: SecurityRulePlan) -> str:
+    """One inbound security group rule (its group, protocol, ports and source)."""
+    return f"{prefix}.{rule.key}"

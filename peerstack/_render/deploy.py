@@ -118,6 +118,7 @@ _STATE_WORDS = {
     tokens.ROUTE_TABLE: ("route table", "route tables"),
     tokens.CONNECTION: ("peering connection", "peering connections"),
     tokens.ROUTE: ("route", "routes"),
+    tokens.SECURITY_RULE: ("security group rule", "security group rules"),
 }
 
 

@@ -67,6 +67,22 @@ def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
                 for route in result.routes
             ],
         )
+    if result.security_rules:
+        yield FittedTable(
+            "Security group rules",
+            ("VPC", "security group", "allows", "from", "via link", "change"),
+            [
+                (
+                    rule.vpc,
+                    rule.group,
+                    rule.allows,
+                    rule.source,
+                    rule.link,
+                    Text(rule.change, style=_STYLE[rule.change]),
+                )
+                for rule in result.security_rules
+            ],
+        )
     if result.gained or result.lost:
         yield FittedTable(
             "Reachability",

@@ -1,4 +1,5 @@
-"""Rich tables of a plan: VPCs, links, routes by route table, reachability."""
+"""Rich tables of a plan: VPCs, links, routes by route table, security group rules (when
+there are any), reachability."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
         (plan.topology, "bold cyan"),
         f": {plural(len(plan.vpcs), 'VPC')}, {plural(len(plan.links), 'link')}, "
         f"{plural(len(plan.routes), 'route')}",
+        f", {plural(len(plan.security_rules), 'security group rule')}"
+        if plan.security_rules
+        else "",
     )
     yield _vpcs(plan)
     if summarised(plan, full=full):
@@ -69,6 +73,8 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
     else:
         yield _links(plan)
         yield _routes(plan)
+        if plan.security_rules:
+            yield _security_rules(plan)
         yield _reachability(plan)
     cross_region = [link.name for link in plan.links if link.cross_region]
     if cross_region:
@@ -143,6 +149,35 @@ def _routes(plan: Plan) -> FittedTable:
             )
     columns = ("VPC", "route table", "destination", "via link", "to")
     return FittedTable("Routes by route table", columns, rows, sections=sections)
+
+
+def _security_rules(plan: Plan) -> FittedTable:
+    """Inbound rules by group: what each lets in, from which peer, over which link."""
+    rows: list[tuple[str, ...]] = []
+    sections = []
+    ordered = sorted(plan.security_rules, key=lambda r: (r.vpc, r.group))
+    for (vpc, group), rules in groupby(ordered, key=lambda r: (r.vpc, r.group)):
+        if rows:
+            sections.append(len(rows))
+        for index, rule in enumerate(rules):
+            first = index == 0
+            source = (
+                f"{rule.peer} {rule.cidr}"
+                if rule.cidr is not None
+                else f"{rule.peer}'s group {rule.peer_group} ({rule.referenced_group_id})"
+            )
+            rows.append(
+                (
+                    vpc if first else "",
+                    f"{group} ({rule.group_id})" if first else "",
+                    rule.protocol_name,
+                    rule.ports,
+                    source,
+                    rule.link,
+                )
+            )
+    columns = ("VPC", "security group", "protocol", "ports", "from", "via link")
+    return FittedTable("Security group rules (inbound)", columns, rows, sections=sections)
 
 
 def _link_kinds(plan: Plan) -> FittedTable:

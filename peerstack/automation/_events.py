@@ -96,6 +96,7 @@ _STAGES: Mapping[str, str] = {
     tokens.ACCEPTER: "accepter",
     tokens.OPTIONS: "peering options",
     tokens.ROUTE: "route",
+    tokens.SECURITY_RULE: "security group rule",
 }
 """Resource types that make up a link, and what a person calls them."""
 

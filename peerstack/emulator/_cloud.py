@@ -289,6 +289,7 @@ class EmulatedAws:
             found = ec2.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])
             if found["Vpcs"]:
                 log.debug("adopted VPC %s already exists in the emulation", vpc.vpc_id)
+                self._seed_groups(ec2, vpc)
                 return
             name: Any = [{"Key": "Name", "Value": vpc.name}]
             with (
@@ -329,6 +330,7 @@ class EmulatedAws:
                         f"moto gave route table {table!r} of the adopted VPC {vpc.name!r} the "
                         f"id {made['RouteTableId']!r} instead of {rtb_id!r}"
                     )
+            self._seed_groups(ec2, vpc)
         except ClientError as exc:
             raise EmulatorError(
                 f"seeding the adopted VPC {vpc.name!r} ({vpc.vpc_id}) failed: {exc}"
@@ -339,6 +341,28 @@ class EmulatedAws:
             if not any(a.get("Main") for t in tables for a in t.get("Associations", [])):
                 raise EmulatorError(
                     f"the main route table of the adopted VPC {vpc.name!r} is not {main!r}"
+                )
+
+    def _seed_groups(self, ec2: Any, vpc: VpcPlan) -> None:
+        """The security groups an adopted VPC's topology names, with their own ids (empty:
+        whatever rules they had before peerstack are not known)."""
+        from moto.ec2.models import security_groups
+
+        backend = self.backend(vpc.account_id, vpc.region)
+        for name, group_id in vpc.security_groups.items():
+            # Looked up in moto itself: seeding again on every up makes no API call.
+            if backend.get_security_group_from_id(group_id) is not None:
+                continue
+            with _next_generated(security_groups, "random_security_group_id", group_id):
+                made = ec2.create_security_group(
+                    GroupName=f"{vpc.name}-{name}",
+                    Description=f"{name} of {vpc.name}, as it exists before peerstack",
+                    VpcId=vpc.vpc_id,
+                )
+            if made["GroupId"] != group_id:
+                raise EmulatorError(
+                    f"moto gave security group {name!r} of the adopted VPC {vpc.name!r} the id "
+                    f"{made['GroupId']!r} instead of {group_id!r}"
                 )
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "check_options",
     "check_outstanding_requests",
     "check_route",
+    "check_security_rule",
     "check_subnet_ipv6",
 ]
 
@@ -157,3 +158,36 @@ def check_subnet_ipv6(req: Request, vpc_id: str, block: str, *, subnet_id: str |
                     f"{req.what}: InvalidSubnet.Conflict: the IPv6 CIDR {block!r} conflicts "
                     f"with {other.id}"
                 )
+
+
+def check_security_rule(req: Request, group_id: str, referenced: str) -> None:
+    """A rule may reference a group of its own VPC, or of a VPC peered with it in the same
+    region over an active connection (``account-id/sg-id`` across accounts); moto checks
+    neither the peering nor the other account."""
+    from moto.ec2.models import ec2_backends
+
+    backend: Any = req.backend()
+    own = backend.get_security_group_from_id(group_id)
+    if own is None:
+        return  # moto raises InvalidGroup.NotFound itself
+    owner, _, peer_id = referenced.rpartition("/")
+    owner = owner or req.account_id
+    peer_backend: Any = ec2_backends[owner][req.region]
+    peer = peer_backend.get_security_group_from_id(peer_id)
+    if peer is None:
+        raise EmulatorError(
+            f"{req.what}: InvalidGroup.NotFound: security group {peer_id} of account {owner} "
+            f"does not exist in {req.region} (a rule references groups of its own region only)"
+        )
+    if peer.vpc_id == own.vpc_id:
+        return
+    vpcs = {own.vpc_id, peer.vpc_id}
+    for candidate in (backend, peer_backend):
+        for pcx in candidate.vpc_pcxs.values():
+            if {pcx.vpc.id, pcx.peer_vpc.id} == vpcs and pcx.status["Code"] == "active":
+                return
+    raise EmulatorError(
+        f"{req.what}: InvalidGroup.NotFound: {peer_id} is in {peer.vpc_id}, which has no active "
+        f"peering connection with {own.vpc_id} (the VPC of {group_id}): AWS lets a rule "
+        "reference a peer's group only over an active connection"
+    )

@@ -36,6 +36,7 @@ __all__ = [
     "NO_PERMISSION_NEEDED",
     "RESOURCE_CALLS",
     "ROUTE_ACTIONS",
+    "RULE_ACTIONS",
     "Call",
     "Kind",
     "Op",
@@ -59,6 +60,8 @@ class Kind(enum.StrEnum):
     SUBNET = "subnet"
     ROUTE_TABLE = "route-table"
     PEERING = "vpc-peering-connection"
+    SECURITY_GROUP = "security-group"
+    SECURITY_GROUP_RULE = "security-group-rule"
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +397,46 @@ RESOURCE_CALLS: Final[Mapping[str, Mapping[Op, tuple[Call, ...]]]] = {
         # Deletes nothing in AWS (vpc_peering_connection_options.go:114-120).
         Op.DELETE: (),
     },
+    # vpc_security_group_ingress_rule.go (the shared securityGroupRule resource of
+    # vpc_security_group_rule.go): Create authorizes one IpPermission with the tags as
+    # TagSpecifications and reads the rule back (findSecurityGroupRuleByID,
+    # DescribeSecurityGroupRules); Update modifies the rule (ModifySecurityGroupRules) and
+    # its tags; Delete revokes it by rule id (RevokeSecurityGroupIngress,
+    # SecurityGroupRuleIds).
+    tokens.SECURITY_RULE: _merge(
+        {
+            Op.CREATE: (
+                Call(
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    "vpc_security_group_ingress_rule.go (create: AuthorizeSecurityGroupIngress)",
+                ),
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (findSecurityGroupRuleByID after create)",
+                ),
+            ),
+            Op.READ: (
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (Read: findSecurityGroupRuleByID)",
+                ),
+            ),
+            Op.UPDATE: (
+                Call(
+                    "ec2:ModifySecurityGroupRules",
+                    "vpc_security_group_rule.go (Update: ModifySecurityGroupRules)",
+                ),
+            ),
+            Op.DELETE: (
+                Call(
+                    "ec2:RevokeSecurityGroupIngress",
+                    "vpc_security_group_ingress_rule.go (delete: RevokeSecurityGroupIngress "
+                    "by SecurityGroupRuleIds)",
+                ),
+            ),
+        },
+        _tagging("vpc_security_group_ingress_rule.go (TagSpecifications security-group-rule)"),
+    ),
 }
 """Pulumi type token -> operation -> the provider's calls."""
 
@@ -431,6 +474,7 @@ CREATES: Final[Mapping[str, Kind]] = {
     "ec2:CreateSubnet": Kind.SUBNET,
     "ec2:CreateRouteTable": Kind.ROUTE_TABLE,
     "ec2:CreateVpcPeeringConnection": Kind.PEERING,
+    "ec2:AuthorizeSecurityGroupIngress": Kind.SECURITY_GROUP_RULE,
 }
 """Actions that create a resource of a kind, with TagSpecifications: AWS evaluates
 ``aws:RequestTag`` and ``ec2:CreateAction`` on the new resource."""
@@ -438,6 +482,16 @@ CREATES: Final[Mapping[str, Kind]] = {
 ROUTE_ACTIONS: Final = frozenset({"ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"})
 """Actions on a route table that may be one peerstack did not create and never tags
 (a created VPC's main table, which AWS makes with the VPC; an adopted VPC's tables)."""
+
+RULE_ACTIONS: Final = frozenset(
+    {
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:RevokeSecurityGroupIngress",
+    }
+)
+"""Actions on a security group peerstack never created nor tags (an adopted VPC's):
+allowed on the groups the topology names, by ARN."""
 
 _PEERING_SIDES = (Kind.VPC, Kind.PEERING)
 
@@ -451,6 +505,7 @@ AUTHORIZED_ON: Final[Mapping[str, tuple[Kind, ...]]] = {
     "ec2:DescribeNetworkInterfaces": (),
     "ec2:DescribeVpcPeeringConnections": (),
     "ec2:DescribeTags": (),
+    "ec2:DescribeSecurityGroupRules": (),
     "ec2:GetIpamPoolAllocations": (),
     # The one Describe with a resource type: vpc* (aws:ResourceTag, ec2:VpcID).
     "ec2:DescribeVpcAttribute": (Kind.VPC,),
@@ -486,6 +541,11 @@ AUTHORIZED_ON: Final[Mapping[str, tuple[Kind, ...]]] = {
     "ec2:CreateRoute": (Kind.ROUTE_TABLE,),
     "ec2:ReplaceRoute": (Kind.ROUTE_TABLE,),
     "ec2:DeleteRoute": (Kind.ROUTE_TABLE,),
+    # security-group* (the group the rule goes into); security-group-rule for the new
+    # rule's tags (aws:RequestTag) on Authorize.
+    "ec2:AuthorizeSecurityGroupIngress": (Kind.SECURITY_GROUP, Kind.SECURITY_GROUP_RULE),
+    "ec2:RevokeSecurityGroupIngress": (Kind.SECURITY_GROUP,),
+    "ec2:ModifySecurityGroupRules": (Kind.SECURITY_GROUP,),
     # Every taggable type (aws:RequestTag, aws:ResourceTag, aws:TagKeys, ec2:CreateAction).
     "ec2:CreateTags": tuple(Kind),
     "ec2:DeleteTags": tuple(Kind),

@@ -42,6 +42,7 @@ from peerstack.iam._actions import (
     NO_PERMISSION_NEEDED,
     RESOURCE_CALLS,
     ROUTE_ACTIONS,
+    RULE_ACTIONS,
     Kind,
     Op,
 )
@@ -79,7 +80,7 @@ VERIFY_ACTIONS: tuple[str, ...] = (
 )
 """What ``peerstack verify`` reads in every account and region of the plan's VPCs
 (``peerstack/verify/_read.py``), besides DescribeVpcAttribute on created VPCs that
-resolve DNS."""
+resolve DNS, and DescribeSecurityGroupRules where the plan adds security group rules."""
 
 VERSION = "2012-10-17"
 
@@ -118,6 +119,8 @@ class Footprint:
     """(region, route table id): listed tables of adopted VPCs."""
     routes_in_vpcs: set[VpcRef] = field(default_factory=set)
     """Adopted VPCs whose tables are discovered at deploy time."""
+    rules_in_groups: set[tuple[str, str]] = field(default_factory=set)
+    """(region, security group id): groups of adopted VPCs that get ingress rules."""
     verify_regions: set[str] = field(default_factory=set)
     verify_dns_regions: set[str] = field(default_factory=set)
 
@@ -134,6 +137,7 @@ class Footprint:
         self.routes_in_created |= other.routes_in_created
         self.routes_in_tables |= other.routes_in_tables
         self.routes_in_vpcs |= other.routes_in_vpcs
+        self.rules_in_groups |= other.rules_in_groups
         self.verify_regions |= other.verify_regions
         self.verify_dns_regions |= other.verify_dns_regions
 
@@ -196,6 +200,11 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
             fp.routes_in_vpcs.add(_ref(vpc))
         else:
             fp.routes_in_tables.add((vpc.region, vpc.route_table_ids[route.route_table]))
+    for rule in plan.security_rules:
+        vpc = plan.vpc(rule.vpc)
+        fp = of(vpc)
+        fp.types[tokens.SECURITY_RULE].add(vpc.region)
+        fp.rules_in_groups.add((vpc.region, rule.group_id))
     return found
 
 
@@ -477,6 +486,8 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         Kind.SUBNET: fp.regions_of(tokens.SUBNET),
         Kind.ROUTE_TABLE: fp.regions_of(tokens.ROUTE_TABLE),
         Kind.PEERING: fp.regions_of(tokens.CONNECTION, tokens.ACCEPTER, tokens.OPTIONS),
+        Kind.SECURITY_GROUP: set(),
+        Kind.SECURITY_GROUP_RULE: fp.regions_of(tokens.SECURITY_RULE),
     }
     managed = {
         a
@@ -484,6 +495,7 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         if any(k is not Kind.VPC for k in AUTHORIZED_ON[a])
         and a not in CREATES
         and a not in ROUTE_ACTIONS
+        and a not in RULE_ACTIONS
         and a not in ("ec2:CreateTags", "ec2:DeleteTags", "ec2:AcceptVpcPeeringConnection")
     }
     add(
@@ -518,9 +530,24 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         ArnEquals={"ec2:Vpc": sorted(v.arn() for v in discovered)},
     )
 
+    # Security group rules: into groups of adopted VPCs, never tagged by peerstack.
+    add(
+        "RulesInAdoptedGroups",
+        RULE_ACTIONS,
+        [
+            *(
+                _arn(region, fp.account_id, Kind.SECURITY_GROUP, group)
+                for region, group in fp.rules_in_groups
+            ),
+            *arns(Kind.SECURITY_GROUP_RULE, {region for region, _ in fp.rules_in_groups}),
+        ],
+    )
+
     if verify:
-        reads = {*VERIFY_ACTIONS, "ec2:DescribeVpcAttribute"}
-        add("VerifyReads", VERIFY_ACTIONS, ["*"], pool=reads)
+        # The rules of the groups peerstack adds rules to, where it adds any.
+        rule_reads = ("ec2:DescribeSecurityGroupRules",) if fp.rules_in_groups else ()
+        reads = {*VERIFY_ACTIONS, *rule_reads, "ec2:DescribeVpcAttribute"}
+        add("VerifyReads", [*VERIFY_ACTIONS, *rule_reads], ["*"], pool=reads)
         add(
             "VerifyVpcAttributes",
             ["ec2:DescribeVpcAttribute"],
@@ -541,6 +568,8 @@ _MADE_BY: Mapping[Kind, tuple[str, ...]] = {
     Kind.SUBNET: (tokens.SUBNET,),
     Kind.ROUTE_TABLE: (tokens.ROUTE_TABLE,),
     Kind.PEERING: (tokens.CONNECTION,),
+    Kind.SECURITY_GROUP: (),
+    Kind.SECURITY_GROUP_RULE: (tokens.SECURITY_RULE,),
 }
 """Which resource types create each kind (and so need ec2:Create<kind>)."""
 

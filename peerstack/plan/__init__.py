@@ -9,6 +9,7 @@ from peerstack.plan.model import (
     LinkPlan,
     Plan,
     RoutePlan,
+    SecurityRulePlan,
     SubnetPlan,
     VpcPlan,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "LinkPlan",
     "Plan",
     "RoutePlan",
+    "SecurityRulePlan",
     "SubnetPlan",
     "TopologySource",
     "VpcPlan",

@@ -10,7 +10,7 @@ from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import FieldPath, Peering, RouteSpec, Spoke
+from peerstack.topology import Allow, FieldPath, Peering, RouteSpec, Spoke
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +30,11 @@ class Declared:
     routes: Mapping[str, RouteSpec] | None = None
     """Per-side routes, keyed by VPC name, of a peering or a hub's spoke; their errors point
     under ``path`` (``<path>.routes.<vpc>``)."""
+    allow: tuple[Allow, ...] = ()
+    """Security group rules of the peering, mesh or hub (entries for other VPCs of a mesh
+    or hub included: they apply to the links of the VPC they name)."""
+    allow_path: FieldPath = ()
+    """Where the ``allow`` list was written."""
 
 
 def declared_links(ctx: Context) -> list[Declared]:
@@ -50,6 +55,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                 tags={**base_tags, **peering.tags},
                 peering=peering,
                 routes=peering.routes,
+                allow=tuple(peering.allow),
+                allow_path=("peerings", index, "allow"),
             )
         )
     for index, mesh in ctx.entries("meshes", topology.meshes):
@@ -68,6 +75,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                         origin=f"meshes[{index}] ({mesh.name})",
                         path=("meshes", index, "members", members[b]),
                         tags={**base_tags, **mesh.tags},
+                        allow=tuple(mesh.allow),
+                        allow_path=("meshes", index, "allow"),
                     )
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
@@ -86,6 +95,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                     path=("hubs", index, "spokes", position),
                     tags={**base_tags, **hub.tags},
                     routes=entry.routes,
+                    allow=tuple(hub.allow),
+                    allow_path=("hubs", index, "allow"),
                 )
             )
     return links

@@ -170,6 +170,7 @@ class _Adopted:
             dns_hostnames=False,
             vpc_id=existing.vpc_id,
             route_table_ids=table_ids,
+            security_groups=dict(existing.security_groups),
             tags=place.tags,
         )
 

@@ -23,6 +23,7 @@ __all__ = [
     "LinkPlan",
     "Plan",
     "RoutePlan",
+    "SecurityRulePlan",
     "SubnetPlan",
     "VpcPlan",
 ]
@@ -112,6 +113,8 @@ class VpcPlan:
     """The id of an adopted VPC (None for created VPCs)."""
     route_table_ids: Mapping[str, str] = field(default_factory=dict)
     """Route table ids of an adopted VPC, by name."""
+    security_groups: Mapping[str, str] = field(default_factory=dict)
+    """Security group ids of an adopted VPC, by name (``existing.security_groups``)."""
     tags: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -251,6 +254,81 @@ class RoutePlan:
         return f"{self.vpc}.{slug(table)}.{slug(self.destination)}"
 
 
+ALL_PROTOCOLS = "-1"
+"""AWS's protocol number for every protocol (the topology's ``all``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityRulePlan:
+    """One inbound security group rule: ``vpc``'s group ``group`` lets traffic in from
+    ``peer`` over ``link``, from a CIDR block or from a group of the peer.
+
+    Exactly one of :attr:`cidr` and :attr:`peer_group` is set.
+    """
+
+    vpc: str
+    group: str
+    """The group's name in the topology (``existing.security_groups``)."""
+    group_id: str
+    peer: str
+    link: str
+    protocol: str
+    """``tcp``, ``udp``, ``icmp``, ``icmpv6``, or ``-1`` (:data:`ALL_PROTOCOLS`)."""
+    from_port: int | None
+    """Start of the port range (tcp, udp), ``-1`` for every ICMP type, None for ``-1``."""
+    to_port: int | None
+    cidr: str | None = None
+    """The source block, or ``ipv6:<vpc>`` for an IPv6 block AWS assigns at deploy time."""
+    peer_group: str | None = None
+    """The peer's group name, when the rule references it."""
+    referenced_group_id: str | None = None
+    """The referenced group as AWS takes it: ``sg-...``, or ``account-id/sg-...`` when the
+    peer is in another account."""
+    direction: str = "ingress"
+
+    @property
+    def ipv6(self) -> bool:
+        return self.cidr is not None and (self.cidr.startswith(IPV6_PREFIX) or ":" in self.cidr)
+
+    @property
+    def deferred(self) -> bool:
+        """The source is only known once AWS has assigned the peer's IPv6 block."""
+        return self.cidr is not None and self.cidr.startswith(IPV6_PREFIX)
+
+    @property
+    def ipv6_of(self) -> str | None:
+        """For a deferred source ``ipv6:<vpc>``, the VPC whose IPv6 block it is."""
+        return self.cidr.removeprefix(IPV6_PREFIX) if self.deferred and self.cidr else None
+
+    @property
+    def ports(self) -> str:
+        """The ports as written: ``443``, ``8000-8100``; ``all`` for every port or type."""
+        if self.from_port is None or self.from_port == -1:
+            return "all"
+        if self.from_port == self.to_port:
+            return str(self.from_port)
+        return f"{self.from_port}-{self.to_port}"
+
+    @property
+    def source(self) -> str:
+        """``10.1.0.0/16``, ``ipv6:<vpc>`` or ``<peer>.<group>`` (a referenced group)."""
+        if self.cidr is not None:
+            return self.cidr
+        return f"{self.peer}.{self.peer_group}"
+
+    @property
+    def protocol_name(self) -> str:
+        return "all" if self.protocol == ALL_PROTOCOLS else self.protocol
+
+    @property
+    def key(self) -> str:
+        """A name unique in the plan, made of topology names, the protocol, ports and the
+        source; joined with ``.``, which no topology name contains."""
+        return (
+            f"{self.vpc}.{self.group}.{self.protocol_name}.{slug(self.ports)}.{slug(self.source)}"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """Everything peerstack will create, and how the network will behave."""
@@ -271,6 +349,8 @@ class Plan:
     quotas: Mapping[str, int] = field(default_factory=dict)
     """The service quotas the plan was checked against (``peerings_per_vpc`` ...), which
     the emulation enforces as AWS would."""
+    security_rules: tuple[SecurityRulePlan, ...] = ()
+    """Inbound security group rules that let each link's traffic in (``allow``)."""
     _vpc_index: dict[str, VpcPlan] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -320,6 +400,12 @@ class Plan:
         self.link(link)
         return tuple(r for r in self.routes if r.link == link)
 
+    def rules_over(self, link: str) -> tuple[SecurityRulePlan, ...]:
+        """Every security group rule that lets traffic in over ``link`` (KeyError if it
+        is none)."""
+        self.link(link)
+        return tuple(r for r in self.security_rules if r.link == link)
+
     def can_reach(self, a: str, b: str) -> bool:
         """Whether ``a`` reaches ``b`` (and ``b`` answers) over their peering.
 
@@ -356,6 +442,7 @@ class Plan:
                     "route_tables": list(v.route_tables),
                     "managed": v.managed,
                     "vpc_id": v.vpc_id,
+                    "security_groups": dict(v.security_groups),
                     "dns_hostnames": v.dns_hostnames,
                     "subnets": [
                         {
@@ -395,6 +482,23 @@ class Plan:
                     "link": r.link,
                 }
                 for r in self.routes
+            ],
+            "security_rules": [
+                {
+                    "vpc": r.vpc,
+                    "group": r.group,
+                    "group_id": r.group_id,
+                    "direction": r.direction,
+                    "protocol": r.protocol,
+                    "from_port": r.from_port,
+                    "to_port": r.to_port,
+                    "cidr": r.cidr,
+                    "peer_group": r.peer_group,
+                    "referenced_group_id": r.referenced_group_id,
+                    "peer": r.peer,
+                    "link": r.link,
+                }
+                for r in self.security_rules
             ],
             "reachability": {k: list(v) for k, v in self.reachability.items()},
             "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},

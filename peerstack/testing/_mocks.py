@@ -241,6 +241,7 @@ _ID_PREFIX = {
     tokens.CIDR_ASSOCIATION: "vpc-cidr-assoc",
     tokens.CONNECTION: "pcx",
     tokens.ROUTE: "r",
+    tokens.SECURITY_RULE: "sgr",
 }
 
 

@@ -9,6 +9,7 @@ from peerstack.topology.loader import load_topology, topology_from_data, topolog
 from peerstack.topology.models import (
     QUOTA_LIMITS,
     Account,
+    Allow,
     Defaults,
     ExistingVpc,
     Hub,
@@ -25,6 +26,7 @@ from peerstack.topology.models import (
 __all__ = [
     "QUOTA_LIMITS",
     "Account",
+    "Allow",
     "Defaults",
     "ExistingVpc",
     "FieldPath",

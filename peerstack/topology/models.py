@@ -12,7 +12,7 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -50,6 +50,7 @@ from peerstack.topology._source import SourceMap
 
 __all__ = [
     "Account",
+    "Allow",
     "Defaults",
     "ExistingVpc",
     "Hub",
@@ -69,6 +70,7 @@ QUOTA_LIMITS: dict[str, tuple[int, int | None]] = {
     "routes_per_table": (50, 1000),
     "outstanding_requests_per_account": (25, None),
     "cidrs_per_vpc": (5, 50),
+    "rules_per_security_group": (60, 1000),
 }
 
 _NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
@@ -77,6 +79,8 @@ _ROLE_ARN_RE = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):role/[\w+=,.@/-]{1,512}
 _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_SG_ID_RE = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_PORTS_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 SUBNET_IPV6_INDEXES = 256
@@ -102,6 +106,7 @@ RESERVED_TAG_KEYS = frozenset(
         "peerstack:link",
         "peerstack:side",
         "peerstack:route-table",
+        "peerstack:rule",
     }
 )
 """Tags peerstack puts on the resources it creates (a topology's own value would be lost)."""
@@ -241,6 +246,15 @@ def _check_rtb_id(value: str) -> str:
         raise _invalid(
             f"{shown(value)} is not a route table id",
             hint="expected 'rtb-' and 8 or 17 hex digits",
+        )
+    return value
+
+
+def _check_sg_id(value: str) -> str:
+    if not _SG_ID_RE.match(value):
+        raise _invalid(
+            f"{shown(value)} is not a security group id",
+            hint="expected 'sg-' and 8 or 17 hex digits, e.g. 'sg-0123456789abcdef0'",
         )
     return value
 
@@ -485,6 +499,11 @@ class ExistingVpc(_Model):
         description="Route tables by name ('main' for the main table); omit to discover every "
         "route table of the VPC at deploy time.",
     )
+    security_groups: dict[Name, Annotated[StrictStr, AfterValidator(_check_sg_id)]] = Field(
+        default_factory=dict,
+        description="Security groups of the VPC by name, for `allow` rules: peerstack adds its "
+        "rules to them and never touches their other rules, e.g. {app: sg-0123456789abcdef0}.",
+    )
 
 
 class Vpc(_Model):
@@ -551,6 +570,86 @@ class RouteSpec(_Model):
     )
 
 
+_PORTED = ("tcp", "udp")
+"""The protocols with ports; `all` is every protocol and port (AWS's "-1")."""
+
+
+def _check_ports(value: int | str) -> int | str:
+    text = str(value)
+    match = _PORTS_RE.match(text)
+    if match is None:
+        raise _invalid(
+            f"{shown(value)} is not a port or a port range",
+            hint='write one port (443) or a range "8000-8100"',
+        )
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    for port in (low, high):
+        if port > 65535:
+            raise _invalid(f"port {port} is out of range", hint="ports are 0 to 65535")
+    if low > high:
+        raise _invalid(
+            f"the port range {text!r} ends before it starts",
+            hint=f'write it lowest first: "{high}-{low}"',
+        )
+    return value
+
+
+Ports = Annotated[StrictInt | StrictStr, AfterValidator(_check_ports)]
+
+
+class Allow(_Model):
+    """Inbound traffic one side of a link lets in from its peer: security group rules
+    added to a group the side already has (`existing.security_groups`)."""
+
+    to: Name = Field(
+        description="The VPC whose security group lets the traffic in: a side of the link "
+        "(for meshes and hubs, a member: every link of it gets the rule)."
+    )
+    group: Name = Field(
+        description="Name of that VPC's security group (a key of its `existing.security_groups`)."
+    )
+    protocol: Literal["tcp", "udp", "icmp", "icmpv6", "all"] = Field(
+        description="tcp, udp, icmp, icmpv6, or all (every protocol and port)."
+    )
+    ports: Ports | None = Field(
+        default=None,
+        description='One port (443) or a range ("8000-8100"); required for tcp and udp, '
+        "not allowed for other protocols (icmp allows every type).",
+    )
+    peer_group: Name | None = Field(
+        default=None,
+        description="A security group of the peer (a key of its `existing.security_groups`) "
+        "to allow, by reference; omit to allow the peer's CIDR blocks (IPv6 too where both "
+        "sides have IPv6). Not across regions.",
+    )
+
+    @model_validator(mode="after")
+    def _ports_fit_protocol(self) -> Allow:
+        if self.protocol in _PORTED and self.ports is None:
+            raise ValueError(
+                f'protocol {self.protocol!r} needs `ports`: one port (443) or a range ("8000-8100")'
+            )
+        if self.protocol not in _PORTED and self.ports is not None:
+            raise ValueError(
+                f"protocol {self.protocol!r} takes no `ports` (only tcp and udp have ports); "
+                "remove `ports`"
+            )
+        return self
+
+    @property
+    def port_range(self) -> tuple[int, int] | None:
+        """``(from, to)`` for tcp and udp, ``(-1, -1)`` (every type) for icmp and icmpv6,
+        None for all."""
+        if self.ports is None:
+            return None if self.protocol == "all" else (-1, -1)
+        low, _, high = str(self.ports).partition("-")
+        return int(low), int(high or low)
+
+
+_ALLOW_FIELD = "Security group rules: inbound traffic a side lets in from its peer."
+
+
 class Peering(_Model):
     """One peering connection between two VPCs."""
 
@@ -567,6 +666,7 @@ class Peering(_Model):
         description="Per-side routing, keyed by VPC name; a side not named routes to the whole "
         "peer from every route table.",
     )
+    allow: list[Allow] = Field(default_factory=list, description=_ALLOW_FIELD)
     tags: Tags = Field(default_factory=dict, description="Extra tags for this link's resources.")
 
 
@@ -579,6 +679,10 @@ class Mesh(_Model):
     members: list[Name] = Field(min_length=2, description="VPC names; at least two.")
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
+    )
+    allow: list[Allow] = Field(
+        default_factory=list,
+        description=_ALLOW_FIELD + " `to` names a member; each of its links gets the rules.",
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this mesh's links.")
 
@@ -625,6 +729,10 @@ class Hub(_Model):
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
     )
+    allow: list[Allow] = Field(
+        default_factory=list,
+        description=_ALLOW_FIELD + " `to` names the hub (a rule per spoke) or a spoke.",
+    )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this hub's links.")
 
 
@@ -651,6 +759,10 @@ class Quotas(_Model):
         "orders its requests so that no more are pending; it never refuses more in total)",
     )
     cidrs_per_vpc: int = _quota("cidrs_per_vpc", "IPv4 CIDR blocks per VPC")
+    rules_per_security_group: int = _quota(
+        "rules_per_security_group",
+        "Inbound rules per security group, per address family (a group reference counts in both)",
+    )
 
 
 class Topology(_Model):

@@ -10,12 +10,22 @@ from __future__ import annotations
 from peerstack._cidr import aws_network, more_specific, subnet_ipv6_block
 from peerstack._components.outputs import OutputsLike, StackOutputs
 from peerstack._reachability import Endpoint, Link, Reachability, Route, VpcModel, reachability
-from peerstack.plan.model import DISCOVERED, MAIN, LinkPlan, Plan, RoutePlan, SubnetPlan, VpcPlan
+from peerstack.plan.model import (
+    DISCOVERED,
+    MAIN,
+    LinkPlan,
+    Plan,
+    RoutePlan,
+    SecurityRulePlan,
+    SubnetPlan,
+    VpcPlan,
+)
 from peerstack.verify._identify import TOPOLOGY_TAG, has_tags, known_vpc_id, vpc_candidates
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
 from peerstack.verify._snapshot import (
     PeeringSnapshot,
     RouteSnapshot,
+    SecurityRuleSnapshot,
     Snapshot,
     SubnetSnapshot,
     VpcSnapshot,
@@ -24,6 +34,7 @@ from peerstack.verify._snapshot import (
 __all__ = ["compare"]
 
 LINK_TAG = "peerstack:link"
+RULE_TAG = "peerstack:rule"
 TABLE_TAG = "peerstack:route-table"
 # Which connection stands for a link when several carry its tag or join its VPCs.
 # Ended ones come last: a link whose connection was deleted and requested again is the
@@ -89,6 +100,7 @@ class _Comparison:
         statuses = [self.check_link(link) for link in self.plan.links]
         self.check_other_peerings()
         routes_checked = self.check_routes()
+        self.check_security_rules()
         reach = self.reachability()
         self.check_reachability(reach)
         self.check_subnet_reachability(reach)
@@ -578,6 +590,103 @@ class _Comparison:
             return [route.deferred_block(b) for b in peer.ipv6_cidrs[:1]]
         return list(peer.ipv6_cidrs)
 
+    # -- security group rules --------------------------------------------------------
+
+    def check_security_rules(self) -> None:
+        """Each planned rule is in its group; peerstack's rules (by tag) are all planned.
+
+        A rule is found by what it allows (protocol, ports, source); one tagged with the
+        planned rule's key that allows something else has been changed. The groups' other
+        rules are not peerstack's and are never reported.
+        """
+        planned_keys = {rule.key for rule in self.plan.security_rules}
+        matched: set[str] = set()
+        for rule in self.plan.security_rules:
+            if rule.vpc not in self.vpcs:
+                continue  # reported as a missing VPC
+            found = self.snapshot.rules_of(rule.group_id)
+            wanted = self.rule_shapes(rule)
+            subject = f"{rule.vpc}/{rule.group} <- {rule.source} {rule.protocol_name} {rule.ports}"
+            if not wanted:
+                self.add(
+                    DifferenceKind.SECURITY_RULE_MISSING,
+                    subject,
+                    f"{rule.ipv6_of!r} has no IPv6 block for {rule.group!r} of {rule.vpc!r} to "
+                    "allow",
+                    expected="an IPv6 block",
+                    actual="none",
+                )
+                continue
+            hits = [r for r in found if _shape(r) in wanted and r.id not in matched]
+            if hits:
+                matched.add(hits[0].id)
+                continue
+            ours = [
+                r
+                for r in found
+                if r.tags.get(RULE_TAG) == rule.key
+                and r.tags.get(TOPOLOGY_TAG) == self.plan.topology
+                and r.id not in matched
+            ]
+            expected = _describe(rule.protocol, rule.from_port, rule.to_port, rule.source)
+            if ours:
+                changed = ours[0]
+                matched.add(changed.id)
+                self.add(
+                    DifferenceKind.SECURITY_RULE_CHANGED,
+                    subject,
+                    f"rule {changed.id} of {rule.group!r} ({rule.group_id}) in {rule.vpc!r} was "
+                    f"changed outside peerstack: it allows {_describe_found(changed)}, the plan "
+                    f"{expected}; `peerstack refresh`, then `peerstack up` set it back",
+                    expected=expected,
+                    actual=_describe_found(changed),
+                )
+                continue
+            self.add(
+                DifferenceKind.SECURITY_RULE_MISSING,
+                subject,
+                f"{rule.group!r} ({rule.group_id}) of {rule.vpc!r} has no rule that allows "
+                f"{expected} over {rule.link!r}: that traffic is refused; `peerstack refresh`, "
+                "then `peerstack up` add it again",
+                expected=expected,
+                actual="missing",
+            )
+        for found_rule in sorted(self.snapshot.security_rules, key=lambda r: r.id):
+            key = found_rule.tags.get(RULE_TAG)
+            if (
+                found_rule.id in matched
+                or key is None
+                or key in planned_keys
+                or found_rule.tags.get(TOPOLOGY_TAG) != self.plan.topology
+            ):
+                continue
+            self.add(
+                DifferenceKind.SECURITY_RULE_UNEXPECTED,
+                f"{found_rule.group_id} {found_rule.id}",
+                f"rule {found_rule.id} of {found_rule.group_id} is tagged as this topology's "
+                f"({key}) but the plan has no such rule; it allows "
+                f"{_describe_found(found_rule)}: revoke it, or add its `allow` entry back",
+                expected="no rule",
+                actual=_describe_found(found_rule),
+            )
+
+    def rule_shapes(self, rule: SecurityRulePlan) -> set[tuple[str, int, int, str]]:
+        """What a planned rule looks like in AWS: (protocol, from, to, source); a deferred
+        IPv6 source is any block of the peer as found."""
+        protocol = rule.protocol
+        low = -1 if rule.from_port is None else rule.from_port
+        high = -1 if rule.to_port is None else rule.to_port
+        if rule.referenced_group_id is not None:
+            owner, _, group = rule.referenced_group_id.rpartition("/")
+            owner = owner or self.plan.vpc(rule.peer).account_id
+            return {(protocol, low, high, f"{owner}/{group}")}
+        assert rule.cidr is not None  # one of the two is set
+        if rule.ipv6_of is None:
+            return {(protocol, low, high, _normal(rule.cidr))}
+        peer = self.vpcs.get(rule.ipv6_of)
+        blocks = peer.ipv6_cidrs if peer is not None else ()
+        return {(protocol, low, high, block) for block in blocks}
+
     # -- reachability ----------------------------------------------------------------
 
     def reachability(self) -> Reachability:
@@ -722,3 +831,27 @@ def _status_rank(connection: PeeringSnapshot) -> int:
 
 def _on(value: bool) -> str:
     return "on" if value else "off"
+
+
+def _shape(rule: SecurityRuleSnapshot) -> tuple[str, int, int, str]:
+    if rule.referenced_group_id is not None:
+        source = f"{rule.referenced_account_id}/{rule.referenced_group_id}"
+    else:
+        source = rule.cidr or ""
+    return (rule.protocol, rule.from_port, rule.to_port, source)
+
+
+def _describe(protocol: str, low: int | None, high: int | None, source: str) -> str:
+    name = "all traffic" if protocol == "-1" else protocol
+    if low is None or low == -1:
+        ports = ""
+    elif low == high:
+        ports = f" {low}"
+    else:
+        ports = f" {low}-{high}"
+    return f"{name}{ports} from {source}"
+
+
+def _describe_found(rule: SecurityRuleSnapshot) -> str:
+    source = _shape(rule)[3]
+    return _describe(rule.protocol, rule.from_port, rule.to_port, source)

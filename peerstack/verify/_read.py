@@ -28,6 +28,7 @@ from peerstack.verify._snapshot import (
     PeeringSnapshot,
     RouteSnapshot,
     RouteTableSnapshot,
+    SecurityRuleSnapshot,
     Snapshot,
     SubnetSnapshot,
     VpcSnapshot,
@@ -174,7 +175,25 @@ class _Reader:
             subnets=tuple(subnets.values()),
             route_tables=tuple(tables.values()),
             peerings=tuple(peerings.values()),
+            security_rules=tuple(self.read_security_rules()),
         )
+
+    def read_security_rules(self) -> Iterator[SecurityRuleSnapshot]:
+        """The inbound rules of every group the plan adds rules to."""
+        groups: dict[Place, set[str]] = defaultdict(set)
+        for rule in self.plan.security_rules:
+            vpc = self.plan.vpc(rule.vpc)
+            groups[(vpc.account, vpc.region)].add(rule.group_id)
+        for place, ids in groups.items():
+            for item in self.describe_by(
+                place,
+                "describe_security_group_rules",
+                "SecurityGroupRules",
+                "group-id",
+                sorted(ids),
+            ):
+                if item.get("GroupId") in ids and not item.get("IsEgress"):
+                    yield _security_rule(item)
 
     def read_vpcs(self, place: Place, planned: list[VpcPlan]) -> list[VpcSnapshot]:
         known = [i for i in (known_vpc_id(v, self.ids) for v in planned) if i]
@@ -329,5 +348,21 @@ def _peering(item: Mapping[str, Any]) -> PeeringSnapshot:
         status=str((item.get("Status") or {}).get("Code", "unknown")),
         requester=_side(item.get("RequesterVpcInfo") or {}),
         accepter=_side(item.get("AccepterVpcInfo") or {}),
+        tags=_tags(item),
+    )
+
+
+def _security_rule(item: Mapping[str, Any]) -> SecurityRuleSnapshot:
+    cidr = item.get("CidrIpv4") or item.get("CidrIpv6")
+    referenced = item.get("ReferencedGroupInfo") or {}
+    return SecurityRuleSnapshot(
+        id=item["SecurityGroupRuleId"],
+        group_id=item["GroupId"],
+        protocol=str(item.get("IpProtocol", "-1")),
+        from_port=int(item.get("FromPort", -1)),
+        to_port=int(item.get("ToPort", -1)),
+        cidr=_normal(cidr) if cidr else None,
+        referenced_group_id=referenced.get("GroupId"),
+        referenced_account_id=referenced.get("UserId"),
         tags=_tags(item),
     )

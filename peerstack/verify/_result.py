@@ -48,6 +48,12 @@ class DifferenceKind(enum.StrEnum):
     """Two VPCs reach each other, or not, unlike the plan."""
     SUBNET_REACHABILITY = "subnet-reachability"
     """Two subnets reach each other, or not, unlike the plan, while their VPCs agree."""
+    SECURITY_RULE_MISSING = "security-rule-missing"
+    """A planned inbound rule is not in its security group."""
+    SECURITY_RULE_CHANGED = "security-rule-changed"
+    """peerstack's rule is there with another protocol, port range or source."""
+    SECURITY_RULE_UNEXPECTED = "security-rule-unexpected"
+    """A rule tagged as this topology's that the plan does not have."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ __all__ = [
     "PeeringSnapshot",
     "RouteSnapshot",
     "RouteTableSnapshot",
+    "SecurityRuleSnapshot",
     "Snapshot",
     "SubnetSnapshot",
     "VpcSnapshot",
@@ -114,6 +115,24 @@ class PeeringSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityRuleSnapshot:
+    """An inbound rule of a security group the plan adds rules to."""
+
+    id: str
+    group_id: str
+    protocol: str
+    """``tcp``, ``udp``, ``icmp``, ``icmpv6`` or ``-1`` (every protocol)."""
+    from_port: int
+    """-1 for every port or ICMP type."""
+    to_port: int
+    cidr: str | None = None
+    """The source block (IPv4 or IPv6), for a rule with one."""
+    referenced_group_id: str | None = None
+    referenced_account_id: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything verify read, by kind; look things up with the methods."""
 
@@ -121,6 +140,8 @@ class Snapshot:
     subnets: tuple[SubnetSnapshot, ...] = ()
     route_tables: tuple[RouteTableSnapshot, ...] = ()
     peerings: tuple[PeeringSnapshot, ...] = ()
+    security_rules: tuple[SecurityRuleSnapshot, ...] = ()
+    """Inbound rules of the groups the plan's rules go into."""
     _subnets_by_vpc: dict[str, tuple[SubnetSnapshot, ...]] = field(
         init=False, repr=False, compare=False
     )
@@ -128,6 +149,9 @@ class Snapshot:
         init=False, repr=False, compare=False
     )
     _peerings_by_id: dict[str, PeeringSnapshot] = field(init=False, repr=False, compare=False)
+    _rules_by_group: dict[str, tuple[SecurityRuleSnapshot, ...]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # Indexes are built here (not passed in), so dataclasses.replace() rebuilds them.
@@ -140,6 +164,10 @@ class Snapshot:
         object.__setattr__(self, "_subnets_by_vpc", {k: tuple(v) for k, v in subnets.items()})
         object.__setattr__(self, "_tables_by_vpc", {k: tuple(v) for k, v in tables.items()})
         object.__setattr__(self, "_peerings_by_id", {p.id: p for p in self.peerings})
+        rules: dict[str, list[SecurityRuleSnapshot]] = {}
+        for rule in self.security_rules:
+            rules.setdefault(rule.group_id, []).append(rule)
+        object.__setattr__(self, "_rules_by_group", {k: tuple(v) for k, v in rules.items()})
 
     def subnets_of(self, vpc_id: str) -> tuple[SubnetSnapshot, ...]:
         return self._subnets_by_vpc.get(vpc_id, ())
@@ -149,3 +177,7 @@ class Snapshot:
 
     def peering(self, peering_id: str) -> PeeringSnapshot | None:
         return self._peerings_by_id.get(peering_id)
+
+    def rules_of(self, group_id: str) -> tuple[SecurityRuleSnapshot, ...]:
+        """Inbound rules of one security group."""
+        return self._rules_by_group.get(group_id, ())

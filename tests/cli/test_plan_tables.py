@@ -53,8 +53,20 @@ def test_no_value_is_cut_and_no_line_is_wider_than_the_terminal(path: Path, widt
         *(f"({v.vpc_id})" for v in plan.vpcs if v.vpc_id),
         *(link.name for link in plan.links),
         *(r.destination for r in plan.routes),
+        *(r.ports for r in plan.security_rules),
+        *(f"({r.referenced_group_id})" for r in plan.security_rules if r.referenced_group_id),
     }
     assert values <= words, sorted(values - words)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_security_group_rules_are_shown_only_when_there_are_any(width: int) -> None:
+    shown = plan_output(example("security-groups"), width)
+    assert "Security group rules (inbound)" in shown
+    # A reference names the peer's group, written as AWS takes it across accounts.
+    assert "(111111111111/sg-0a1b2c3d4e5f60718)" in shown
+    assert "ipv6:analytics" in shown
+    assert "Security group rules" not in plan_output(example("hub-cross-account"), width)
 
 
 def _write(tmp_path: Path, data: dict[str, object]) -> Path:

@@ -102,6 +102,25 @@ def test_adding_a_peering_between_existing_vpcs_only_adds(expect: ModuleType) ->
     assert_only_additions(first, second)
 
 
+def test_adding_an_allow_entry_only_adds_its_rules(expect: ModuleType) -> None:
+    before = example("security-groups")
+    after = copy.deepcopy(before)
+    # Inserted first: an entry's position names nothing.
+    after["peerings"][1]["allow"].insert(
+        0, {"to": "db", "group": "postgres", "protocol": "udp", "ports": "53"}
+    )
+    first = run_mocked(topology_from_data(before))
+    second = run_mocked(topology_from_data(after))
+    expect.check_run(second)
+    old, new = state(first), state(second)
+    assert sorted(set(old) - set(new)) == []
+    assert sorted(k for k in old if old[k] != new[k]) == []
+    assert sorted(name for _, name in set(new) - set(old)) == [
+        "shop.db.postgres.udp.53.10.2.0.0-16",
+        "shop.db.postgres.udp.53.ipv6_analytics",
+    ]
+
+
 def test_growing_a_scheduled_mesh_only_moves_waits(expect: ModuleType) -> None:
     """Past the outstanding-request quota, a new link shifts the waits of the links named
     after it: a changed ``depends_on``, which Pulumi never counts as a change of the

@@ -74,6 +74,13 @@ def _spoke_routes(data: Data) -> None:
     }
 
 
+def _allow(data: Data) -> None:
+    data["vpcs"]["legacy"]["existing"]["security_groups"] = {"app": "sg-0123456789abcdef0"}
+    data["peerings"][0]["allow"] = [
+        {"to": "legacy", "group": "app", "protocol": "tcp", "ports": 443}
+    ]
+
+
 CHANGES: dict[str, Callable[[Data], None]] = {
     "add a VPC": _add_vpc,
     "DNS off": _dns_off,
@@ -85,6 +92,7 @@ CHANGES: dict[str, Callable[[Data], None]] = {
     "IPv6 on": _ipv6,
     "IPv6 on subnets": _ipv6_subnets,
     "a spoke with routes of its own": _spoke_routes,
+    "allow a peer into a security group": _allow,
 }
 
 
@@ -151,3 +159,20 @@ def test_a_subnets_ipv6_index_shows_in_the_vpcs_changes() -> None:
     result = diff(BASE, changed(_ipv6_subnets))
     shared = dict(result.vpcs)["shared"]
     assert "tools 10.0.1.0/24 + IPv6 /64 #0 (tools)" in shared
+
+
+def test_the_network_view_names_rules_added_and_removed() -> None:
+    result = diff(BASE, changed(_allow))
+    assert [
+        (r.vpc, r.group, r.allows, r.source, r.link, r.change) for r in result.security_rules
+    ] == [("legacy", "app", "tcp 443", "10.0.0.0/16", "shared--legacy", "added")]
+    assert result.to_dict()["security_rules"][0]["change"] == "added"
+    back = diff(changed(_allow), BASE)
+    assert [r.change for r in back.security_rules] == ["removed"]
+    assert [(str(c.op), c.name) for c in back.resources] == [
+        ("delete", "corp.legacy.app.tcp.443.10.0.0.0-16")
+    ]
+    from peerstack._render.diff import diff_renderables
+
+    titles = [getattr(r, "title", None) for r in diff_renderables(result)]
+    assert "Security group rules" in titles

@@ -49,6 +49,7 @@ def test_every_example_deploys_and_verifies(path: Path) -> None:
     )
     assert counts["Vpc"] == sum(v.managed for v in plan.vpcs)
     assert counts["Route"] >= len(plan.routes)
+    assert counts.get("SecurityGroupIngressRule", 0) == len(plan.security_rules)
     assert {s.status for s in result.verification.links} == {"active"}
     assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
 

@@ -102,6 +102,8 @@ _PREFIXES = {
     "subnet-": "subnet",
     "rtb-": "route-table",
     "pcx-": "vpc-peering-connection",
+    "sg-": "security-group",
+    "sgr-": "security-group-rule",
 }
 
 
@@ -196,8 +198,9 @@ def _resources(
             new.keys["ec2:AccepterVpc"] = peer
             new.keys["ec2:RequesterVpc"] = _arn(region, account_id, "vpc", params["VpcId"])
         yield new
-        if "VpcId" in params:
-            yield existing(params["VpcId"])
+        for key in ("VpcId", "GroupId"):
+            if key in params:
+                yield existing(params[key])
         return
     if action == "ec2:AcceptVpcPeeringConnection":
         pcx = existing(params["VpcPeeringConnectionId"])
@@ -225,7 +228,7 @@ def _resources(
         return
     # Only the kinds AWS authorizes the action on: CreateRoute names a connection as its
     # target, but is authorized on the route table alone.
-    for key in ("VpcId", "SubnetId", "RouteTableId", "VpcPeeringConnectionId"):
+    for key in ("VpcId", "SubnetId", "RouteTableId", "VpcPeeringConnectionId", "GroupId"):
         if key in params:
             resource = existing(params[key])
             if any(f":{kind}/" in resource.arn for kind in kinds):

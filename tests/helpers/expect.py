@@ -29,8 +29,9 @@ CONNECTION = tokens.CONNECTION
 ACCEPTER = tokens.ACCEPTER
 OPTIONS = tokens.OPTIONS
 ROUTE = tokens.ROUTE
+SECURITY_RULE = tokens.SECURITY_RULE
 
-TAGGABLE = {VPC, SUBNET, ROUTE_TABLE, CONNECTION, ACCEPTER}
+TAGGABLE = {VPC, SUBNET, ROUTE_TABLE, CONNECTION, ACCEPTER, SECURITY_RULE}
 VPC_OWNED = {VPC, CIDR_ASSOCIATION, SUBNET, ROUTE_TABLE, ASSOCIATION}
 
 
@@ -57,6 +58,7 @@ def check_run(run: MockRun, name: str | None = None) -> None:
     check_vpcs(run)
     check_links(run)
     check_routes(run)
+    check_security_rules(run)
     check_tags(run)
     check_outputs(run)
 
@@ -82,7 +84,7 @@ def check_components(run: MockRun, name: str) -> None:
     for resource in run.resources:
         if resource.type in VPC_OWNED:
             assert component_of(run, resource).type == VPC_COMPONENT
-        elif resource.type in (CONNECTION, ACCEPTER, OPTIONS, ROUTE):
+        elif resource.type in (CONNECTION, ACCEPTER, OPTIONS, ROUTE, SECURITY_RULE):
             assert component_of(run, resource).type == LINK_COMPONENT
     # The engine reports a component done only once it registers its outputs.
     for component in [top, *vpcs, *links]:
@@ -344,6 +346,55 @@ def check_routes(run: MockRun) -> None:
             assert run.depends_on(route, accepted)
         matched += len(candidates)
     assert len(routes) == matched
+
+
+def check_security_rules(run: MockRun) -> None:
+    """One standalone ingress rule per plan rule, under its link, in the group's account
+    and region, with the plan's protocol, ports and source; a reference to the peer's
+    group waits for acceptance."""
+    plan = run.plan
+    rules = run.of_type(SECURITY_RULE)
+    prefix = one(run.of_type(TOPOLOGY), "PeeringTopology").name
+    assert sorted(r.name for r in rules) == sorted(
+        f"{prefix}.{rule.key}" for rule in plan.security_rules
+    )
+    by_name = {r.name.removeprefix(f"{prefix}."): r for r in rules}
+    for rule in plan.security_rules:
+        registered = by_name[rule.key]
+        vpc = plan.vpc(rule.vpc)
+        link = plan.link(rule.link)
+        component = component_of(run, registered)
+        assert component.name == _link_component_name(run, link.name)
+        assert (registered.provider, registered.inputs["region"]) == (vpc.account, vpc.region)
+        inputs = registered.inputs
+        assert inputs["securityGroupId"] == rule.group_id
+        assert inputs["ipProtocol"] == rule.protocol
+        assert inputs.get("fromPort") == rule.from_port
+        assert inputs.get("toPort") == rule.to_port
+        assert registered.inputs["tags"]["peerstack:rule"] == rule.key
+        sources = {k for k in ("cidrIpv4", "cidrIpv6", "referencedSecurityGroupId") if k in inputs}
+        if rule.referenced_group_id is not None:
+            assert sources == {"referencedSecurityGroupId"}
+            assert inputs["referencedSecurityGroupId"] == rule.referenced_group_id
+            children = run.children_of(component.urn)
+            accepted = one(
+                [
+                    c
+                    for c in children
+                    if c.type == (ACCEPTER if link.needs_accepter else CONNECTION)
+                ],
+                "accepted connection",
+            )
+            assert run.depends_on(registered, accepted)
+        elif rule.deferred:
+            assert sources == {"cidrIpv6"}
+            peer = _vpc_resource(run, rule.ipv6_of or "")
+            assert peer is not None
+            assert peer.urn in registered.property_dependencies.get("cidrIpv6", ())
+            assert (inputs["cidrIpv6"] is UNKNOWN) is run.preview
+        else:
+            assert sources == {"cidrIpv6" if rule.ipv6 else "cidrIpv4"}
+            assert inputs["cidrIpv6" if rule.ipv6 else "cidrIpv4"] == rule.cidr
 
 
 def check_tags(run: MockRun) -> None:

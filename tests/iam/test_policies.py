@@ -322,3 +322,47 @@ def test_verify_reads_are_an_extra_statement() -> None:
     extra = [s for s in verify.policy["Statement"] if s not in plain.policy["Statement"]]
     assert [s["Sid"] for s in extra] == ["VerifyReads", "VerifyVpcAttributes"]
     assert extra[0]["Resource"] == ["*"]
+
+
+def test_rules_go_only_into_the_groups_the_topology_names() -> None:
+    plan = build_plan(example("security-groups"))
+    prod = iam_plan(plan).account("prod")
+    rules = statements(prod)["RulesInAdoptedGroups"]
+    assert rules["Action"] == [
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:RevokeSecurityGroupIngress",
+    ]
+    assert rules["Resource"] == [
+        "arn:aws:ec2:us-east-1:222222222222:security-group-rule/*",
+        "arn:aws:ec2:us-east-1:222222222222:security-group/sg-0f1e2d3c4b5a69788",
+    ]
+    # The group is not peerstack's: no statement scoped by its tag may hold these actions.
+    for statement in prod.policy["Statement"]:
+        if "aws:ResourceTag/peerstack:topology" in statement["Condition"]["StringEquals"]:
+            assert not set(statement["Action"]) & {
+                "ec2:RevokeSecurityGroupIngress",
+                "ec2:ModifySecurityGroupRules",
+            }
+    # New rules carry the topology tag as they are created.
+    (on_create,) = [s for s in allowed(prod, "ec2:CreateTags") if s["Sid"] == "TagOnCreate"]
+    assert (
+        "AuthorizeSecurityGroupIngress"
+        in on_create["Condition"]["StringEquals"]["ec2:CreateAction"]
+    )
+    # Without allow entries, nothing of security groups is asked for.
+    hub = iam_plan(build_plan(example("hub-cross-account")))
+    for account in hub.accounts:
+        assert not set(account.actions) & {
+            "ec2:AuthorizeSecurityGroupIngress",
+            "ec2:DescribeSecurityGroupRules",
+        }
+
+
+def test_verify_reads_the_rules_where_there_are_rules() -> None:
+    plan = build_plan(example("security-groups"))
+    prod = iam_plan(plan, verify=True).account("prod")
+    assert "ec2:DescribeSecurityGroupRules" in statements(prod)["VerifyReads"]["Action"]
+    hub = iam_plan(build_plan(example("hub-cross-account")), principal="999999999999", verify=True)
+    for account in hub.accounts:
+        assert "ec2:DescribeSecurityGroupRules" not in statements(account)["VerifyReads"]["Action"]

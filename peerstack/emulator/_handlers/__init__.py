@@ -12,6 +12,7 @@ from peerstack.emulator._handlers.invokes import INVOKES, Invoke
 from peerstack.emulator._handlers.peering import ACCEPTER, CONNECTION, OPTIONS
 from peerstack.emulator._handlers.route import ROUTE
 from peerstack.emulator._handlers.route_table import ASSOCIATION, ROUTE_TABLE
+from peerstack.emulator._handlers.security_rule import SECURITY_RULE
 from peerstack.emulator._handlers.subnet import SUBNET
 from peerstack.emulator._handlers.vpc import CIDR_ASSOCIATION, IPV6_CIDR_ASSOCIATION, VPC
 
@@ -28,5 +29,6 @@ HANDLERS: dict[str, ResourceHandler] = {
     tokens.ACCEPTER: ACCEPTER,
     tokens.OPTIONS: OPTIONS,
     tokens.ROUTE: ROUTE,
+    tokens.SECURITY_RULE: SECURITY_RULE,
 }
 """Handlers by Pulumi type token."""
