@@ -14,6 +14,7 @@ from peerstack.plan import LinkPlan, Plan, RoutePlan, VpcPlan, build_plan
 from peerstack.topology import (
     Account,
     Defaults,
+    ExistingPeering,
     ExistingVpc,
     Hub,
     Mesh,
@@ -61,6 +62,7 @@ __all__ = [
     "Defaults",
     "Deployment",
     "DestroyResult",
+    "ExistingPeering",
     "ExistingVpc",
     "Hub",
     "LinkPlan",

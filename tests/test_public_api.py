@@ -25,6 +25,7 @@ PUBLIC = {
     "VerifyResult",
     "diff",
     "verify",
+    "ExistingPeering",
     "ExistingVpc",
     "Hub",
     "LinkPlan",

@@ -10,7 +10,7 @@ from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import FieldPath, Peering
+from peerstack.topology import ExistingPeering, FieldPath, Peering
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +109,7 @@ def resolve_links(
     all_names = ctx.topology.vpcs
     by_pair: dict[frozenset[str], Declared] = {}
     by_name: dict[str, Declared] = {}
+    by_id: dict[str, Declared] = {}
     resolved: list[tuple[Declared, LinkPlan]] = []
     for link in declared:
         ok = True
@@ -163,6 +164,9 @@ def resolve_links(
             )
             continue
         _check_overlap(ctx, link, req, acc)
+        existing = link.peering.existing if link.peering is not None else None
+        if existing is not None and not _check_adoptable(ctx, link, existing, req, acc, by_id):
+            continue
         resolved.append(
             (
                 link,
@@ -177,10 +181,48 @@ def resolve_links(
                     dns_resolution=link.dns_resolution,
                     origin=link.origin,
                     tags=link.tags,
+                    existing_id=existing.peering_id if existing is not None else None,
+                    imports_routes=existing is not None and existing.routes_exist,
                 ),
             )
         )
     return resolved
+
+
+def _check_adoptable(
+    ctx: Context,
+    link: Declared,
+    existing: ExistingPeering,
+    req: VpcPlan,
+    acc: VpcPlan,
+    by_id: dict[str, Declared],
+) -> bool:
+    """An existing connection joins VPCs that exist: both sides must be adopted VPCs, and
+    one connection is adopted by one link."""
+    path = (*link.path, "existing", "peering_id")
+    created = [v.name for v in (req, acc) if v.managed]
+    if created:
+        ctx.error(
+            path,
+            f"link {link.name!r} adopts the existing connection {existing.peering_id!r}, but "
+            f"peerstack creates {' and '.join(repr(v) for v in created)}: a connection "
+            "that exists can only join VPCs that exist",
+            hint="adopt the VPCs too (`existing:` with their vpc_id and cidrs), or drop "
+            "`existing` from the peering to request a new connection",
+        )
+        return False
+    first = by_id.get(existing.peering_id)
+    if first is not None:
+        line = ctx.line((*first.path, "existing", "peering_id"))
+        ctx.error(
+            path,
+            f"the connection {existing.peering_id!r} is already adopted by {first.origin}"
+            f"{f' on line {line}' if line else ''}",
+            hint="each existing connection joins one pair of VPCs: fix the id",
+        )
+        return False
+    by_id[existing.peering_id] = link
+    return True
 
 
 def _known(ctx: Context, *vpcs: VpcPlan) -> bool:
@@ -220,7 +262,7 @@ def check_peering_quota(ctx: Context, links: list[tuple[Declared, LinkPlan]]) ->
     limit = ctx.topology.quotas.outstanding_requests_per_account
     pending: dict[str, int] = {}
     for _, link in links:
-        if link.needs_accepter:
+        if link.needs_accepter and not link.adopted:  # adopted: accepted already
             pending[link.requester_account_id] = pending.get(link.requester_account_id, 0) + 1
     for account_id, n in pending.items():
         if n > limit:

@@ -138,6 +138,22 @@ class LinkPlan:
     origin: str
     """Where the link was declared, e.g. ``peerings[0]`` or ``meshes[0] (apps)``."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    existing_id: str | None = None
+    """The id of an existing connection the link adopts (imported, never requested)."""
+    imports_routes: bool = False
+    """The link's routes exist already and are imported (only for an adopted connection)."""
+
+    @property
+    def adopted(self) -> bool:
+        """The connection exists already: it is imported, not requested."""
+        return self.existing_id is not None
+
+    @property
+    def sets_auto_accept(self) -> bool:
+        """The connection resource carries ``auto_accept``: a requested same-account,
+        same-region link. An imported connection must match what the provider reads back,
+        which never includes ``auto_accept`` (vpc_peering_connection.go, Read)."""
+        return self.auto_accept and not self.adopted
 
     @property
     def cross_account(self) -> bool:
@@ -345,6 +361,8 @@ class Plan:
                     "peer_owner_id": link.peer_owner_id,
                     "peer_region": link.peer_region,
                     "origin": link.origin,
+                    "existing_id": link.existing_id,
+                    "imports_routes": link.imports_routes,
                 }
                 for link in self.links
             ],

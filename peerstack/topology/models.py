@@ -48,6 +48,7 @@ from peerstack.topology._source import SourceMap
 __all__ = [
     "Account",
     "Defaults",
+    "ExistingPeering",
     "ExistingVpc",
     "Hub",
     "Mesh",
@@ -73,6 +74,7 @@ _ROLE_ARN_RE = re.compile(r"^arn:([a-z-]+):iam::(\d{12}):role/[\w+=,.@/-]{1,512}
 _EXTERNAL_ID_RE = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
+_PCX_ID_RE = re.compile(r"^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 _LONGEST_CIDR = 50
@@ -234,6 +236,15 @@ def _check_rtb_id(value: str) -> str:
         raise _invalid(
             f"{shown(value)} is not a route table id",
             hint="expected 'rtb-' and 8 or 17 hex digits",
+        )
+    return value
+
+
+def _check_pcx_id(value: str) -> str:
+    if not _PCX_ID_RE.match(value):
+        raise _invalid(
+            f"{shown(value)} is not a peering connection id",
+            hint="expected 'pcx-' and 8 or 17 hex digits, e.g. 'pcx-0123456789abcdef0'",
         )
     return value
 
@@ -537,6 +548,22 @@ class RouteSpec(_Model):
     )
 
 
+class ExistingPeering(_Model):
+    """A peering connection that already exists: peerstack imports it (and its routes) and
+    manages it from then on, recreating nothing."""
+
+    peering_id: Annotated[StrictStr, AfterValidator(_check_pcx_id)] = Field(
+        description="The connection's id, e.g. 'pcx-0123456789abcdef0'; it must join the "
+        "link's two VPCs, requester and accepter as declared."
+    )
+    routes_exist: StrictBool = Field(
+        default=True,
+        description="The link's planned routes exist already and are imported (true), or "
+        "do not exist yet and are created (false). Set it to false after the first deploy "
+        "before adding routes to the link.",
+    )
+
+
 class Peering(_Model):
     """One peering connection between two VPCs."""
 
@@ -552,6 +579,11 @@ class Peering(_Model):
         default=None,
         description="Per-side routing, keyed by VPC name; a side not named routes to the whole "
         "peer from every route table.",
+    )
+    existing: ExistingPeering | None = Field(
+        default=None,
+        description="Adopt an existing peering connection between the two (adopted) VPCs "
+        "instead of requesting one.",
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this link's resources.")
 

@@ -9,6 +9,7 @@ import pytest
 
 from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology
+from peerstack.plan import LinkPlan
 from peerstack.testing import UNKNOWN, run_mocked
 from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
@@ -39,12 +40,18 @@ def test_dependency_chains_stay_short(path: Path, expect: ModuleType) -> None:
     """Vpc -> connection -> accepter -> route/options; one more for a secondary block."""
     run = run_mocked(load_topology(path))
     plan = run.plan
-    depth = 2  # Vpc, connection
-    if any(link.needs_accepter for link in plan.links):
-        depth += 1
-    if any(plan.vpc(link.requester).secondary_cidrs for link in plan.links):
-        depth += 1  # the requester's block is associated before the request
-    depth += 1  # routes and options, in parallel
+
+    def chain(link: LinkPlan) -> int:
+        created = [plan.vpc(v).managed for v in (link.requester, link.accepter)]
+        return (
+            any(created)  # a created VPC (adopted ones register nothing)
+            + 1  # the connection
+            + link.needs_accepter
+            + bool(plan.vpc(link.requester).secondary_cidrs)  # associated before the request
+            + 1  # routes and options, in parallel
+        )
+
+    depth = max(chain(link) for link in plan.links)
     assert expect.dependency_depth(run) == depth
 
 
