@@ -102,3 +102,27 @@ def test_mesh_example_auto_accepts_within_a_region_only() -> None:
     assert {n for n, c in connections.items() if c.inputs.get("autoAccept")} == same_region
     assert accepted == set(connections) - same_region
     assert all("peerOwnerId" not in c.inputs for c in connections.values())
+
+
+def test_adopt_example_imports_the_connection_and_its_routes() -> None:
+    """The adopted link imports its connection (inputs as the provider reads them back)
+    and its routes by ROUTETABLEID_DESTINATION; the requested link imports nothing."""
+    run = run_mocked(load_topology(EXAMPLES_DIR / "adopt-peering.yaml"))
+    adopted = run.get(tokens.CONNECTION, "takeover.core--warehouse")
+    assert adopted.import_id == adopted.id == "pcx-0e0e0e0e0e0e0e0e0"
+    assert (adopted.inputs["vpcId"], adopted.inputs["peerVpcId"]) == (
+        "vpc-0a0a0a0a0a0a0a0a0",
+        "vpc-0c0c0c0c0c0c0c0c0",
+    )
+    assert adopted.inputs["peerOwnerId"] == "444444444444"
+    assert "autoAccept" not in adopted.inputs and "tags" not in adopted.inputs
+    routes = {r.name: r.import_id for r in run.of_type(tokens.ROUTE)}
+    assert routes == {
+        "takeover.core.private.10.20.0.0-16": "rtb-0b0b0b0b0b0b0b0b0_10.20.0.0/16",
+        "takeover.warehouse.main.10.10.0.0-16": "rtb-0c0c0c0c0c0c0c0c0_10.10.0.0/16",
+        "takeover.tools.main.10.10.0.0-16": None,
+        "takeover.core.main.10.30.0.0-16": None,
+        "takeover.core.private.10.30.0.0-16": None,
+    }
+    requested = run.get(tokens.CONNECTION, "takeover.tools--core")
+    assert requested.import_id is None and requested.inputs["autoAccept"] is True
