@@ -66,7 +66,7 @@ def changed(edit: Callable[[Data], None]) -> Data:
 def routes_in(env: Emulation, account: str, table: str) -> list[dict[str, Any]]:
     ec2 = env.client("ec2", account=account, region="us-east-1")
     (found,) = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"]
-    return [r for r in found["Routes"] if r.get("GatewayId") != "local"]
+    return [dict(r) for r in found["Routes"] if r.get("GatewayId") != "local"]
 
 
 def test_adopting_imports_the_connection_and_its_routes_and_creates_neither() -> None:
