@@ -191,3 +191,15 @@ def test_an_id_no_connection_has_fails_the_import_clearly() -> None:
         )
         with pytest.raises(EmulatorError, match="there is no peering connection 'pcx-0123abcd'"):
             read(request)
+
+
+def test_a_preview_shows_the_imports_and_changes_nothing() -> None:
+    with Emulation(BASE) as env:
+        preview = env.preview()
+        assert {s.name for s in preview.of(Change.IMPORT)} == {
+            "takeover.core--warehouse",
+            "takeover.core.private.10.20.0.0-16",
+            "takeover.warehouse.main.10.10.0.0-16",
+        }
+        assert env.state == ()
+        assert env.up().of(Change.IMPORT)
