@@ -535,9 +535,7 @@ def test_an_adopted_connection_is_found_by_its_id_before_any_deploy() -> None:
     with Emulation(plan) as env:  # seeds the adopted VPCs, connection and routes
         result = verify(plan, clients=env.ec2)
         assert result.ok, [str(d) for d in result.differences]
-        assert [(s.link, s.connection_id) for s in result.links] == [
-            ("core--warehouse", PCX)
-        ]
+        assert [(s.link, s.connection_id) for s in result.links] == [("core--warehouse", PCX)]
         env.ec2("net", "us-east-1").delete_vpc_peering_connection(VpcPeeringConnectionId=PCX)
         gone = verify(plan, clients=env.ec2)
     (link,) = [d for d in gone.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
