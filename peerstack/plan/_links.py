@@ -27,6 +27,10 @@ class Declared:
     tags: Mapping[str, str]
     peering: Peering | None = None
     """The explicit peering, which may carry per-side routes."""
+    existing: ExistingPeering | None = None
+    """The existing connection the link adopts, if any."""
+    existing_path: FieldPath = ()
+    """Where that connection's id is written."""
 
 
 def declared_links(ctx: Context) -> list[Declared]:
@@ -46,6 +50,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                 path=("peerings", index),
                 tags={**base_tags, **peering.tags},
                 peering=peering,
+                existing=peering.existing,
+                existing_path=("peerings", index, "existing", "peering_id"),
             )
         )
     for index, mesh in ctx.entries("meshes", topology.meshes):
@@ -53,6 +59,8 @@ def declared_links(ctx: Context) -> list[Declared]:
         # Requester is the alphabetically first member, so reordering the list (or adding
         # a member anywhere in it) never changes an existing link.
         ordered = sorted(members)
+        pairs = [f"{a}--{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+        _unknown_keys(ctx, ("meshes", index, "existing"), mesh.existing, pairs, "link")
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 links.append(
@@ -64,10 +72,13 @@ def declared_links(ctx: Context) -> list[Declared]:
                         origin=f"meshes[{index}] ({mesh.name})",
                         path=("meshes", index, "members", members[b]),
                         tags={**base_tags, **mesh.tags},
+                        existing=mesh.existing.get(f"{a}--{b}"),
+                        existing_path=("meshes", index, "existing", f"{a}--{b}", "peering_id"),
                     )
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
         spokes = _unique_members(ctx, ("hubs", index, "spokes"), hub.spokes)
+        _unknown_keys(ctx, ("hubs", index, "existing"), hub.existing, list(spokes), "spoke")
         for spoke, position in spokes.items():
             links.append(
                 Declared(
@@ -78,9 +89,35 @@ def declared_links(ctx: Context) -> list[Declared]:
                     origin=f"hubs[{index}] ({hub.name or hub.hub})",
                     path=("hubs", index, "spokes", position),
                     tags={**base_tags, **hub.tags},
+                    existing=hub.existing.get(spoke),
+                    existing_path=("hubs", index, "existing", spoke, "peering_id"),
                 )
             )
     return links
+
+
+def _unknown_keys(
+    ctx: Context,
+    path: FieldPath,
+    existing: Mapping[str, ExistingPeering],
+    known: list[str],
+    what: str,
+) -> None:
+    """An adopted connection keyed by a spoke or link the group does not have."""
+    for key in existing:
+        if key in known:
+            continue
+        turned = "--".join(reversed(key.split("--", 1)))
+        if turned in known:
+            ctx.error(
+                (*path, key),
+                f"unknown {what} {key!r}",
+                hint=f"the link is named {turned!r}: the alphabetically first member "
+                "requests it. An existing connection requested the other way round needs "
+                "a `peerings:` entry instead",
+            )
+            continue
+        ctx.unknown((*path, key), what, key, known)
 
 
 def _pick(value: bool | None, default: bool) -> bool:
@@ -164,7 +201,7 @@ def resolve_links(
             )
             continue
         _check_overlap(ctx, link, req, acc)
-        existing = link.peering.existing if link.peering is not None else None
+        existing = link.existing
         if existing is not None and not _check_adoptable(ctx, link, existing, req, acc, by_id):
             continue
         resolved.append(
@@ -199,7 +236,7 @@ def _check_adoptable(
 ) -> bool:
     """An existing connection joins VPCs that exist: both sides must be adopted VPCs, and
     one connection is adopted by one link."""
-    path = (*link.path, "existing", "peering_id")
+    path = link.existing_path
     created = [v.name for v in (req, acc) if v.managed]
     if created:
         ctx.error(
@@ -213,7 +250,7 @@ def _check_adoptable(
         return False
     first = by_id.get(existing.peering_id)
     if first is not None:
-        line = ctx.line((*first.path, "existing", "peering_id"))
+        line = ctx.line(first.existing_path)
         ctx.error(
             path,
             f"the connection {existing.peering_id!r} is already adopted by {first.origin}"

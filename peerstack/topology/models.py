@@ -598,6 +598,11 @@ class Mesh(_Model):
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
     )
+    existing: dict[StrictStr, ExistingPeering] = Field(
+        default_factory=dict,
+        description="Existing connections to adopt, by link name ('a--b', the "
+        "alphabetically first member requesting); both VPCs must be adopted.",
+    )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this mesh's links.")
 
 
@@ -612,6 +617,11 @@ class Hub(_Model):
     )
     dns_resolution: StrictBool | None = Field(
         default=None, description="Remote DNS resolution; defaults to `defaults.dns_resolution`."
+    )
+    existing: dict[Name, ExistingPeering] = Field(
+        default_factory=dict,
+        description="Existing connections to adopt, by spoke name (the hub requested "
+        "them); the hub and those spokes must be adopted VPCs.",
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this hub's links.")
 

@@ -203,3 +203,31 @@ def test_a_preview_shows_the_imports_and_changes_nothing() -> None:
         }
         assert env.state == ()
         assert env.up().of(Change.IMPORT)
+
+
+def test_a_hub_adopts_one_spokes_connection_and_requests_the_others() -> None:
+    def hub(data: Data) -> None:
+        data["vpcs"]["tools"] = {"cidr": "10.30.0.0/16"}
+        data["peerings"] = []
+        data["hubs"] = [
+            {
+                "hub": "core",
+                "spokes": ["warehouse", "tools"],
+                "existing": {"warehouse": {"peering_id": PCX}},
+            }
+        ]
+
+    with Emulation(changed(hub)) as env:
+        deployment = env.up()
+        assert env.verify().ok, env.verify().differences
+        assert {s.name for s in deployment.of(Change.IMPORT) if s.type == tokens.CONNECTION} == {
+            "takeover.core--warehouse"
+        }
+        assert {s.name for s in deployment.of(Change.CREATE) if s.type == tokens.CONNECTION} == {
+            "takeover.core--tools"
+        }
+        # Every table of core routes to the warehouse: the seeded routes, imported.
+        assert [r["VpcPeeringConnectionId"] for r in routes_in(env, "net", CORE_MAIN)] == [
+            PCX,
+            env.outputs["peering_connection_ids"]["core--tools"],
+        ]

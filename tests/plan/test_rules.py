@@ -691,3 +691,72 @@ peerings:
 quotas: {{outstanding_requests_per_account: 1}}
 """)
     assert all(link.adopted for link in plan.links)
+
+
+def test_a_hub_adopts_existing_connections_by_spoke(plan_of):
+    plan = plan_of("""
+        vpcs:
+          hub: {existing: {vpc_id: vpc-aaaaaaaa, cidrs: [10.100.0.0/16]}}
+          old: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          new: {cidr: 10.2.0.0/16}
+        hubs:
+          - hub: hub
+            spokes: [old, new]
+            existing: {old: {peering_id: pcx-0123abcd, routes_exist: false}}
+        """)
+    assert plan.link("hub--old").existing_id == "pcx-0123abcd"
+    assert not plan.link("hub--old").imports_routes
+    assert plan.link("hub--new").existing_id is None
+
+
+def test_a_mesh_adopts_existing_connections_by_link_name(plan_of):
+    plan = plan_of("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.2.0.0/16]}}
+          c: {cidr: 10.3.0.0/16}
+        meshes:
+          - name: m
+            members: [c, b, a]
+            existing: {a--b: {peering_id: pcx-0123abcd}}
+        """)
+    assert plan.link("a--b").existing_id == "pcx-0123abcd"
+    assert [link.name for link in plan.links if link.adopted] == ["a--b"]
+
+
+def test_a_group_adopting_for_a_member_it_lacks_is_refused(problems_of):
+    problems = problems_of("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.2.0.0/16]}}
+          d: {existing: {vpc_id: vpc-44444444, cidrs: [10.4.0.0/16]}}
+        meshes:
+          - {name: m, members: [a, b], existing: {b--a: {peering_id: pcx-0123abcd}}}
+        hubs:
+          - {hub: a, spokes: [d], existing: {c: {peering_id: pcx-89abcdef}}}
+        """)
+    assert len(problems) == 2
+    mesh, hub = sorted(problems, key=lambda p: p.path, reverse=True)
+    assert (mesh.path, mesh.message, mesh.line) == (
+        "meshes[0].existing.b--a",
+        "unknown link 'b--a'",
+        H + 6,
+    )
+    assert mesh.hint and "named 'a--b'" in mesh.hint and "`peerings:` entry" in mesh.hint
+    assert (hub.path, hub.message, hub.line) == ("hubs[0].existing.c", "unknown spoke 'c'", H + 8)
+    assert hub.hint == "spokes: 'd'"
+
+
+def test_a_hub_spoke_adopted_with_a_created_hub_is_refused_where_it_is_written(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.100.0.0/16}
+          old: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+        hubs:
+          - hub: hub
+            spokes: [old]
+            existing:
+              old: {peering_id: pcx-0123abcd}
+        """)
+    assert (p.path, p.line) == ("hubs[0].existing.old.peering_id", H + 8)
+    assert "peerstack creates 'hub'" in p.message
