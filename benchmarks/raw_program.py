@@ -191,15 +191,20 @@ def raw_program(
             "peerstack:link": link.name,
             "Name": f"{topology}-{link.name}",
         }
+        # An adopted connection is imported as the provider reads it: no auto_accept, and
+        # its owner's tags left alone.
+        imported: dict[str, Any] = (
+            {"import_": link.existing_id, "ignore_changes": ["tags"]} if link.adopted else {}
+        )
         connection = aws.ec2.VpcPeeringConnection(
             base,
             vpc_id=vpc_ids[link.requester],
             peer_vpc_id=vpc_ids[link.accepter],
             peer_owner_id=link.peer_owner_id,
             peer_region=link.peer_region,
-            auto_accept=True if link.auto_accept else None,
+            auto_accept=True if link.sets_auto_accept else None,
             region=link.requester_region,
-            tags={**tags, "peerstack:side": "requester"},
+            tags=None if link.adopted else {**tags, "peerstack:side": "requester"},
             opts=under(
                 "Link",
                 link.name,
@@ -209,6 +214,7 @@ def raw_program(
                     *([accepters[link.waits_for]] if link.waits_for else ()),
                 ]
                 or None,
+                **imported,
             ),
         )
         active_id = connection.id
@@ -219,7 +225,7 @@ def raw_program(
                 vpc_peering_connection_id=connection.id,
                 auto_accept=True,
                 region=link.accepter_region,
-                tags={**tags, "peerstack:side": "accepter"},
+                tags=None if link.adopted else {**tags, "peerstack:side": "accepter"},
                 opts=under("Link", link.name, provider=providers[accepter.account]),
             )
             accepters[link.name] = accepted
@@ -272,13 +278,16 @@ def raw_program(
             targets = list(tables_of_vpc.items())
         else:
             targets = [(route.route_table, tables_of_vpc[route.route_table])]
+        link = plan.link(route.link)
         for table, table_id in targets:
+            # Routes that exist already are imported (ROUTETABLEID_DESTINATION).
+            existing = {"import_": f"{table_id}_{route.destination}"} if link.imports_routes else {}
             aws.ec2.Route(
                 f"{prefix}.{route.vpc}.{slug(table)}.{slug(route.destination)}",
                 route_table_id=table_id,
                 vpc_peering_connection_id=active_ids[route.link],
                 region=own.region,
-                opts=under("Link", route.link, provider=providers[own.account]),
+                opts=under("Link", route.link, provider=providers[own.account], **existing),
                 **destination,
             )
 

@@ -319,7 +319,9 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
         previous = before.get(urn)
         if previous is None:
             if resource.custom:
-                changes[urn] = ResourceChange(Change.CREATE, resource.type, resource.name)
+                # An adopted connection and its existing routes are imported, not created.
+                op = Change.IMPORT if resource.import_id else Change.CREATE
+                changes[urn] = ResourceChange(op, resource.type, resource.name)
             continue
         op, keys = classify(resource.type, previous.inputs, resource.inputs)
         reasons = set(keys)
@@ -360,7 +362,13 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
             if resource.parent not in links_gone:  # its link's connection stays
                 note = _NOTHING.get(resource.type, "deleting it changes nothing in AWS")
         changes[urn] = ResourceChange(Change.DELETE, resource.type, resource.name, note=note)
-    order = {Change.CREATE: 0, Change.UPDATE: 1, Change.REPLACE: 2, Change.DELETE: 3}
+    order = {
+        Change.CREATE: 0,
+        Change.IMPORT: 0,
+        Change.UPDATE: 1,
+        Change.REPLACE: 2,
+        Change.DELETE: 3,
+    }
     return sorted(
         changes.values(), key=lambda c: (order.get(c.op, 9), c.type != tokens.AWS_PROVIDER, c.name)
     )

@@ -28,6 +28,7 @@ PUBLIC = {
     "VerifyResult",
     "diff",
     "verify",
+    "ExistingPeering",
     "ExistingVpc",
     "Hub",
     "LinkPlan",

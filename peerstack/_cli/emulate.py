@@ -221,10 +221,12 @@ def _show_up(
             out.print(steps_table(last.steps, "Changes"))
     else:
         total = sum(last.counts.values()) or last.changes.get("create", 0)
+        imported = last.changes.get("import", 0)
+        also = f", and [green]imported[/] {plural(imported, 'existing one')}" if imported else ""
         out.print(
             f"[green]created[/] {plural(total, 'resource')} of topology "
             f"[bold]{escape(plan.topology)}[/] "
-            f"in the emulated AWS (moto){engine} in {seconds:.1f}s"
+            f"in the emulated AWS (moto){engine} in {seconds:.1f}s{also}"
         )
         if last.counts:
             out.print(counts_table(last.counts, "Created"))

@@ -118,16 +118,22 @@ class LinkComponent(pulumi.ComponentResource):
         waits: list[pulumi.Resource] = list(requester.cidr_associations.values())
         if waits_for is not None:
             waits.append(waits_for)
+        more: dict[str, Any] = {}
+        if link.adopted:
+            # Imported: Pulumi fails the import when an input differs from what the
+            # provider reads (vpc_id, peer_vpc_id, peer_owner_id, peer_region, tags; never
+            # auto_accept). The tags are the connection's owner's: left as they are.
+            more = {"import_": link.existing_id, "ignore_changes": ["tags"]}
         return aws.ec2.VpcPeeringConnection(
             names.link(self.prefix, link.name),
             vpc_id=requester.vpc_id,
             peer_vpc_id=self.vpcs[link.accepter].vpc_id,
             peer_owner_id=link.peer_owner_id,
             peer_region=link.peer_region,
-            auto_accept=True if link.auto_accept else None,
+            auto_accept=True if link.sets_auto_accept else None,
             region=link.requester_region,
-            tags={**self.base_tags, "peerstack:side": "requester"},
-            opts=self._opts(link.requester, depends_on=waits or None),
+            tags=None if link.adopted else {**self.base_tags, "peerstack:side": "requester"},
+            opts=self._opts(link.requester, depends_on=waits or None, **more),
         )
 
     def _accept(self) -> aws.ec2.VpcPeeringConnectionAccepter:
@@ -137,7 +143,10 @@ class LinkComponent(pulumi.ComponentResource):
             vpc_peering_connection_id=self.connection.id,
             auto_accept=True,
             region=link.accepter_region,
-            tags={**self.base_tags, "peerstack:side": "accepter"},
+            # An adopted connection is active already: creating the accepter only reads
+            # it (vpc_peering_connection_accepter.go, Create accepts only a pending one),
+            # and leaves its owner's tags alone.
+            tags=None if link.adopted else {**self.base_tags, "peerstack:side": "accepter"},
             opts=self._opts(link.accepter),
         )
 
@@ -224,17 +233,26 @@ class LinkComponent(pulumi.ComponentResource):
             destination = {"destination_ipv6_cidr_block": route.destination}
         else:
             destination = {"destination_cidr_block": route.destination}
-        return [
-            aws.ec2.Route(
-                names.route(self.prefix, route, table),
-                route_table_id=table_id,
-                vpc_peering_connection_id=self.accepted_id,
-                region=own.plan.region,
-                opts=self._opts(route.vpc),
-                **destination,
+        resources = []
+        for table, table_id in own.tables_for(route.route_table):
+            more: dict[str, Any] = {}
+            if self.plan.imports_routes:
+                # The provider's import id, ROUTETABLEID_DESTINATION (vpc_route.go,
+                # resourceRouteImportState). An adopted link joins adopted VPCs, whose
+                # table ids and blocks are known while the program runs.
+                assert isinstance(table_id, str) and not route.deferred
+                more["import_"] = f"{table_id}_{route.destination}"
+            resources.append(
+                aws.ec2.Route(
+                    names.route(self.prefix, route, table),
+                    route_table_id=table_id,
+                    vpc_peering_connection_id=self.accepted_id,
+                    region=own.plan.region,
+                    opts=self._opts(route.vpc, **more),
+                    **destination,
+                )
             )
-            for table, table_id in own.tables_for(route.route_table)
-        ]
+        return resources
 
     def _rule(self, rule: SecurityRulePlan) -> aws.vpc.SecurityGroupIngressRule:
         own = self.vpcs[rule.vpc]

@@ -139,6 +139,8 @@ class Change(enum.StrEnum):
     DELETE = "delete"
     READ = "read"
     """An existing resource read (``Resource.get``): never created nor deleted."""
+    IMPORT = "import"
+    """An existing resource taken over (the ``import_`` option): managed from then on."""
 
 
 def changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> frozenset[str]:

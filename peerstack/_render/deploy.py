@@ -27,11 +27,12 @@ __all__ = [
 
 _OP_STYLE = {
     "create": "green",
+    "import": "cyan",
     "update": "yellow",
     "replace": "magenta",
     "delete": "red",
 }
-_OP_ORDER = ("create", "update", "replace", "delete")
+_OP_ORDER = ("create", "import", "update", "replace", "delete")
 
 
 def _ops(counts: Mapping[str, int]) -> Text:

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 __all__ = ["diff_renderables"]
 
 _STYLE = {"added": "green", "removed": "red", "changed": "yellow"}
-_OP_STYLE = {"create": "green", "update": "yellow", "replace": "magenta", "delete": "red"}
+_OP_STYLE = {
+    "create": "green",
+    "import": "cyan",
+    "update": "yellow",
+    "replace": "magenta",
+    "delete": "red",
+}
 
 
 def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:

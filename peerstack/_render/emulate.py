@@ -20,7 +20,13 @@ __all__ = ["changes_text", "counts_table", "links_table", "steps_table"]
 
 def changes_text(changes: Mapping[str, int]) -> str:
     """``3 created, 1 updated, 2 deleted`` (unchanged resources left out)."""
-    words = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted"}
+    words = {
+        "create": "created",
+        "import": "imported",
+        "update": "updated",
+        "replace": "replaced",
+        "delete": "deleted",
+    }
     parts = [f"{changes[op]} {word}" for op, word in words.items() if changes.get(op)]
     return ", ".join(parts) or "nothing changed"
 

@@ -35,6 +35,8 @@ def link_kind(link: LinkPlan) -> str:
 
 def accepted_by(plan: Plan, link: LinkPlan) -> str:
     """Who accepts the connection: the accepter's account in its region, or nobody."""
+    if link.adopted:
+        return f"adopted {link.existing_id} (accepted already)"
     if link.auto_accept:
         return "auto (same account and region)"
     accepter = plan.vpc(link.accepter)

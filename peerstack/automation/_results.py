@@ -24,8 +24,15 @@ __all__ = [
 SECRET = "[secret]"
 """What a secret value looks like in a ``repr`` or in JSON written without ``show_secrets``."""
 
-_ORDER = ("create", "update", "replace", "delete", "same")
-_SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "same": "="}
+_ORDER = ("create", "import", "update", "replace", "delete", "same")
+_SYMBOLS = {
+    "create": "+",
+    "import": "=>",
+    "update": "~",
+    "replace": "+-",
+    "delete": "-",
+    "same": "=",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
-from peerstack.plan import MAIN, AccountPlan, VpcPlan
+from peerstack.plan import DISCOVERED, MAIN, AccountPlan, LinkPlan, Plan, VpcPlan
 
 if TYPE_CHECKING:
     import boto3
@@ -363,6 +363,86 @@ class EmulatedAws:
                 raise EmulatorError(
                     f"moto gave security group {name!r} of the adopted VPC {vpc.name!r} the id "
                     f"{made['GroupId']!r} instead of {group_id!r}"
+                )
+
+    # -- adopted peering connections ---------------------------------------------------------
+
+    def seed_peering(self, plan: Plan, link: LinkPlan) -> None:
+        """Create the connection an adopted link names, active, as it exists before
+        peerstack (with the link's routes when the link imports them).
+
+        Nothing happens when a connection with that id exists already (in any state: a
+        deleted one stays visible for a while, as in AWS). Like adopted VPCs, never
+        subject to enforced IAM policies.
+        """
+        from moto.core import disable_iam_authentication
+
+        with disable_iam_authentication():
+            self._seed_peering(plan, link)
+
+    def _seed_peering(self, plan: Plan, link: LinkPlan) -> None:
+        from botocore.exceptions import ClientError
+        from moto.ec2.models import vpc_peering_connections
+
+        assert link.existing_id is not None
+        requester, accepter = plan.vpc(link.requester), plan.vpc(link.accepter)
+        ec2 = self.ec2(requester.account_id, requester.region)
+        try:
+            found = ec2.describe_vpc_peering_connections(
+                Filters=[{"Name": "vpc-peering-connection-id", "Values": [link.existing_id]}]
+            )["VpcPeeringConnections"]
+            if found:
+                log.debug("adopted connection %s already exists in the emulation", link.existing_id)
+                return
+            kwargs: dict[str, Any] = {"VpcId": requester.vpc_id, "PeerVpcId": accepter.vpc_id}
+            if link.peer_owner_id:
+                kwargs["PeerOwnerId"] = link.peer_owner_id
+            if link.peer_region:
+                kwargs["PeerRegion"] = link.peer_region
+            with _next_generated(
+                vpc_peering_connections, "random_vpc_peering_connection_id", link.existing_id
+            ):
+                created = ec2.create_vpc_peering_connection(**kwargs)["VpcPeeringConnection"]
+            if created["VpcPeeringConnectionId"] != link.existing_id:
+                raise EmulatorError(
+                    f"moto gave the adopted connection of link {link.name!r} the id "
+                    f"{created['VpcPeeringConnectionId']!r} instead of {link.existing_id!r}"
+                )
+            self.ec2(accepter.account_id, accepter.region).accept_vpc_peering_connection(
+                VpcPeeringConnectionId=link.existing_id
+            )
+            if link.imports_routes:
+                for route in plan.routes_over(link.name):
+                    self._seed_route(
+                        plan.vpc(route.vpc), route.route_table, route.destination, link.existing_id
+                    )
+        except ClientError as exc:
+            raise EmulatorError(
+                f"seeding the adopted connection {link.existing_id} of link {link.name!r} "
+                f"failed: {exc}"
+            ) from exc
+
+    def _seed_route(self, vpc: VpcPlan, table: str, destination: str, pcx_id: str) -> None:
+        ec2 = self.ec2(vpc.account_id, vpc.region)
+        if table == DISCOVERED:
+            tables = ec2.describe_route_tables(
+                Filters=[{"Name": "vpc-id", "Values": [str(vpc.vpc_id)]}]
+            )["RouteTables"]
+            ids = [t["RouteTableId"] for t in tables]
+        else:
+            ids = [vpc.route_table_ids[table]]
+        for rtb_id in ids:
+            if ":" in destination:
+                ec2.create_route(
+                    RouteTableId=rtb_id,
+                    VpcPeeringConnectionId=pcx_id,
+                    DestinationIpv6CidrBlock=destination,
+                )
+            else:
+                ec2.create_route(
+                    RouteTableId=rtb_id,
+                    VpcPeeringConnectionId=pcx_id,
+                    DestinationCidrBlock=destination,
                 )
 
 

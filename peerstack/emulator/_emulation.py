@@ -281,6 +281,9 @@ class Emulation:
         for vpc in plan.vpcs:
             if not vpc.managed:
                 self._cloud.seed(vpc)
+        for link in plan.links:
+            if link.adopted:
+                self._cloud.seed_peering(plan, link)
 
     def _release(self, plan: Plan, release: Collection[str], state: StackState) -> None:
         """Refuse a created VPC the plan adopts unless released; mark released ones kept."""

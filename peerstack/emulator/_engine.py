@@ -13,6 +13,11 @@ github.com/pulumi/pulumi ``pkg/resource/deploy``: step_generator.go, step.go):
   deleted, dependents before their dependencies, children before parents, resources
   before their provider; a resource whose state says ``retain_on_delete`` leaves the
   state and stays in AWS (step.go: DeleteStep skips the provider then);
+- a resource registered with ``import_`` and no state of that import id is imported:
+  read from AWS, failing as Pulumi does when an input (outside ``ignore_changes``)
+  differs from what the provider reads; the state keeps the import id, so the next run
+  compares as usual (step_generator.go: an import happens only when the old state's
+  import id differs);
 - a preview computes the same steps and applies none.
 
 The AWS side of each step is the resource type's handler (``_handlers``).
@@ -53,6 +58,7 @@ _VERBS = {
     Change.UPDATE: "updating",
     Change.REPLACE: "replacing",
     Change.SAME: "keeping",
+    Change.IMPORT: "importing",
 }
 
 
@@ -161,6 +167,14 @@ class _Run:
                 f"the emulator does not support resources of type {args.typ!r} "
                 f"(resource {args.name!r}); supported: {', '.join(known)}"
             )
+        import_id = getattr(request, "importId", "") or ""
+        if import_id and (old is None or old.external or (old.import_id or old.id) != import_id):
+            if old is not None and not old.external:
+                raise EmulatorError(
+                    f"{short_type(args.typ)} {args.name!r}: importing {import_id!r} in place "
+                    f"of {old.import_id or old.id!r} (an import replacement) is not emulated"
+                )
+            return self._import_step(request, args, urn, inputs, provider, region, import_id)
         req = self._request(args.typ, args.name, inputs, provider, region)
         change, keys = Change.CREATE, frozenset(inputs)
         if old is not None:
@@ -195,7 +209,18 @@ class _Run:
         state = {**inputs, **outputs, "region": region}
         if "tags" in inputs or req.tags:
             state["tagsAll"] = dict(req.tags)
-        self._keep(request, args, urn, resource_id, inputs, state, provider.account_id, region)
+        import_id = old.import_id if old is not None and change is not Change.REPLACE else ""
+        self._keep(
+            request,
+            args,
+            urn,
+            resource_id,
+            inputs,
+            state,
+            provider.account_id,
+            region,
+            import_id=import_id,
+        )
         self._record(
             change,
             args.typ,
@@ -236,6 +261,72 @@ class _Run:
             else:
                 self.replaced.append(old)  # deleted once everything else is done
         return handler.create(req)
+
+    def _import_step(
+        self,
+        request: Any,
+        args: Any,
+        urn: str,
+        inputs: dict[str, Any],
+        provider: _Provider,
+        region: str,
+        import_id: str,
+    ) -> tuple[str, dict[str, Any]]:
+        """The ``import_`` option: read the resource (in a preview too, as Pulumi does)
+        and refuse inputs that differ from what the provider reads back."""
+        what = f"{short_type(args.typ)} {args.name!r}"
+        handler = HANDLERS.get(args.typ)
+        if handler is None or handler.read is None:
+            raise EmulatorError(f"the emulator does not support importing {what}")
+        req = self._request(args.typ, args.name, {**inputs, "id": import_id}, provider, region)
+        try:
+            resource_id, outputs = handler.read(req)
+        except EmulatorError:
+            raise
+        except Exception as exc:
+            raise EmulatorError(
+                f"importing {what} ({import_id}) in account {provider.account_id}, {region} "
+                f"failed: {exc}"
+            ) from exc
+        ignored = set(getattr(request, "ignoreChanges", ()) or ())
+        differs = [
+            f"{key}: the program has {_shown(inputs.get(key))}, AWS {_shown(outputs[key])}"
+            for key in sorted(outputs)
+            if key in inputs
+            and key not in ignored
+            and _known(inputs.get(key))
+            and _normal_input(inputs.get(key)) != _normal_input(outputs[key])
+        ]
+        if differs:
+            # What the engine says (step.go, ImportStep.Apply), with the differences.
+            raise EmulatorError(
+                f"importing {what} ({import_id}) in account {provider.account_id}, {region} "
+                f"failed: inputs to import do not match the existing resource; "
+                + "; ".join(differs)
+            )
+        state = {**inputs, **outputs, "region": region}
+        self._keep(
+            request,
+            args,
+            urn,
+            resource_id,
+            inputs,
+            state,
+            provider.account_id,
+            region,
+            import_id=import_id,
+        )
+        self._record(
+            Change.IMPORT,
+            args.typ,
+            args.name,
+            urn,
+            resource_id,
+            provider.account_id,
+            region,
+            parent=request.parent,
+        )
+        return resource_id, state
 
     def _read_step(
         self, request: Any, args: Any, urn: str, inputs: dict[str, Any]
@@ -369,6 +460,7 @@ class _Run:
         region: str | None,
         *,
         external: bool = False,
+        import_id: str = "",
     ) -> None:
         if self.preview:
             return
@@ -386,6 +478,7 @@ class _Run:
                 name=args.name,
                 custom=bool(args.custom) or external,
                 external=external,
+                import_id=import_id,
                 id=resource_id,
                 inputs=dict(inputs),
                 outputs=dict(outputs),
@@ -594,6 +687,28 @@ def _with_outputs(resource: ResourceState, outputs: Mapping[str, Any]) -> Resour
     from dataclasses import replace
 
     return replace(resource, outputs=dict(outputs))
+
+
+def _known(value: Any) -> bool:
+    """A value the program knows (not unknown in a preview, not unset)."""
+    from pulumi.runtime import rpc
+
+    return (
+        value is not None
+        and value != ""
+        and value != rpc.UNKNOWN
+        and not isinstance(value, pulumi.output.Unknown)
+    )
+
+
+def _normal_input(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items() if v is not None}
+    return value
+
+
+def _shown(value: Any) -> str:
+    return repr(_normal_input(value)) if value not in (None, "") else "none"
 
 
 def _json(value: Any) -> Any:

@@ -37,6 +37,9 @@ class ResourceState:
     protect: bool = False
     external: bool = False
     """Read, not managed (``Resource.get``): leaving the state deletes nothing."""
+    import_id: str = ""
+    """The id it was imported with (``import_``), which may differ from :attr:`id`
+    (a route's import id is ``rtb-..._destination``); "" when it was created."""
 
     @property
     def provider_urn(self) -> str:

@@ -19,7 +19,8 @@ documents as dicts. Two steps:
    - changes and deletes act on resources tagged ``peerstack:topology``
      (``aws:ResourceTag``): every VPC, subnet, route table and connection peerstack
      creates carries it;
-   - what carries no peerstack tag is named instead: adopted VPCs by ARN; acceptance by
+   - what carries no peerstack tag is named instead: adopted VPCs and adopted (imported)
+     connections by ARN; acceptance by
      the VPCs it joins (``ec2:RequesterVpc`` / ``ec2:AccepterVpc``: the accepter does
      not see the requester's tags); routes by table ARN (adopted tables), by VPC
      (``ec2:Vpc``, discovered tables) or, in a created VPC, by region: its main table is
@@ -121,6 +122,9 @@ class Footprint:
     """Adopted VPCs whose tables are discovered at deploy time."""
     rules_in_groups: set[tuple[str, str]] = field(default_factory=set)
     """(region, security group id): groups of adopted VPCs that get ingress rules."""
+    adopted_peerings: set[tuple[str, str]] = field(default_factory=set)
+    """(region, connection id): adopted connections this account manages a side of; they
+    carry no peerstack tag (the import leaves their owner's tags alone)."""
     verify_regions: set[str] = field(default_factory=set)
     verify_dns_regions: set[str] = field(default_factory=set)
 
@@ -138,6 +142,7 @@ class Footprint:
         self.routes_in_tables |= other.routes_in_tables
         self.routes_in_vpcs |= other.routes_in_vpcs
         self.rules_in_groups |= other.rules_in_groups
+        self.adopted_peerings |= other.adopted_peerings
         self.verify_regions |= other.verify_regions
         self.verify_dns_regions |= other.verify_dns_regions
 
@@ -214,16 +219,23 @@ def _link(plan: Plan, link: LinkPlan, of: Any) -> None:
     side = of(requester)
     side.types[tokens.CONNECTION].add(link.requester_region)
     side.types[tokens.OPTIONS].add(link.requester_region)
-    side.requests.add(pair)
-    if link.auto_accept:
-        side.features.add("auto_accept")
-        side.accepts.add(pair)
-    if link.requester_waits_for_active:
-        side.invokes[tokens.GET_PEERING_CONNECTIONS].add(link.requester_region)
     other = of(accepter)
     other.types[tokens.OPTIONS].add(link.accepter_region)
     if link.needs_accepter:
         other.types[tokens.ACCEPTER].add(link.accepter_region)
+    if link.requester_waits_for_active:
+        side.invokes[tokens.GET_PEERING_CONNECTIONS].add(link.requester_region)
+    if link.existing_id is not None:
+        # Imported: neither requested nor accepted again; each side changes its options
+        # (and the requester deletes it on destroy), named by id.
+        side.adopted_peerings.add((link.requester_region, link.existing_id))
+        other.adopted_peerings.add((link.accepter_region, link.existing_id))
+        return
+    side.requests.add(pair)
+    if link.auto_accept:
+        side.features.add("auto_accept")
+        side.accepts.add(pair)
+    if link.needs_accepter:
         other.accepts.add(pair)
 
 
@@ -503,6 +515,11 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         managed,
         [res for kind in Kind if kind is not Kind.VPC for res in arns(kind, own[kind])],
         StringEquals=vpc_tag,
+    )
+    add(
+        "ManageAdoptedPeerings",
+        {a for a in managed if Kind.PEERING in AUTHORIZED_ON[a]},
+        [_arn(region, fp.account_id, Kind.PEERING, pcx) for region, pcx in fp.adopted_peerings],
     )
     add(
         "RetagPeerstackResources",

@@ -10,7 +10,7 @@ from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import LinkPlan, VpcPlan
-from peerstack.topology import Allow, FieldPath, Peering, RouteSpec, Spoke
+from peerstack.topology import Allow, ExistingPeering, FieldPath, Peering, RouteSpec, Spoke
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,10 @@ class Declared:
     or hub included: they apply to the links of the VPC they name)."""
     allow_path: FieldPath = ()
     """Where the ``allow`` list was written."""
+    existing: ExistingPeering | None = None
+    """The existing connection the link adopts, if any."""
+    existing_path: FieldPath = ()
+    """Where that connection's id is written."""
 
 
 def declared_links(ctx: Context) -> list[Declared]:
@@ -57,6 +61,8 @@ def declared_links(ctx: Context) -> list[Declared]:
                 routes=peering.routes,
                 allow=tuple(peering.allow),
                 allow_path=("peerings", index, "allow"),
+                existing=peering.existing,
+                existing_path=("peerings", index, "existing", "peering_id"),
             )
         )
     for index, mesh in ctx.entries("meshes", topology.meshes):
@@ -64,6 +70,8 @@ def declared_links(ctx: Context) -> list[Declared]:
         # Requester is the alphabetically first member, so reordering the list (or adding
         # a member anywhere in it) never changes an existing link.
         ordered = sorted(members)
+        pairs = [f"{a}--{b}" for i, a in enumerate(ordered) for b in ordered[i + 1 :]]
+        _unknown_keys(ctx, ("meshes", index, "existing"), mesh.existing, pairs, "link")
         for i, a in enumerate(ordered):
             for b in ordered[i + 1 :]:
                 links.append(
@@ -77,12 +85,15 @@ def declared_links(ctx: Context) -> list[Declared]:
                         tags={**base_tags, **mesh.tags},
                         allow=tuple(mesh.allow),
                         allow_path=("meshes", index, "allow"),
+                        existing=mesh.existing.get(f"{a}--{b}"),
+                        existing_path=("meshes", index, "existing", f"{a}--{b}", "peering_id"),
                     )
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
         entries = [s if isinstance(s, Spoke) else Spoke(vpc=s) for s in hub.spokes]
         spokes = _unique_members(ctx, ("hubs", index, "spokes"), [s.vpc for s in entries])
         hub_dns = _pick(hub.dns_resolution, default_dns)
+        _unknown_keys(ctx, ("hubs", index, "existing"), hub.existing, list(spokes), "spoke")
         for spoke, position in spokes.items():
             entry = entries[position]
             links.append(
@@ -97,9 +108,35 @@ def declared_links(ctx: Context) -> list[Declared]:
                     routes=entry.routes,
                     allow=tuple(hub.allow),
                     allow_path=("hubs", index, "allow"),
+                    existing=hub.existing.get(spoke),
+                    existing_path=("hubs", index, "existing", spoke, "peering_id"),
                 )
             )
     return links
+
+
+def _unknown_keys(
+    ctx: Context,
+    path: FieldPath,
+    existing: Mapping[str, ExistingPeering],
+    known: list[str],
+    what: str,
+) -> None:
+    """An adopted connection keyed by a spoke or link the group does not have."""
+    for key in existing:
+        if key in known:
+            continue
+        turned = "--".join(reversed(key.split("--", 1)))
+        if turned in known:
+            ctx.error(
+                (*path, key),
+                f"unknown {what} {key!r}",
+                hint=f"the link is named {turned!r}: the alphabetically first member "
+                "requests it. An existing connection requested the other way round needs "
+                "a `peerings:` entry instead",
+            )
+            continue
+        ctx.unknown((*path, key), what, key, known)
 
 
 def _pick(value: bool | None, default: bool) -> bool:
@@ -128,6 +165,7 @@ def resolve_links(
     all_names = ctx.topology.vpcs
     by_pair: dict[frozenset[str], Declared] = {}
     by_name: dict[str, Declared] = {}
+    by_id: dict[str, Declared] = {}
     resolved: list[tuple[Declared, LinkPlan]] = []
     for link in declared:
         ok = True
@@ -182,6 +220,9 @@ def resolve_links(
             )
             continue
         _check_overlap(ctx, link, req, acc)
+        existing = link.existing
+        if existing is not None and not _check_adoptable(ctx, link, existing, req, acc, by_id):
+            continue
         resolved.append(
             (
                 link,
@@ -196,10 +237,48 @@ def resolve_links(
                     dns_resolution=link.dns_resolution,
                     origin=link.origin,
                     tags=link.tags,
+                    existing_id=existing.peering_id if existing is not None else None,
+                    imports_routes=existing is not None and existing.routes_exist,
                 ),
             )
         )
     return resolved
+
+
+def _check_adoptable(
+    ctx: Context,
+    link: Declared,
+    existing: ExistingPeering,
+    req: VpcPlan,
+    acc: VpcPlan,
+    by_id: dict[str, Declared],
+) -> bool:
+    """An existing connection joins VPCs that exist: both sides must be adopted VPCs, and
+    one connection is adopted by one link."""
+    path = link.existing_path
+    created = [v.name for v in (req, acc) if v.managed]
+    if created:
+        ctx.error(
+            path,
+            f"link {link.name!r} adopts the existing connection {existing.peering_id!r}, but "
+            f"peerstack creates {' and '.join(repr(v) for v in created)}: a connection "
+            "that exists can only join VPCs that exist",
+            hint="adopt the VPCs too (`existing:` with their vpc_id and cidrs), or drop "
+            "`existing` from the peering to request a new connection",
+        )
+        return False
+    first = by_id.get(existing.peering_id)
+    if first is not None:
+        line = ctx.line(first.existing_path)
+        ctx.error(
+            path,
+            f"the connection {existing.peering_id!r} is already adopted by {first.origin}"
+            f"{f' on line {line}' if line else ''}",
+            hint="each existing connection joins one pair of VPCs: fix the id",
+        )
+        return False
+    by_id[existing.peering_id] = link
+    return True
 
 
 def _known(ctx: Context, *vpcs: VpcPlan) -> bool:

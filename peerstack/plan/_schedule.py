@@ -10,7 +10,8 @@ be pending at once, and the deploy would fail halfway.
 
 So the plan orders the requests. For each requesting account, its links that must be
 accepted by another account or region (:attr:`LinkPlan.needs_accepter`; auto-accepted
-links are never pending) are taken in order of link name; with quota ``q``, link ``i``
+links are never pending, nor are adopted ones, accepted already) are taken in order of
+link name; with quota ``q``, link ``i``
 (``i >= q``) waits for the acceptance of link ``i - q`` (:attr:`LinkPlan.waits_for`).
 The links of an account fall into ``q`` chains (``i mod q``), each strictly
 sequential: a chain has at most one request pending at any moment, so the account
@@ -43,7 +44,7 @@ def schedule(links: Sequence[LinkPlan], quota: int) -> tuple[LinkPlan, ...]:
         raise ValueError(f"the outstanding-request quota must be at least 1, not {quota}")
     by_account: dict[str, list[str]] = defaultdict(list)
     for link in links:
-        if link.needs_accepter:
+        if _requested(link):
             by_account[link.requester_account_id].append(link.name)
     waits: dict[str, str] = {}
     for names in by_account.values():
@@ -77,4 +78,10 @@ def windows(links: Iterable[LinkPlan]) -> int:
     pending), 1 when none waits."""
     links = list(links)
     found = window_of(links)
-    return max((found[link.name] + 1 for link in links if link.needs_accepter), default=0)
+    return max((found[link.name] + 1 for link in links if _requested(link)), default=0)
+
+
+def _requested(link: LinkPlan) -> bool:
+    """The link's request is pending until accepted: neither auto-accepted nor adopted
+    (an existing connection is imported, accepted already)."""
+    return link.needs_accepter and not link.adopted

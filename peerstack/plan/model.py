@@ -156,6 +156,22 @@ class LinkPlan:
     """The link whose acceptance this link's request waits for, so that its account never
     has more requests pending than its quota (``peerstack.plan._schedule``); None when
     the request may be made at once."""
+    existing_id: str | None = None
+    """The id of an existing connection the link adopts (imported, never requested)."""
+    imports_routes: bool = False
+    """The link's routes exist already and are imported (only for an adopted connection)."""
+
+    @property
+    def adopted(self) -> bool:
+        """The connection exists already: it is imported, not requested."""
+        return self.existing_id is not None
+
+    @property
+    def sets_auto_accept(self) -> bool:
+        """The connection resource carries ``auto_accept``: a requested same-account,
+        same-region link. An imported connection must match what the provider reads back,
+        which never includes ``auto_accept`` (vpc_peering_connection.go, Read)."""
+        return self.auto_accept and not self.adopted
 
     @property
     def cross_account(self) -> bool:
@@ -470,6 +486,8 @@ class Plan:
                     "peer_region": link.peer_region,
                     "origin": link.origin,
                     "waits_for": link.waits_for,
+                    "existing_id": link.existing_id,
+                    "imports_routes": link.imports_routes,
                 }
                 for link in self.links
             ],

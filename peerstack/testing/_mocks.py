@@ -89,6 +89,8 @@ class RegisteredResource:
     """False for component resources."""
     secret_inputs: frozenset[str] = frozenset()
     """Input keys passed as secrets; masked in ``repr``."""
+    import_id: str | None = None
+    """The id of an existing resource to import (the ``import_`` option), else None."""
 
     def __repr__(self) -> str:
         shown = {k: (_MASK if k in self.secret_inputs else v) for k, v in self.inputs.items()}
@@ -276,6 +278,10 @@ class _AwsMocks(pulumi_mocks.Mocks):
             return pcx, state
         if typ == tokens.OPTIONS:
             return state["vpcPeeringConnectionId"], state
+        if typ == tokens.CONNECTION and args.resource_id:
+            # Imported: the existing connection, active since it was accepted long ago.
+            state["acceptStatus"] = "active"
+            return args.resource_id, state
         resource_id = _fake_id(
             _ID_PREFIX.get(typ, typ.rsplit(":", 1)[-1].lower()), f"{typ}:{args.name}"
         )
@@ -381,6 +387,7 @@ class _RecordingMonitor(Monitor):
                     id=resource_id if request.custom else None,
                     custom=bool(request.custom),
                     secret_inputs=secrets,
+                    import_id=request.importId or None,
                 )
             )
         invokes = tuple(

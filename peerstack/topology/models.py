@@ -52,6 +52,7 @@ __all__ = [
     "Account",
     "Allow",
     "Defaults",
+    "ExistingPeering",
     "ExistingVpc",
     "Hub",
     "Mesh",
@@ -81,6 +82,7 @@ _VPC_ID_RE = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _RTB_ID_RE = re.compile(r"^rtb-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _SG_ID_RE = re.compile(r"^sg-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _PORTS_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
+_PCX_ID_RE = re.compile(r"^pcx-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 SUBNET_IPV6_INDEXES = 256
@@ -255,6 +257,15 @@ def _check_sg_id(value: str) -> str:
         raise _invalid(
             f"{shown(value)} is not a security group id",
             hint="expected 'sg-' and 8 or 17 hex digits, e.g. 'sg-0123456789abcdef0'",
+        )
+    return value
+
+
+def _check_pcx_id(value: str) -> str:
+    if not _PCX_ID_RE.match(value):
+        raise _invalid(
+            f"{shown(value)} is not a peering connection id",
+            hint="expected 'pcx-' and 8 or 17 hex digits, e.g. 'pcx-0123456789abcdef0'",
         )
     return value
 
@@ -650,6 +661,22 @@ class Allow(_Model):
 _ALLOW_FIELD = "Security group rules: inbound traffic a side lets in from its peer."
 
 
+class ExistingPeering(_Model):
+    """A peering connection that already exists: peerstack imports it (and its routes) and
+    manages it from then on, recreating nothing."""
+
+    peering_id: Annotated[StrictStr, AfterValidator(_check_pcx_id)] = Field(
+        description="The connection's id, e.g. 'pcx-0123456789abcdef0'; it must join the "
+        "link's two VPCs, requester and accepter as declared."
+    )
+    routes_exist: StrictBool = Field(
+        default=True,
+        description="The link's planned routes exist already and are imported (true), or "
+        "do not exist yet and are created (false). Set it to false after the first deploy "
+        "before adding routes to the link.",
+    )
+
+
 class Peering(_Model):
     """One peering connection between two VPCs."""
 
@@ -667,6 +694,11 @@ class Peering(_Model):
         "peer from every route table.",
     )
     allow: list[Allow] = Field(default_factory=list, description=_ALLOW_FIELD)
+    existing: ExistingPeering | None = Field(
+        default=None,
+        description="Adopt an existing peering connection between the two (adopted) VPCs "
+        "instead of requesting one.",
+    )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this link's resources.")
 
 
@@ -683,6 +715,11 @@ class Mesh(_Model):
     allow: list[Allow] = Field(
         default_factory=list,
         description=_ALLOW_FIELD + " `to` names a member; each of its links gets the rules.",
+    )
+    existing: dict[StrictStr, ExistingPeering] = Field(
+        default_factory=dict,
+        description="Existing connections to adopt, by link name ('a--b', the "
+        "alphabetically first member requesting); both VPCs must be adopted.",
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this mesh's links.")
 
@@ -732,6 +769,11 @@ class Hub(_Model):
     allow: list[Allow] = Field(
         default_factory=list,
         description=_ALLOW_FIELD + " `to` names the hub (a rule per spoke) or a spoke.",
+    )
+    existing: dict[Name, ExistingPeering] = Field(
+        default_factory=dict,
+        description="Existing connections to adopt, by spoke name (the hub requested "
+        "them); the hub and those spokes must be adopted VPCs.",
     )
     tags: Tags = Field(default_factory=dict, description="Extra tags for this hub's links.")
 

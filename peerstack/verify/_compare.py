@@ -310,7 +310,7 @@ class _Comparison:
     # -- links -----------------------------------------------------------------------
 
     def connection_for(self, link: LinkPlan) -> PeeringSnapshot | None:
-        known = self.ids.peering_connection_ids.get(link.name)
+        known = self.ids.peering_connection_ids.get(link.name) or link.existing_id
         if known:
             return self.snapshot.peering(known)
         tags = {TOPOLOGY_TAG: self.plan.topology, LINK_TAG: link.name}

@@ -232,10 +232,11 @@ class _Reader:
     def read_named_connections(
         self, already: Mapping[str, PeeringSnapshot]
     ) -> Iterator[PeeringSnapshot]:
-        """Connections the outputs name that the reads by VPC did not return."""
+        """Connections the outputs (or the plan, for adopted links) name that the reads
+        by VPC did not return."""
         by_place: dict[Place, list[str]] = defaultdict(list)
         for link in self.plan.links:
-            pcx_id = self.ids.peering_connection_ids.get(link.name)
+            pcx_id = self.ids.peering_connection_ids.get(link.name) or link.existing_id
             if pcx_id and pcx_id not in already:
                 place = (self.plan.vpc(link.requester).account, link.requester_region)
                 by_place[place].append(pcx_id)

@@ -312,3 +312,14 @@ def test_from_without_emulate_is_refused() -> None:
     result = run("up", str(HUB), "--from", str(HUB), "--yes")
     assert result.exit_code == 2
     assert "--from applies with --emulate" in result.stderr
+
+
+def test_up_emulate_says_what_it_imported_and_the_plan_which_link_is_adopted() -> None:
+    path = EXAMPLES_DIR / "adopt-peering.yaml"
+    result = run("up", str(path), "--emulate")
+    assert result.exit_code == 0, result.output
+    assert "and imported 3 existing ones" in result.stdout
+    assert "link core--warehouse: done (3 create, 3 import)" in result.stderr
+    planned = run("plan", str(path))
+    assert planned.exit_code == 0, planned.output
+    assert "adopted pcx-0e0e0e0e0e0e0e0e0 (accepted already)" in planned.stdout

@@ -9,6 +9,7 @@ import pytest
 
 from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology
+from peerstack.plan import LinkPlan
 from peerstack.testing import UNKNOWN, run_mocked
 from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR
 
@@ -39,12 +40,18 @@ def test_dependency_chains_stay_short(path: Path, expect: ModuleType) -> None:
     """Vpc -> connection -> accepter -> route/options; one more for a secondary block."""
     run = run_mocked(load_topology(path))
     plan = run.plan
-    depth = 2  # Vpc, connection
-    if any(link.needs_accepter for link in plan.links):
-        depth += 1
-    if any(plan.vpc(link.requester).secondary_cidrs for link in plan.links):
-        depth += 1  # the requester's block is associated before the request
-    depth += 1  # routes and options, in parallel
+
+    def chain(link: LinkPlan) -> int:
+        created = [plan.vpc(v).managed for v in (link.requester, link.accepter)]
+        return (
+            any(created)  # a created VPC (adopted ones register nothing)
+            + 1  # the connection
+            + link.needs_accepter
+            + bool(plan.vpc(link.requester).secondary_cidrs)  # associated before the request
+            + 1  # routes and options, in parallel
+        )
+
+    depth = max(chain(link) for link in plan.links)
     assert expect.dependency_depth(run) == depth
 
 
@@ -118,3 +125,27 @@ def test_ipv6_subnets_example_numbers_each_64_by_its_index() -> None:
     assert batch_routes["ipv6_hub.api"]["destinationIpv6CidrBlock"] == api["ipv6CidrBlock"]
     assert batch_routes["10.10.1.0-24"]["destinationCidrBlock"] == "10.10.1.0/24"
     assert set(batch_routes) == {"ipv6_hub.api", "10.10.1.0-24"}
+
+
+def test_adopt_example_imports_the_connection_and_its_routes() -> None:
+    """The adopted link imports its connection (inputs as the provider reads them back)
+    and its routes by ROUTETABLEID_DESTINATION; the requested link imports nothing."""
+    run = run_mocked(load_topology(EXAMPLES_DIR / "adopt-peering.yaml"))
+    adopted = run.get(tokens.CONNECTION, "takeover.core--warehouse")
+    assert adopted.import_id == adopted.id == "pcx-0e0e0e0e0e0e0e0e0"
+    assert (adopted.inputs["vpcId"], adopted.inputs["peerVpcId"]) == (
+        "vpc-0a0a0a0a0a0a0a0a0",
+        "vpc-0c0c0c0c0c0c0c0c0",
+    )
+    assert adopted.inputs["peerOwnerId"] == "444444444444"
+    assert "autoAccept" not in adopted.inputs and "tags" not in adopted.inputs
+    routes = {r.name: r.import_id for r in run.of_type(tokens.ROUTE)}
+    assert routes == {
+        "takeover.core.private.10.20.0.0-16": "rtb-0b0b0b0b0b0b0b0b0_10.20.0.0/16",
+        "takeover.warehouse.main.10.10.0.0-16": "rtb-0c0c0c0c0c0c0c0c0_10.10.0.0/16",
+        "takeover.tools.main.10.10.0.0-16": None,
+        "takeover.core.main.10.30.0.0-16": None,
+        "takeover.core.private.10.30.0.0-16": None,
+    }
+    requested = run.get(tokens.CONNECTION, "takeover.tools--core")
+    assert requested.import_id is None and requested.inputs["autoAccept"] is True

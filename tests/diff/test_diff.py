@@ -6,6 +6,7 @@ for the same change (tests/emulator/test_day2.py's matrix).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -176,3 +177,29 @@ def test_the_network_view_names_rules_added_and_removed() -> None:
 
     titles = [getattr(r, "title", None) for r in diff_renderables(result)]
     assert "Security group rules" in titles
+
+
+def test_adopting_a_connection_is_predicted_as_the_imports_the_engine_does() -> None:
+    from tests.emulator.test_adoption import BASE as ADOPTED
+
+    before = copy.deepcopy(ADOPTED)
+    before["peerings"] = []
+    result = diff(before, ADOPTED)
+    imported = {c.name for c in result.resources if c.op is Change.IMPORT}
+    assert imported == {
+        "takeover.core--warehouse",
+        "takeover.core.private.10.20.0.0-16",
+        "takeover.warehouse.main.10.10.0.0-16",
+    }
+    predicted = {
+        (str(c.op), c.type, c.name) for c in result.resources if c.type != tokens.AWS_PROVIDER
+    }
+    with Emulation(before) as env:
+        env.up()
+        done = env.up(ADOPTED)
+    actual = {
+        (str(s.op), s.type, s.name)
+        for s in done.steps
+        if s.aws and s.op is not Change.SAME and not s.replacement
+    }
+    assert predicted == actual

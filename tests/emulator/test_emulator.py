@@ -43,12 +43,17 @@ def test_every_example_deploys_and_verifies(path: Path) -> None:
     result = emulator.up(plan)
     assert result.ok, [str(d) for d in result.verification.differences]
     counts = result.deployment.counts_by_type()
-    assert counts["VpcPeeringConnection"] == len(plan.links)
+    adopted = [link for link in plan.links if link.adopted]
+    assert counts["VpcPeeringConnection"] == len(plan.links) - len(adopted)
+    imported = [s for s in result.deployment.of("import") if s.type == tokens.CONNECTION]
+    assert sorted(s.id or "" for s in imported) == sorted(str(k.existing_id) for k in adopted)
     assert counts.get("VpcPeeringConnectionAccepter", 0) == sum(
         link.needs_accepter for link in plan.links
     )
     assert counts["Vpc"] == sum(v.managed for v in plan.vpcs)
-    assert counts["Route"] >= len(plan.routes)
+    assert counts.get("Route", 0) + len(
+        [s for s in result.deployment.of("import") if s.type == tokens.ROUTE]
+    ) >= len(plan.routes)
     assert counts.get("SecurityGroupIngressRule", 0) == len(plan.security_rules)
     assert {s.status for s in result.verification.links} == {"active"}
     assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}

@@ -204,7 +204,9 @@ def check_links(run: MockRun) -> None:
         assert connection.inputs["region"] == link.requester_region
         assert connection.inputs.get("peerOwnerId") == link.peer_owner_id
         assert connection.inputs.get("peerRegion") == link.peer_region
-        assert connection.inputs.get("autoAccept") == (True if link.auto_accept else None)
+        assert connection.inputs.get("autoAccept") == (True if link.sets_auto_accept else None)
+        # An adopted link imports its connection; a requested one imports nothing.
+        assert connection.import_id == link.existing_id
         assert connection.inputs["vpcId"] == vpc_ids[link.requester]
         assert connection.inputs["peerVpcId"] == vpc_ids[link.accepter]
         # AWS refuses to associate a block with a requester whose request is pending.
@@ -344,6 +346,10 @@ def check_routes(run: MockRun) -> None:
                 assert route.inputs["vpcPeeringConnectionId"] == connection.id
         for route in candidates:
             assert run.depends_on(route, accepted)
+            # Imported by their provider's id, ROUTETABLEID_DESTINATION, when they exist.
+            assert route.import_id == (
+                f"{route.inputs['routeTableId']}_{destination}" if link.imports_routes else None
+            )
         matched += len(candidates)
     assert len(routes) == matched
 
@@ -402,6 +408,10 @@ def check_tags(run: MockRun) -> None:
     for resource in run.resources:
         if resource.type not in TAGGABLE:
             continue
+        if resource.type in (CONNECTION, ACCEPTER) and _adopted(run, resource):
+            # The owner's tags stay as they are: an import must match them.
+            assert "tags" not in resource.inputs
+            continue
         tags = resource.inputs["tags"]
         assert tags["peerstack:topology"] == plan.topology
         assert tags["Name"].startswith(f"{plan.topology}-")
@@ -418,6 +428,12 @@ def check_tags(run: MockRun) -> None:
             vpc = plan.vpc(tags["peerstack:vpc"])
             for key, value in vpc.tags.items():
                 assert tags[key] == value
+
+
+def _adopted(run: MockRun, resource: RegisteredResource) -> bool:
+    assert resource.parent is not None
+    link = run.by_urn(resource.parent).name.split(".", 1)[1]
+    return run.plan.link(link).adopted
 
 
 def check_outputs(run: MockRun) -> None:

@@ -782,3 +782,173 @@ def test_a_spoke_mapping_with_an_unknown_key_is_a_field_error(problems_of):
         """)
     assert [p.path for p in found] == ["hubs[0].spokes[0].route"], [str(p) for p in found]
     assert "did you mean 'routes'?" in str(found[0])
+
+
+# -- adopted peering connections -------------------------------------------------------
+
+ADOPTED_PAIR = """
+    vpcs:
+      a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16], route_tables: {main: rtb-11111111}}}
+      b:
+        account: prod
+        existing: {vpc_id: vpc-22222222, cidrs: [10.1.0.0/16]}
+    peerings:
+"""
+
+
+def test_an_adopted_connection_is_recorded_and_imports_its_routes(plan_of):
+    plan = plan_of(
+        ADOPTED_PAIR
+        + """
+      - {requester: a, accepter: b, existing: {peering_id: pcx-0123abcd}}
+    """
+    )
+    link = plan.link("a--b")
+    assert (link.existing_id, link.imports_routes, link.adopted) == ("pcx-0123abcd", True, True)
+    # Cross-account: accepted long ago, so not an outstanding request; still an accepter
+    # resource on the other side, and no auto_accept on the imported connection.
+    assert link.needs_accepter and not link.sets_auto_accept
+    shown = plan.to_dict()["links"][0]
+    assert (shown["existing_id"], shown["imports_routes"]) == ("pcx-0123abcd", True)
+
+
+def test_an_adopted_connection_may_create_its_routes(plan_of):
+    plan = plan_of(
+        ADOPTED_PAIR
+        + """
+      - {requester: a, accepter: b, existing: {peering_id: pcx-0123abcd, routes_exist: false}}
+    """
+    )
+    assert not plan.link("a--b").imports_routes
+
+
+def test_a_same_account_adopted_connection_sets_no_auto_accept(plan_of):
+    plan = plan_of("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.1.0.0/16]}}
+        peerings:
+          - {requester: a, accepter: b, existing: {peering_id: pcx-0123abcd}}
+        """)
+    link = plan.link("a--b")
+    assert link.auto_accept and not link.sets_auto_accept
+
+
+def test_an_existing_connection_cannot_join_a_created_vpc(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}
+          b: {cidr: 10.1.0.0/16}
+        peerings:
+          - requester: a
+            accepter: b
+            existing: {peering_id: pcx-0123abcd}
+        """)
+    assert p.path == "peerings[0].existing.peering_id"
+    assert p.line == H + 7
+    assert "peerstack creates 'b'" in p.message and "'pcx-0123abcd'" in p.message
+    assert p.hint and "adopt the VPCs too" in p.hint
+
+
+def test_one_existing_connection_is_adopted_by_one_link(one_problem):
+    p = one_problem("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.1.0.0/16]}}
+          c: {existing: {vpc_id: vpc-33333333, cidrs: [10.2.0.0/16]}}
+        peerings:
+          - {requester: a, accepter: b, existing: {peering_id: pcx-0123abcd}}
+          - {requester: a, accepter: c, existing: {peering_id: pcx-0123abcd}}
+        """)
+    assert p.path == "peerings[1].existing.peering_id"
+    assert p.line == H + 7
+    assert "already adopted by peerings[0] on line 11" in p.message
+
+
+def test_adopted_connections_are_not_outstanding_requests(plan_of):
+    vpcs = "\n".join(
+        f"  v{i}: {{account: prod, existing: {{vpc_id: vpc-{i:08x}, cidrs: [10.{i}.0.0/16]}}}}"
+        for i in range(1, 4)
+    )
+    peerings = "\n".join(
+        f"  - {{requester: hub, accepter: v{i}, existing: {{peering_id: pcx-{i:08x}}}}}"
+        for i in range(1, 4)
+    )
+    plan = plan_of(f"""
+vpcs:
+  hub: {{existing: {{vpc_id: vpc-aaaaaaaa, cidrs: [10.100.0.0/16]}}}}
+{vpcs}
+peerings:
+{peerings}
+quotas: {{outstanding_requests_per_account: 1}}
+""")
+    assert all(link.adopted for link in plan.links)
+
+
+def test_a_hub_adopts_existing_connections_by_spoke(plan_of):
+    plan = plan_of("""
+        vpcs:
+          hub: {existing: {vpc_id: vpc-aaaaaaaa, cidrs: [10.100.0.0/16]}}
+          old: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          new: {cidr: 10.2.0.0/16}
+        hubs:
+          - hub: hub
+            spokes: [old, new]
+            existing: {old: {peering_id: pcx-0123abcd, routes_exist: false}}
+        """)
+    assert plan.link("hub--old").existing_id == "pcx-0123abcd"
+    assert not plan.link("hub--old").imports_routes
+    assert plan.link("hub--new").existing_id is None
+
+
+def test_a_mesh_adopts_existing_connections_by_link_name(plan_of):
+    plan = plan_of("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.2.0.0/16]}}
+          c: {cidr: 10.3.0.0/16}
+        meshes:
+          - name: m
+            members: [c, b, a]
+            existing: {a--b: {peering_id: pcx-0123abcd}}
+        """)
+    assert plan.link("a--b").existing_id == "pcx-0123abcd"
+    assert [link.name for link in plan.links if link.adopted] == ["a--b"]
+
+
+def test_a_group_adopting_for_a_member_it_lacks_is_refused(problems_of):
+    problems = problems_of("""
+        vpcs:
+          a: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+          b: {existing: {vpc_id: vpc-22222222, cidrs: [10.2.0.0/16]}}
+          d: {existing: {vpc_id: vpc-44444444, cidrs: [10.4.0.0/16]}}
+        meshes:
+          - {name: m, members: [a, b], existing: {b--a: {peering_id: pcx-0123abcd}}}
+        hubs:
+          - {hub: a, spokes: [d], existing: {c: {peering_id: pcx-89abcdef}}}
+        """)
+    assert len(problems) == 2
+    mesh, hub = sorted(problems, key=lambda p: p.path, reverse=True)
+    assert (mesh.path, mesh.message, mesh.line) == (
+        "meshes[0].existing.b--a",
+        "unknown link 'b--a'",
+        H + 6,
+    )
+    assert mesh.hint and "named 'a--b'" in mesh.hint and "`peerings:` entry" in mesh.hint
+    assert (hub.path, hub.message, hub.line) == ("hubs[0].existing.c", "unknown spoke 'c'", H + 8)
+    assert hub.hint == "spokes: 'd'"
+
+
+def test_a_hub_spoke_adopted_with_a_created_hub_is_refused_where_it_is_written(one_problem):
+    p = one_problem("""
+        vpcs:
+          hub: {cidr: 10.100.0.0/16}
+          old: {existing: {vpc_id: vpc-11111111, cidrs: [10.1.0.0/16]}}
+        hubs:
+          - hub: hub
+            spokes: [old]
+            existing:
+              old: {peering_id: pcx-0123abcd}
+        """)
+    assert (p.path, p.line) == ("hubs[0].existing.old.peering_id", H + 8)
+    assert "peerstack creates 'hub'" in p.message

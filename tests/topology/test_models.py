@@ -9,6 +9,7 @@ import pytest
 from peerstack import TopologyError, load_topology
 from peerstack.topology import (
     Account,
+    ExistingPeering,
     ExistingVpc,
     Hub,
     RouteSpec,
@@ -90,6 +91,29 @@ def test_ids_and_azs() -> None:
     assert Subnet(name="s", cidr="10.0.0.0/24", az="use1-az1").az == "use1-az1"
     with pytest.raises(TopologyError, match="availability zone"):
         Subnet(name="s", cidr="10.0.0.0/24", az="zone-one")
+
+
+def test_an_existing_peering_id_is_checked_where_it_is_written() -> None:
+
+    assert ExistingPeering(peering_id="pcx-0123456789abcdef0").routes_exist is True
+    text = (
+        "name: t\ndefaults: {account: a, region: us-east-1}\n"
+        'accounts: {a: {id: "111111111111"}}\n'
+        "vpcs:\n"
+        "  x: {existing: {vpc_id: vpc-11111111, cidrs: [10.0.0.0/16]}}\n"
+        "  y: {existing: {vpc_id: vpc-22222222, cidrs: [10.1.0.0/16]}}\n"
+        "peerings:\n"
+        "  - requester: x\n"
+        "    accepter: y\n"
+        "    existing: {peering_id: pcx-12345}\n"
+    )
+    with pytest.raises(TopologyError) as info:
+        topology_from_text(text, file="t.yaml")
+    (problem,) = info.value.problems
+    assert problem.path == "peerings[0].existing.peering_id"
+    assert (problem.file, problem.line) == ("t.yaml", 10)
+    assert "'pcx-12345' is not a peering connection id" in problem.message
+    assert problem.hint and "8 or 17 hex digits" in problem.hint
 
 
 def test_a_block_aws_refuses_for_its_size_is_not_offered_again_without_host_bits() -> None:

@@ -526,3 +526,20 @@ def test_a_more_specific_route_to_a_gateway_hides_part_of_a_peer(hub: Emulation)
     assert subjects(result, DifferenceKind.SUBNET_REACHABILITY) == {"shared.dns <-> app-us.app-a"}
     assert result.reachability["shared"] == hub.plan.reachability["shared"]
     assert "app-us.app-a" not in result.subnet_reachability["shared.dns"]
+
+
+def test_an_adopted_connection_is_found_by_its_id_before_any_deploy() -> None:
+    """What exists already is what the adopting topology describes: verify finds the
+    connection by the id the plan adopts (no outputs, no peerstack tag) and its routes."""
+    from tests.emulator.test_adoption import BASE as ADOPTED
+    from tests.emulator.test_adoption import PCX
+
+    plan = build_plan(ADOPTED)
+    with Emulation(plan) as env:  # seeds the adopted VPCs, connection and routes
+        result = verify(plan, clients=env.ec2)
+        assert result.ok, [str(d) for d in result.differences]
+        assert [(s.link, s.connection_id) for s in result.links] == [("core--warehouse", PCX)]
+        env.ec2("net", "us-east-1").delete_vpc_peering_connection(VpcPeeringConnectionId=PCX)
+        gone = verify(plan, clients=env.ec2)
+    (link,) = [d for d in gone.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
+    assert (link.subject, link.actual) == ("core--warehouse", "deleted")

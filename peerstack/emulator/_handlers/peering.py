@@ -102,11 +102,56 @@ def _delete_connection(req: Request, old: ResourceState) -> None:
         req.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=old.id)
 
 
+_ADOPTABLE = ("active", "pending-acceptance", "provisioning")
+
+
+def _read_connection(req: Request) -> Outputs:
+    """An import (ImportStatePassthrough): vpc_peering_connection.go, Read. Seen from the
+    accepter's account (and not the requester's), the VPCs read the other way round."""
+    from botocore.exceptions import ClientError
+
+    pcx_id = str(req.require("id"))
+    items: list[Any] = []
+    try:
+        found = req.ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx_id])
+        items = list(found["VpcPeeringConnections"])
+    except ClientError as exc:
+        if "NotFound" not in exc.response.get("Error", {}).get("Code", ""):
+            raise
+    if not items:
+        raise EmulatorError(
+            f"{req.what}: there is no peering connection {pcx_id!r} in account "
+            f"{req.account_id}, {req.region} to import; check the id, and that the link's "
+            "requester is the VPC that requested it"
+        )
+    pcx = items[0]
+    status = pcx["Status"]["Code"]
+    if status not in _ADOPTABLE:
+        raise EmulatorError(
+            f"{req.what}: the peering connection {pcx_id!r} is {status!r}; only an active "
+            "(or pending) connection can be adopted"
+        )
+    requester = pcx.get("RequesterVpcInfo", {})
+    accepter = pcx.get("AccepterVpcInfo", {})
+    mine, peer = requester, accepter
+    if accepter.get("OwnerId") == req.account_id != requester.get("OwnerId"):
+        mine, peer = accepter, requester
+    return pcx_id, {
+        "acceptStatus": status,
+        "vpcId": mine.get("VpcId", ""),
+        "peerVpcId": peer.get("VpcId", ""),
+        "peerOwnerId": peer.get("OwnerId", ""),
+        "peerRegion": accepter.get("Region", req.region),
+        "tags": {t["Key"]: t["Value"] for t in pcx.get("Tags", [])},
+    }
+
+
 CONNECTION = ResourceHandler(
     create=_create_connection,
     update=_update_connection,
     updatable=frozenset({"autoAccept", "requester", "accepter"}),
     delete=_delete_connection,
+    read=_read_connection,
 )
 
 

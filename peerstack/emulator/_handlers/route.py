@@ -86,6 +86,42 @@ def _delete(req: Request, old: ResourceState) -> None:
         req.ec2.delete_route(**kwargs)
 
 
+def _read(req: Request) -> Outputs:
+    """An import: vpc_route.go, resourceRouteImportState splits ``ROUTETABLEID_DESTINATION``
+    and Read finds the route (FindRouteByIPv4Destination / ...IPv6...) in that table."""
+    import_id = str(req.require("id"))
+    table_id, sep, destination = import_id.partition("_")
+    if not sep or not table_id.startswith("rtb-") or not destination:
+        raise EmulatorError(
+            f"{req.what}: {import_id!r} is not a route import id (ROUTETABLEID_DESTINATION)"
+        )
+    key = "DestinationIpv6CidrBlock" if ":" in destination else "DestinationCidrBlock"
+    tables = req.ec2.describe_route_tables(RouteTableIds=[table_id])["RouteTables"]
+    found = next(
+        (r for t in tables for r in t.get("Routes", []) if r.get(key) == destination), None
+    )
+    if found is None:
+        raise EmulatorError(
+            f"{req.what}: no route to {destination} in route table {table_id} (account "
+            f"{req.account_id}, {req.region}) to import; set `routes_exist: false` on the "
+            "adopted peering to create the link's routes instead"
+        )
+    outputs: dict[str, Any] = {
+        "routeTableId": table_id,
+        "destinationCidrBlock" if key == "DestinationCidrBlock" else "destinationIpv6CidrBlock": (
+            destination
+        ),
+        "vpcPeeringConnectionId": found.get("VpcPeeringConnectionId", ""),
+        "gatewayId": found.get("GatewayId", ""),
+        "state": found.get("State", "active"),
+        "origin": found.get("Origin", "CreateRoute"),
+        "instanceId": "",
+        "instanceOwnerId": "",
+        "networkInterfaceId": "",
+    }
+    return f"r-{table_id}{zlib.crc32(destination.encode())}", outputs
+
+
 ROUTE = ResourceHandler(
-    create=_create, update=_update, updatable=frozenset(_TARGETS), delete=_delete
+    create=_create, update=_update, updatable=frozenset(_TARGETS), delete=_delete, read=_read
 )
