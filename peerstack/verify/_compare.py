@@ -110,6 +110,7 @@ class _Comparison:
             links=tuple(statuses),
             reachability={v.name: reach.vpcs.get(v.name, ()) for v in self.plan.vpcs},
             routes_checked=routes_checked,
+            rules_checked=len(self.plan.security_rules),
             subnet_reachability=reach.endpoints,
         )
 

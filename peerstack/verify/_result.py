@@ -105,6 +105,8 @@ class VerifyResult:
     reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """VPC-level reachability recomputed from the route tables found."""
     routes_checked: int = 0
+    rules_checked: int = 0
+    """Security group rules of the plan looked for."""
     subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Subnet-level reachability recomputed from the subnets and tables found, named as in
     :attr:`Plan.subnet_reachability <peerstack.plan.Plan.subnet_reachability>` (a subnet the
@@ -129,6 +131,8 @@ class VerifyResult:
     def summary(self) -> str:
         """One line: what was checked and how it went."""
         checked = f"{plural(len(self.links), 'link')}, {plural(self.routes_checked, 'route')}"
+        if self.rules_checked:
+            checked += f", {plural(self.rules_checked, 'security group rule')}"
         if self.ok:
             return f"verified: {checked} match the plan of {self.topology!r}"
         count = len(self.differences)
@@ -142,5 +146,6 @@ class VerifyResult:
             "links": [link.to_dict() for link in self.links],
             "reachability": {vpc: list(peers) for vpc, peers in self.reachability.items()},
             "routes_checked": self.routes_checked,
+            "rules_checked": self.rules_checked,
             "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},
         }
