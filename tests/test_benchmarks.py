@@ -55,8 +55,11 @@ def test_command_prints_figures_as_json() -> None:
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
+    # The exit code says whether every target was met: a timing, which a busy machine
+    # decides, so it is checked against the figures rather than expected to be 0.
+    missed = [f["name"] for f in figures if not f["ok"]]
+    assert result.returncode == (1 if missed else 0), result.stderr
     assert [f["name"] for f in figures] == [
         "plan mesh of 10 VPCs",
         "plan mesh of 50 VPCs",
