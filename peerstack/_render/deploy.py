@@ -11,6 +11,7 @@ from rich.text import Text
 
 from peerstack import _tokens as tokens
 from peerstack._render.fitted import Column, FittedTable
+from peerstack._render.styles import OP_STYLE
 from peerstack._text import plural
 from peerstack._tokens import short_type
 
@@ -25,13 +26,6 @@ __all__ = [
     "state_summary",
 ]
 
-_OP_STYLE = {
-    "create": "green",
-    "import": "cyan",
-    "update": "yellow",
-    "replace": "magenta",
-    "delete": "red",
-}
 _OP_ORDER = ("create", "import", "update", "replace", "delete")
 
 
@@ -41,7 +35,7 @@ def _ops(counts: Mapping[str, int]) -> Text:
         if counts.get(op):
             if text:
                 text.append(", ")
-            text.append(f"{counts[op]} to {op}", style=_OP_STYLE[op])
+            text.append(f"{counts[op]} to {op}", style=OP_STYLE[op])
     return text
 
 

@@ -9,6 +9,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from peerstack._render.fitted import Column, FittedTable
+from peerstack._render.styles import OP_STYLE
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
@@ -17,13 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["diff_renderables"]
 
 _STYLE = {"added": "green", "removed": "red", "changed": "yellow"}
-_OP_STYLE = {
-    "create": "green",
-    "import": "cyan",
-    "update": "yellow",
-    "replace": "magenta",
-    "delete": "red",
-}
 
 
 def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
@@ -111,7 +105,7 @@ def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
             op = str(resource.op)
             rows.append(
                 (
-                    Text(op, style=_OP_STYLE.get(op, "")),
+                    Text(op, style=OP_STYLE.get(op, "")),
                     short_type(resource.type),
                     resource.name,
                     why,
