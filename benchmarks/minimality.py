@@ -8,7 +8,9 @@ The minimum is computed here from the plan alone, never from the components:
   uses a named table (adopted VPCs: nothing);
 - per link: one connection; an accepter only when AWS cannot auto-accept (two accounts,
   or two regions); one ``PeeringConnectionOptions`` per side only with DNS resolution;
-- one ``Route`` per (route table, destination).
+- one ``Route`` per (route table, destination);
+- one ``SecurityGroupIngressRule`` per (group, protocol, ports, source) that a topology
+  allows: AWS keeps one rule per permission.
 
 Target: exactly 1.00 for every example, type by type (a missing resource and an extra
 one elsewhere do not cancel out).
@@ -39,6 +41,7 @@ CONNECTION = tokens.CONNECTION
 ACCEPTER = tokens.ACCEPTER
 OPTIONS = tokens.OPTIONS
 ROUTE = tokens.ROUTE
+RULE = tokens.SECURITY_RULE
 
 DISCOVERED_TABLES = ("rtb-0a0a0a0a0a0a0a0a1", "rtb-0a0a0a0a0a0a0a0a2")
 """What the mocked ``getRouteTables`` finds for an adopted VPC that discovers its tables."""
@@ -82,6 +85,12 @@ def minimum(plan: Plan, discovered: Mapping[str, Sequence[str]] | None = None) -
         tables = tables_of[route.vpc] if route.route_table == DISCOVERED else {route.route_table}
         routes.update((route.vpc, table, route.destination) for table in tables)
     need[ROUTE] = len(routes)
+    need[RULE] = len(
+        {
+            (r.group_id, r.protocol, r.from_port, r.to_port, r.cidr or r.referenced_group_id)
+            for r in plan.security_rules
+        }
+    )
     return +need
 
 
