@@ -142,3 +142,9 @@ def test_the_interactive_up_shown_is_what_users_get(
             continue
         assert words in printed, words
     assert any(p.startswith("updated stack prod of topology corp in ") for p in printed)
+
+
+def test_every_example_is_in_the_examples_table() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [p.name for p in EXAMPLES if f"| `{p.name}` |" not in readme]
+    assert missing == []
