@@ -63,6 +63,8 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
         else "",
     )
     yield _vpcs(plan)
+    if any(vpc.subnets for vpc in plan.vpcs):
+        yield _subnets(plan)
     if summarised(plan, full=full):
         yield _link_kinds(plan)
         yield _vpc_summary(plan)
@@ -112,6 +114,29 @@ def _vpcs(plan: Plan) -> FittedTable:
         )
     columns = ("VPC", "account", "region", "IPv4", "IPv6", "route tables", "managed")
     return FittedTable("VPCs", columns, rows)
+
+
+def _subnets(plan: Plan) -> FittedTable:
+    rows: list[tuple[str, ...]] = []
+    sections = []
+    for vpc in plan.vpcs:
+        if not vpc.subnets:
+            continue
+        if rows:
+            sections.append(len(rows))
+        for index, subnet in enumerate(vpc.subnets):
+            rows.append(
+                (
+                    vpc.name if index == 0 else "",
+                    subnet.name,
+                    subnet.cidr,
+                    f"/64 #{subnet.ipv6_index}" if subnet.ipv6 else "-",
+                    subnet.availability_zone,
+                    subnet.route_table,
+                )
+            )
+    columns = ("VPC", "subnet", "IPv4", "IPv6", "zone", "route table")
+    return FittedTable("Subnets", columns, rows, sections=sections)
 
 
 def _links(plan: Plan) -> FittedTable:

@@ -107,3 +107,10 @@ def test_summary_summarises_a_small_plan_too() -> None:
     assert result.exit_code == 0, result.output
     assert "Links by kind" in result.stdout
     assert "4 links and 17 routes are summarised" in result.stdout
+
+
+def test_subnets_are_listed_with_their_ipv6_64() -> None:
+    shown = plan_output(example("ipv6-subnets"), 120)
+    assert "Subnets" in shown
+    assert "│ hub   │ api    │ 10.10.1.0/24 │ /64 #1 │ us-east-1a │ api         │" in shown
+    assert "│       │ ops    │ 10.10.3.0/24 │ -      │ us-east-1a │ main        │" in shown
