@@ -435,8 +435,14 @@ class EmulatedAws:
         """
         from moto.core import disable_iam_authentication
 
-        with disable_iam_authentication():
-            self._seed_request(plan, accept)
+        # The partner's calls are not peerstack's: observers (call records, policy
+        # checks) see only what the deploy does.
+        observers, self.call_observers = self.call_observers, []
+        try:
+            with disable_iam_authentication():
+                self._seed_request(plan, accept)
+        finally:
+            self.call_observers = observers
 
     def _seed_request(self, plan: Plan, accept: AcceptPlan) -> None:
         from botocore.exceptions import ClientError

@@ -37,7 +37,7 @@ def test_up_emulate_creates_verifies_and_exits_zero(path: Path) -> None:
         assert link.name in result.stdout
     assert result.stdout.count(" active ") >= len(plan.links)
     assert (
-        f"verified: {len(plan.links)} links, " in result.stdout
+        f"verified: {len(plan.links) + len(plan.accepts)} links, " in result.stdout
         and f"match the plan of {plan.topology!r}" in result.stdout
     )
     # Progress on stderr (not a terminal): one line per link as it finishes.
