@@ -154,3 +154,22 @@ def test_a_request_to_another_vpc_fails_at_our_routes_and_verify_names_it() -> N
         wrong = [d for d in differences if d.kind is DifferenceKind.LINK_WRONG_VPCS]
         assert [d.subject for d in wrong] == ["atlas--app"]
         assert "does not request a connection to 'app'" in wrong[0].message
+
+
+def test_verify_reports_our_side_dns_changed_outside_peerstack_and_nothing_of_theirs() -> None:
+    with Emulation(BASE) as env:
+        env.up()
+        ours = env.client("ec2", account="network", region="us-east-1")
+        ours.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=PCX,
+            AccepterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+        )
+        partner = env.client("ec2", account=PARTNER, region="us-east-1")
+        partner.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=PCX,
+            RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": True},
+        )
+        (difference,) = env.verify().differences
+        assert difference.kind is DifferenceKind.DNS_OPTION
+        assert difference.subject == "atlas--app (accepter)"
+        assert (difference.expected, difference.actual) == ("off", "on")
