@@ -85,7 +85,7 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     check_route_quota(ctx, routes)
     rules = plan_security_rules(ctx, links, vpcs)
     check_rule_quota(ctx, rules)
-    check_tag_quota(ctx, vpcs, links)
+    check_tag_quota(ctx, vpcs, links, [(a.path, a.plan) for a in accepts])
     ctx.raise_if_any()
     link_plans = list(
         schedule([link for _, link in links], topology.quotas.outstanding_requests_per_account)

@@ -260,3 +260,16 @@ accepts:
     } <= paths
     region = next(p for p in problems if p.path == "accepts[0].peer.region")
     assert region.hint and "did you mean" in region.hint
+
+
+def test_the_acceptance_tags_count_against_aws_limit(one_problem):
+    tags = ", ".join(f"k{i}: v" for i in range(47))
+    p = one_problem(
+        APP
+        + f"""
+accepts:
+  - {{vpc: app, peering_id: pcx-0f1f1f1f, peer: {ATLAS}, tags: {{{tags}}}}}
+"""
+    )
+    assert p.path == "accepts[0].tags"
+    assert "the acceptance 'atlas--app' would carry 51 tags" in p.message
