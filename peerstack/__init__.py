@@ -10,13 +10,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import PeerstackError, Problem, TopologyError
-from peerstack.plan import LinkPlan, Plan, RoutePlan, SecurityRulePlan, VpcPlan, build_plan
+from peerstack.plan import (
+    AcceptPlan,
+    LinkPlan,
+    Plan,
+    RoutePlan,
+    SecurityRulePlan,
+    VpcPlan,
+    build_plan,
+)
 from peerstack.topology import (
+    Accept,
     Account,
     Allow,
     Defaults,
     ExistingPeering,
     ExistingVpc,
+    ExternalPeer,
     Hub,
     Mesh,
     Peering,
@@ -60,6 +70,8 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Accept",
+    "AcceptPlan",
     "Account",
     "Allow",
     "Defaults",
@@ -67,6 +79,7 @@ __all__ = [
     "DestroyResult",
     "ExistingPeering",
     "ExistingVpc",
+    "ExternalPeer",
     "Hub",
     "LinkPlan",
     "Mesh",
