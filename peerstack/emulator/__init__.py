@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from peerstack._runtime import Program, run_program
 from peerstack.emulator._cloud import EMULATION_ROLE
-from peerstack.emulator._emulation import Emulation, with_emulation_roles
+from peerstack.emulator._emulation import Checkpoint, Emulation, with_emulation_roles
 from peerstack.emulator._handlers import HANDLERS, INVOKES
 from peerstack.emulator._iam import Enforcement, RecordedCall, enforce_iam
 from peerstack.emulator._results import (
@@ -37,6 +37,7 @@ __all__ = [
     "EMULATION_ROLE",
     "SUPPORTED_INVOKES",
     "SUPPORTED_RESOURCE_TYPES",
+    "Checkpoint",
     "EmulatedDeployment",
     "EmulatedDestroy",
     "EmulatedPreview",

@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
 from peerstack.plan import DISCOVERED, MAIN, AccountPlan, LinkPlan, Plan, VpcPlan
@@ -51,7 +51,16 @@ class EmulatedAws:
     with ``mock_aws``); ``close()`` discards everything it started. Accounts are known by
     the :class:`~peerstack.plan.AccountPlan` objects given to :meth:`know`, so a later
     topology can bring more accounts.
+
+    moto is one per process. An emulation that keeps a snapshot to come back to (a
+    *keeper*, see :meth:`keep`) owns moto's EC2 until another emulation starts: the
+    newcomer then gets an empty EC2, the keeper is displaced (using it raises
+    EmulatorError) until it restores its snapshot (:meth:`claim`), and what the newcomer
+    made is discarded when it closes.
     """
+
+    _running: ClassVar[list[EmulatedAws]] = []
+    _keepers: ClassVar[list[EmulatedAws]] = []
 
     def __init__(self, accounts: Iterable[AccountPlan] = ()) -> None:
         self._mock: Any = None
@@ -65,6 +74,8 @@ class EmulatedAws:
         """The credentials every role is assumed with (moto accepts any while IAM is
         not enforced; see ``peerstack.emulator.enforce_iam``)."""
         self.call_observers: list[CallObserver] = []
+        self._displaced = False
+        self._displaces = False
         self.know(accounts)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -81,13 +92,52 @@ class EmulatedAws:
 
         self._mock = mock_aws()
         self._mock.start()
+        keepers = [k for k in EmulatedAws._keepers if k is not self]
+        if keepers:
+            from peerstack.emulator._snapshot import clear_ec2
+
+            for keeper in keepers:
+                keeper._displaced = True
+            clear_ec2()
+            self._displaces = True
+        EmulatedAws._running.append(self)
         return self
 
     def close(self) -> None:
         mock, self._mock = self._mock, None
         self.forget_credentials()
+        _discard(EmulatedAws._running, self)
+        _discard(EmulatedAws._keepers, self)
+        if self._displaces and EmulatedAws._keepers:
+            # What this one made must not show in the next emulation's fresh EC2.
+            from peerstack.emulator._snapshot import clear_ec2
+
+            clear_ec2()
+        self._displaces = self._displaced = False
         if mock is not None:
             mock.stop()
+
+    def keep(self) -> None:
+        """Mark this cloud as one that keeps a snapshot of moto's EC2 (it owns EC2 now)."""
+        self.require_running()
+        if self not in EmulatedAws._keepers:
+            EmulatedAws._keepers.append(self)
+
+    def claim(self) -> None:
+        """Take moto's EC2 back before restoring a snapshot into it: refused while an
+        emulation that keeps nothing runs beside this one (its resources would vanish)."""
+        if self._mock is None:
+            self.require_running()
+        others = [c for c in EmulatedAws._running if c is not self and c not in self._keepers]
+        if others:
+            raise EmulatorError(
+                f"{len(others)} other emulation(s) are running in this process and share "
+                "moto with this one: restoring a checkpoint would discard their resources; "
+                "close them first (or restore before starting them)"
+            )
+        for keeper in EmulatedAws._keepers:
+            keeper._displaced = keeper is not self
+        self.keep()
 
     def forget_credentials(self) -> None:
         """Drop every role's credentials, session and client: the next call assumes anew."""
@@ -105,6 +155,12 @@ class EmulatedAws:
             raise EmulatorError(
                 "the emulation is not running: use it as a context manager "
                 "(`with Emulation(plan) as env:`)"
+            )
+        if self._displaced:
+            raise EmulatorError(
+                "another emulation started in this process since this one's checkpoint and "
+                "moto's EC2 now holds its resources, not these: call restore() (or reset()) "
+                "on this emulation before using it again"
             )
 
     # -- accounts ----------------------------------------------------------------------
@@ -444,6 +500,11 @@ class EmulatedAws:
                     VpcPeeringConnectionId=pcx_id,
                     DestinationCidrBlock=destination,
                 )
+
+
+def _discard(clouds: list[EmulatedAws], cloud: EmulatedAws) -> None:
+    if cloud in clouds:
+        clouds.remove(cloud)
 
 
 @contextlib.contextmanager
