@@ -27,7 +27,13 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-__all__ = ["DEFAULT_CREDENTIALS", "EMULATION_ROLE", "CallObserver", "EmulatedAws"]
+__all__ = [
+    "DEFAULT_CREDENTIALS",
+    "EMULATION_ROLE",
+    "CallObserver",
+    "EmulatedAws",
+    "unkept_running",
+]
 
 log = logging.getLogger("peerstack")
 
@@ -56,11 +62,15 @@ class EmulatedAws:
     *keeper*, see :meth:`keep`) owns moto's EC2 until another emulation starts: the
     newcomer then gets an empty EC2, the keeper is displaced (using it raises
     EmulatorError) until it restores its snapshot (:meth:`claim`), and what the newcomer
-    made is discarded when it closes.
+    made is discarded when it closes. Keepers can also be parked between uses
+    (:meth:`park_keepers`): moto then stops as if they were closed, their accounts set
+    aside, and the next :meth:`claim` brings them back.
     """
 
     _running: ClassVar[list[EmulatedAws]] = []
     _keepers: ClassVar[list[EmulatedAws]] = []
+    _parked: ClassVar[list[tuple[Any, dict[str, Any]]] | None] = None
+    """While keepers are parked: each moto service's accounts, set aside."""
 
     def __init__(self, accounts: Iterable[AccountPlan] = ()) -> None:
         self._mock: Any = None
@@ -106,22 +116,74 @@ class EmulatedAws:
     def close(self) -> None:
         mock, self._mock = self._mock, None
         self.forget_credentials()
+        parked = EmulatedAws._parked is not None and self in EmulatedAws._keepers
         _discard(EmulatedAws._running, self)
         _discard(EmulatedAws._keepers, self)
+        if not EmulatedAws._keepers:
+            EmulatedAws._parked = None
         if self._displaces and EmulatedAws._keepers:
             # What this one made must not show in the next emulation's fresh EC2.
             from peerstack.emulator._snapshot import clear_ec2
 
             clear_ec2()
         self._displaces = self._displaced = False
-        if mock is not None:
+        if mock is not None and not parked:
             mock.stop()
+
+    @classmethod
+    def park_keepers(cls) -> None:
+        """Between two uses of the keepers: stop moto as if they were closed (its patches
+        and fake credentials gone, the next moto empty), their accounts set aside.
+
+        Nothing happens while an emulation without a checkpoint runs, or when they are
+        parked already.
+        """
+        from moto.core.base_backend import BackendDict, backend_lock
+
+        if not cls._keepers or cls._parked is not None or unkept_running():
+            return
+        with backend_lock:
+            parked = [(services, dict(dict.items(services))) for services in BackendDict._instances]
+            for services, _ in parked:
+                dict.clear(services)
+        cls._parked = parked
+        for keeper in cls._keepers:
+            keeper._displaced = True
+            keeper._mock.stop()
+
+    @classmethod
+    def unpark_keepers(cls) -> None:
+        """Bring parked keepers' moto back (they stay displaced until they restore)."""
+        cls._unpark()
+
+    @classmethod
+    def _unpark(cls) -> None:
+        from moto.core.base_backend import BackendDict, backend_lock
+
+        parked, cls._parked = cls._parked, None
+        if parked is None:
+            return
+        for keeper in cls._keepers:
+            keeper._mock.start()
+        with backend_lock:
+            for services, accounts in parked:
+                for account_id, regions in accounts.items():
+                    dict.__setitem__(services, account_id, regions)
+                if services not in BackendDict._instances:
+                    BackendDict._instances.append(services)
 
     def keep(self) -> None:
         """Mark this cloud as one that keeps a snapshot of moto's EC2 (it owns EC2 now)."""
         self.require_running()
-        if self not in EmulatedAws._keepers:
-            EmulatedAws._keepers.append(self)
+        if self in EmulatedAws._keepers:
+            return
+        if EmulatedAws._parked is not None:
+            raise EmulatorError(
+                "other emulations with checkpoints are parked: restore one of them (or "
+                "call EmulatedAws.unpark_keepers()) before starting this one, so that "
+                "they all share one moto"
+            )
+        EmulatedAws._keepers.append(self)
 
     def claim(self) -> None:
         """Take moto's EC2 back before restoring a snapshot into it: refused while an
@@ -135,6 +197,7 @@ class EmulatedAws:
                 "moto with this one: restoring a checkpoint would discard their resources; "
                 "close them first (or restore before starting them)"
             )
+        EmulatedAws._unpark()
         for keeper in EmulatedAws._keepers:
             keeper._displaced = keeper is not self
         self.keep()
@@ -500,6 +563,11 @@ class EmulatedAws:
                     VpcPeeringConnectionId=pcx_id,
                     DestinationCidrBlock=destination,
                 )
+
+
+def unkept_running() -> int:
+    """How many emulations without a checkpoint run in this process (sharing moto)."""
+    return sum(1 for c in EmulatedAws._running if c not in EmulatedAws._keepers)
 
 
 def _discard(clouds: list[EmulatedAws], cloud: EmulatedAws) -> None:
