@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -42,9 +42,10 @@ def hub_plan() -> Plan:
 
 
 @pytest.fixture
-def hub(hub_plan: Plan) -> Iterator[Emulation]:
-    with emulated(hub_plan) as env:
-        yield env
+def hub(hub_plan: Plan, peerstack_emulated_shared: Callable[..., Emulation]) -> Emulation:
+    """The hub deployed once per session, as right after its deploy in every test (the
+    faults a test injects are undone before the next)."""
+    return peerstack_emulated_shared(hub_plan)
 
 
 def _ids(env: Emulation) -> dict[str, Any]:
