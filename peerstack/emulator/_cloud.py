@@ -58,19 +58,21 @@ class EmulatedAws:
     the :class:`~peerstack.plan.AccountPlan` objects given to :meth:`know`, so a later
     topology can bring more accounts.
 
-    moto is one per process. An emulation that keeps a snapshot to come back to (a
-    *keeper*, see :meth:`keep`) owns moto's EC2 until another emulation starts: the
-    newcomer then gets an empty EC2, the keeper is displaced (using it raises
-    EmulatorError) until it restores its snapshot (:meth:`claim`), and what the newcomer
-    made is discarded when it closes. Keepers can also be parked between uses
-    (:meth:`park_keepers`): moto then stops as if they were closed, their accounts set
-    aside, and the next :meth:`claim` brings them back.
+    moto is one per process, and holds one *world* at a time: every account of every
+    service (EC2, STS, IAM). An emulation that keeps a checkpoint to come back to (a
+    *keeper*, see :meth:`keep`) owns the world it deployed in until another emulation
+    starts: its world is then set aside whole and the newcomer gets an empty one; the
+    keeper is displaced (using it raises EmulatorError) until it restores its checkpoint
+    (:meth:`claim` puts its world back), and what the newcomer made is discarded when it
+    closes. Keepers can also be parked between uses (:meth:`park_keepers`): their worlds
+    set aside and moto stopped as if they were closed, so that code running meanwhile
+    finds no moto of theirs.
     """
 
     _running: ClassVar[list[EmulatedAws]] = []
     _keepers: ClassVar[list[EmulatedAws]] = []
-    _parked: ClassVar[list[tuple[Any, dict[str, Any]]] | None] = None
-    """While keepers are parked: each moto service's accounts, set aside."""
+    _owner: ClassVar[EmulatedAws | None] = None
+    """The keeper whose world moto holds now, if any."""
 
     def __init__(self, accounts: Iterable[AccountPlan] = ()) -> None:
         self._mock: Any = None
@@ -84,8 +86,10 @@ class EmulatedAws:
         """The credentials every role is assumed with (moto accepts any while IAM is
         not enforced; see ``peerstack.emulator.enforce_iam``)."""
         self.call_observers: list[CallObserver] = []
+        self._world: World = {}
         self._displaced = False
         self._displaces = False
+        self._stopped = False
         self.know(accounts)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -102,13 +106,8 @@ class EmulatedAws:
 
         self._mock = mock_aws()
         self._mock.start()
-        keepers = [k for k in EmulatedAws._keepers if k is not self]
-        if keepers:
-            from peerstack.emulator._snapshot import clear_ec2
-
-            for keeper in keepers:
-                keeper._displaced = True
-            clear_ec2()
+        if EmulatedAws._owner is not None:
+            EmulatedAws._set_aside()
             self._displaces = True
         EmulatedAws._running.append(self)
         return self
@@ -116,78 +115,33 @@ class EmulatedAws:
     def close(self) -> None:
         mock, self._mock = self._mock, None
         self.forget_credentials()
-        parked = EmulatedAws._parked is not None and self in EmulatedAws._keepers
         _discard(EmulatedAws._running, self)
         _discard(EmulatedAws._keepers, self)
-        if not EmulatedAws._keepers:
-            EmulatedAws._parked = None
-        if self._displaces and EmulatedAws._keepers:
-            # What this one made must not show in the next emulation's fresh EC2.
-            from peerstack.emulator._snapshot import clear_ec2
-
-            clear_ec2()
+        owned = EmulatedAws._owner is self
+        if owned:
+            EmulatedAws._owner = None
+        moto_stays = any(not k._stopped for k in EmulatedAws._keepers)
+        if (owned or self._displaces) and moto_stays:
+            # What this one made must not show in the next emulation's world.
+            _detach_world()
         self._displaces = self._displaced = False
-        if mock is not None and not parked:
+        self._world = {}
+        if mock is not None and not self._stopped:
             mock.stop()
-
-    @classmethod
-    def park_keepers(cls) -> None:
-        """Between two uses of the keepers: stop moto as if they were closed (its patches
-        and fake credentials gone, the next moto empty), their accounts set aside.
-
-        Nothing happens while an emulation without a checkpoint runs, or when they are
-        parked already.
-        """
-        from moto.core.base_backend import BackendDict, backend_lock
-
-        if not cls._keepers or cls._parked is not None or unkept_running():
-            return
-        with backend_lock:
-            parked = [(services, dict(dict.items(services))) for services in BackendDict._instances]
-            for services, _ in parked:
-                dict.clear(services)
-        cls._parked = parked
-        for keeper in cls._keepers:
-            keeper._displaced = True
-            keeper._mock.stop()
-
-    @classmethod
-    def unpark_keepers(cls) -> None:
-        """Bring parked keepers' moto back (they stay displaced until they restore)."""
-        cls._unpark()
-
-    @classmethod
-    def _unpark(cls) -> None:
-        from moto.core.base_backend import BackendDict, backend_lock
-
-        parked, cls._parked = cls._parked, None
-        if parked is None:
-            return
-        for keeper in cls._keepers:
-            keeper._mock.start()
-        with backend_lock:
-            for services, accounts in parked:
-                for account_id, regions in accounts.items():
-                    dict.__setitem__(services, account_id, regions)
-                if services not in BackendDict._instances:
-                    BackendDict._instances.append(services)
+        self._stopped = False
 
     def keep(self) -> None:
-        """Mark this cloud as one that keeps a snapshot of moto's EC2 (it owns EC2 now)."""
+        """Mark this cloud as a keeper: it owns the world it runs in, and can claim it back."""
         self.require_running()
-        if self in EmulatedAws._keepers:
-            return
-        if EmulatedAws._parked is not None:
-            raise EmulatorError(
-                "other emulations with checkpoints are parked: restore one of them (or "
-                "call EmulatedAws.unpark_keepers()) before starting this one, so that "
-                "they all share one moto"
-            )
-        EmulatedAws._keepers.append(self)
+        if self not in EmulatedAws._keepers:
+            EmulatedAws._keepers.append(self)
+        EmulatedAws._owner = self
+        self._world = _capture_world()
 
     def claim(self) -> None:
-        """Take moto's EC2 back before restoring a snapshot into it: refused while an
-        emulation that keeps nothing runs beside this one (its resources would vanish)."""
+        """Put this keeper's world back in moto (setting the current one aside), before
+        restoring a checkpoint into it: refused while an emulation that keeps nothing
+        runs beside this one (its resources would vanish)."""
         if self._mock is None:
             self.require_running()
         others = [c for c in EmulatedAws._running if c is not self and c not in self._keepers]
@@ -197,10 +151,41 @@ class EmulatedAws:
                 "moto with this one: restoring a checkpoint would discard their resources; "
                 "close them first (or restore before starting them)"
             )
-        EmulatedAws._unpark()
-        for keeper in EmulatedAws._keepers:
-            keeper._displaced = keeper is not self
-        self.keep()
+        if self._stopped:
+            self._mock.start()  # with nothing installed: moto's reset finds nothing of ours
+            self._stopped = False
+        if EmulatedAws._owner is not self:
+            EmulatedAws._set_aside()
+            _install_world(self._world)
+        EmulatedAws._owner = self
+        self._displaced = False
+        if self not in EmulatedAws._keepers:
+            EmulatedAws._keepers.append(self)
+
+    @classmethod
+    def park_keepers(cls) -> None:
+        """Between two uses of the keepers: set the current world aside and stop moto as
+        if they were closed (its patches and fake credentials gone, the next moto empty).
+
+        Nothing happens while an emulation without a checkpoint runs.
+        """
+        if not cls._keepers or unkept_running():
+            return
+        cls._set_aside()
+        for keeper in cls._keepers:
+            keeper._displaced = True
+            if not keeper._stopped:
+                keeper._stopped = True
+                keeper._mock.stop()
+
+    @classmethod
+    def _set_aside(cls) -> None:
+        """The owner's world leaves moto (kept by its owner, now displaced)."""
+        owner, cls._owner = cls._owner, None
+        if owner is not None:
+            owner._world = _capture_world()
+            owner._displaced = True
+        _detach_world()
 
     def forget_credentials(self) -> None:
         """Drop every role's credentials, session and client: the next call assumes anew."""
@@ -568,6 +553,36 @@ class EmulatedAws:
 def unkept_running() -> int:
     """How many emulations without a checkpoint run in this process (sharing moto)."""
     return sum(1 for c in EmulatedAws._running if c not in EmulatedAws._keepers)
+
+
+World = dict[Any, dict[str, Any]]
+"""moto's BackendDict of each service -> its accounts (AccountSpecificBackend objects)."""
+
+
+def _capture_world() -> World:
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        return {services: dict(dict.items(services)) for services in BackendDict._instances}
+
+
+def _detach_world() -> None:
+    """Empty every moto service: the next call gets new backends, as in a fresh moto."""
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        for services in BackendDict._instances:
+            dict.clear(services)
+
+
+def _install_world(world: World) -> None:
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        for services, accounts in world.items():
+            dict.update(services, accounts)
+            if services not in BackendDict._instances:
+                BackendDict._instances.append(services)
 
 
 def _discard(clouds: list[EmulatedAws], cloud: EmulatedAws) -> None:

@@ -95,7 +95,7 @@ class SharedEmulations:
         key = (_key(topology), before_up, program)
         emulation = self._emulations.get(key)
         if emulation is None:
-            from peerstack.emulator._cloud import EmulatedAws, unkept_running
+            from peerstack.emulator._cloud import unkept_running
             from peerstack.errors import EmulatorError
 
             if unkept_running():
@@ -104,8 +104,6 @@ class SharedEmulations:
                     "started (moto is one per process, and the deploy would keep its "
                     "resources): ask for shared environments before starting others"
                 )
-            # The others' moto comes back first: all keepers share one STS and IAM.
-            EmulatedAws.unpark_keepers()
             emulation = Emulation(build_plan(topology)).start()
             try:
                 if before_up is not None:

@@ -224,20 +224,22 @@ def test_routes_of_other_targets_are_not_peerstacks_business(hub: Emulation) -> 
     assert hub.verify().ok
 
 
-def test_a_route_shadowed_by_more_specific_ones_does_not_reach(plan_of: PlanOf) -> None:
+def test_a_route_shadowed_by_more_specific_ones_does_not_reach(
+    plan_of: PlanOf, peerstack_emulated_shared: Callable[..., Emulation]
+) -> None:
     """Longest prefix wins: a /16 fully covered by two /17s elsewhere carries nothing."""
     plan = example("specific-routes")
-    with emulated(plan) as env:
-        ids = env.outputs
-        ec2 = env.client("ec2", account="main", region="eu-central-1")
-        blue_table = ids["route_table_ids"]["central"]["blue"]
-        for half in ("192.168.0.0/17", "192.168.128.0/17"):
-            ec2.create_route(
-                RouteTableId=blue_table,
-                DestinationCidrBlock=half,
-                VpcPeeringConnectionId=ids["peering_connection_ids"]["central--green"],
-            )
-        result = env.verify()
+    env = peerstack_emulated_shared(plan)
+    ids = env.outputs
+    ec2 = env.client("ec2", account="main", region="eu-central-1")
+    blue_table = ids["route_table_ids"]["central"]["blue"]
+    for half in ("192.168.0.0/17", "192.168.128.0/17"):
+        ec2.create_route(
+            RouteTableId=blue_table,
+            DestinationCidrBlock=half,
+            VpcPeeringConnectionId=ids["peering_connection_ids"]["central--green"],
+        )
+    result = env.verify()
     assert subjects(result, DifferenceKind.ROUTE_UNEXPECTED) == {
         "central/blue -> 192.168.0.0/17",
         "central/blue -> 192.168.128.0/17",
@@ -245,10 +247,12 @@ def test_a_route_shadowed_by_more_specific_ones_does_not_reach(plan_of: PlanOf) 
     assert subjects(result, DifferenceKind.REACHABILITY) == {"central <-> blue"}
 
 
-def test_longest_prefix_routes_to_overlapping_peers_both_reach() -> None:
+def test_longest_prefix_routes_to_overlapping_peers_both_reach(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("longest-prefix-ipv6")
-    with emulated(plan) as env:
-        result = env.verify()
+    env = peerstack_emulated_shared(plan)
+    result = env.verify()
     assert result.ok
     assert result.reachability["central"] == ("narrow", "wide")
 
