@@ -286,6 +286,14 @@ def test_floor_makes_the_emulations_boto3_calls() -> None:
     assert made == 3 + 3 + 6 + 6
 
 
+def test_the_reset_figure_resets_what_it_times() -> None:
+    """The reset is timed after a fault and the environment verifies afterwards (else
+    the figure is refused, without a number)."""
+    figure = bench("emulated").reset_environment(quick=True)
+    assert figure.value is not None, figure.detail
+    assert "after a deleted route and an extra VPC" in figure.detail
+
+
 def test_cli_benchmark_measures_the_cpu_time_of_a_whole_process() -> None:
     cpu = bench("cli")._command("validate", str(EXAMPLES_DIR / "hub-cross-account.yaml"))
     # More than nothing (the child was counted), less than a wall clock could drift to.
