@@ -273,6 +273,17 @@ def small_environment(*, quick: bool) -> Figure:
     )
 
 
+def leave_leftovers(env: Any) -> None:
+    """What a test leaves behind in a shared environment: a deleted route, an extra VPC."""
+    plan = env.plan
+    vpc = plan.vpcs[0]
+    ec2 = env.ec2(vpc.account_id, vpc.region)
+    table = env.outputs["route_table_ids"][vpc.name][MAIN]
+    route = next(r for r in plan.routes if r.vpc == vpc.name)
+    ec2.delete_route(RouteTableId=table, DestinationCidrBlock=route.destination)
+    ec2.create_vpc(CidrBlock="10.250.0.0/16")
+
+
 def reset_environment(*, quick: bool) -> Figure:
     """A shared environment's per-test reset against deploying the environment again."""
     from peerstack.emulator import Emulation
@@ -290,15 +301,9 @@ def reset_environment(*, quick: bool) -> Figure:
     with Emulation(plan) as env:
         env.up()
         env.checkpoint()
-        vpc = plan.vpcs[0]
-        ec2 = env.ec2(vpc.account_id, vpc.region)
-        table = env.outputs["route_table_ids"][vpc.name][MAIN]
-        route = next(r for r in plan.routes if r.vpc == vpc.name)
 
         def fault_then_reset() -> Any:
-            # What a test leaves behind: a deleted route, an extra VPC.
-            ec2.delete_route(RouteTableId=table, DestinationCidrBlock=route.destination)
-            ec2.create_vpc(CidrBlock="10.250.0.0/16")
+            leave_leftovers(env)
             return measure(env.reset)
 
         resets = [fault_then_reset() for _ in range(rounds)]

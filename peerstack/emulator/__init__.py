@@ -11,7 +11,9 @@ their topology gives. Nothing leaves the process.
 >>> result.ok, result.deployment.counts_by_type()
 
 For a stack that lives on (day 2: ``env.up(new)``, ``env.destroy()``) use
-:class:`Emulation`; for tests, :func:`peerstack.testing.emulated`.
+:class:`Emulation`; for tests, :func:`peerstack.testing.emulated`. A deploy many tests
+share is taken back to its state with ``env.checkpoint()`` and ``env.reset()`` (the
+``peerstack_emulated_shared`` fixture does it for each test).
 """
 
 from __future__ import annotations
