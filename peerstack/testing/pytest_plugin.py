@@ -32,7 +32,9 @@ def peerstack_mocks() -> Callable[..., MockRun]:
 
 
 @pytest.fixture
-def peerstack_emulated() -> Iterator[Callable[..., Emulation]]:
+def peerstack_emulated(
+    peerstack_shared_emulations: SharedEmulations,
+) -> Iterator[Callable[..., Emulation]]:
     """A factory: ``env = peerstack_emulated("topology.yaml")`` deploys it into emulated AWS.
 
     It is :func:`peerstack.testing.emulated` as a fixture: pass a file path, a Topology or
@@ -56,6 +58,8 @@ def peerstack_emulated() -> Iterator[Callable[..., Emulation]]:
             return stack.enter_context(emulated(topology, **kwargs))
 
         yield deploy
+    # Shared deploys the test also used could not park beside these: they park now.
+    peerstack_shared_emulations.park()
 
 
 @pytest.fixture(scope="session")

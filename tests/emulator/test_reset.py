@@ -242,6 +242,22 @@ def test_a_parked_shared_deploy_leaves_no_moto_behind(shared: SharedEmulations) 
     assert shared.get(BASE).verify().ok
 
 
+def test_parking_waits_for_emulations_without_checkpoints(shared: SharedEmulations) -> None:
+    import os
+
+    key = os.environ.get("AWS_ACCESS_KEY_ID")
+    env = shared.get(BASE)
+    with Emulation(build_plan(changed(_drop_batch))) as own:
+        own.up()
+        shared.park()  # own still runs: nothing is parked, own's world stays whole
+        assert own.verify().ok
+    shared.park()
+    assert os.environ.get("AWS_ACCESS_KEY_ID") == key
+    shared.next_test()
+    assert shared.get(BASE) is env
+    assert env.verify().ok
+
+
 def test_two_shared_topologies_take_turns(shared: SharedEmulations) -> None:
     base = shared.get(BASE)
     base_world = world(base)
