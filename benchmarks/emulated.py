@@ -1,4 +1,5 @@
-"""Emulated deploy: ``up --emulate`` of a 20-VPC mesh against its floor, in the same run.
+"""Emulated deploy: ``up --emulate`` of a 20-VPC mesh against its floor, in the same run;
+and what a test pays for an emulated environment: another one, or a shared one reset.
 
 ``up --emulate`` is timed through the code path the CLI takes (``Emulation(plan)``, then
 ``up()``, then ``verify()``), without the progress display. Its floor is the sum of:
@@ -35,6 +36,8 @@ TARGET_RATIO = 1.2
 SMALL = 2
 """A test's emulated environment: two VPCs and their link."""
 SMALL_TARGET = 1.5
+RESET_TARGET = 0.2
+"""A shared environment's reset, at most this share of deploying it again."""
 ROUNDS = 4
 CHUNK = 200  # values per filter, as verify reads
 ROLE = "peerstack-emulation"
@@ -270,8 +273,57 @@ def small_environment(*, quick: bool) -> Figure:
     )
 
 
+def leave_leftovers(env: Any) -> None:
+    """What a test leaves behind in a shared environment: a deleted route, an extra VPC."""
+    plan = env.plan
+    vpc = plan.vpcs[0]
+    ec2 = env.ec2(vpc.account_id, vpc.region)
+    table = env.outputs["route_table_ids"][vpc.name][MAIN]
+    route = next(r for r in plan.routes if r.vpc == vpc.name)
+    ec2.delete_route(RouteTableId=table, DestinationCidrBlock=route.destination)
+    ec2.create_vpc(CidrBlock="10.250.0.0/16")
+
+
+def reset_environment(*, quick: bool) -> Figure:
+    """A shared environment's per-test reset against deploying the environment again."""
+    from peerstack.emulator import Emulation
+
+    plan = build_plan(topology_from_data(mesh(SMALL)))
+    name = f"reset of an emulated environment of {SMALL} VPCs / its deploy"
+    if not emulated_up(plan):  # imports and caches warm
+        return refused(name, "the emulated deploy does not verify")
+
+    def deploy() -> None:
+        with Emulation(plan) as fresh:
+            fresh.up()
+
+    rounds = 2 if quick else 6
+    with Emulation(plan) as env:
+        env.up()
+        env.checkpoint()
+
+        def fault_then_reset() -> Any:
+            leave_leftovers(env)
+            return measure(env.reset)
+
+        resets = [fault_then_reset() for _ in range(rounds)]
+        if not env.verify().ok:
+            return refused(name, "the reset environment does not verify")
+    reset = fastest(resets).wall
+    up = fastest([measure(deploy) for _ in range(rounds)]).wall
+    return Figure(
+        name=name,
+        value=reset / up,
+        unit="x",
+        target=f"<= {RESET_TARGET}",
+        ok=reset / up <= RESET_TARGET,
+        detail=f"best of {rounds}: reset after a deleted route and an extra VPC "
+        f"{reset * 1000:.1f} ms, deploy {up * 1000:.0f} ms",
+    )
+
+
 def run(*, quick: bool = False) -> list[Figure]:
-    return [small_environment(quick=quick), *_mesh(quick=quick)]
+    return [small_environment(quick=quick), reset_environment(quick=quick), *_mesh(quick=quick)]
 
 
 def _mesh(*, quick: bool) -> list[Figure]:

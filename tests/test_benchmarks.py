@@ -289,6 +289,21 @@ def test_floor_makes_the_emulations_boto3_calls() -> None:
     assert made == 3 + 3 + 6 + 6
 
 
+def test_the_reset_figure_undoes_the_leftovers_it_times() -> None:
+    from peerstack.emulator import Emulation
+
+    emulated = bench("emulated")
+    with Emulation(plan_of(small_mesh(2))) as env:
+        env.up()
+        env.checkpoint()
+        vpcs = len(env.ec2("111111111111", "us-east-1").describe_vpcs()["Vpcs"])
+        emulated.leave_leftovers(env)
+        assert not env.verify().ok
+        env.reset()
+        assert env.verify().ok
+        assert len(env.ec2("111111111111", "us-east-1").describe_vpcs()["Vpcs"]) == vpcs
+
+
 def test_cli_benchmark_measures_the_cpu_time_of_a_whole_process() -> None:
     cpu = bench("cli")._command("validate", str(EXAMPLES_DIR / "hub-cross-account.yaml"))
     # More than nothing (the child was counted), less than a wall clock could drift to.

@@ -56,7 +56,7 @@ def test_the_complete_test_file_passes_without_warnings(tmp_path: Path) -> None:
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 passed" in result.stdout
+    assert "5 passed" in result.stdout
     assert "warning" not in result.stdout.lower(), result.stdout
 
 

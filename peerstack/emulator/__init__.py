@@ -11,14 +11,16 @@ their topology gives. Nothing leaves the process.
 >>> result.ok, result.deployment.counts_by_type()
 
 For a stack that lives on (day 2: ``env.up(new)``, ``env.destroy()``) use
-:class:`Emulation`; for tests, :func:`peerstack.testing.emulated`.
+:class:`Emulation`; for tests, :func:`peerstack.testing.emulated`. A deploy many tests
+share is taken back to its state with ``env.checkpoint()`` and ``env.reset()`` (the
+``peerstack_emulated_shared`` fixture does it for each test).
 """
 
 from __future__ import annotations
 
 from peerstack._runtime import Program, run_program
 from peerstack.emulator._cloud import EMULATION_ROLE
-from peerstack.emulator._emulation import Emulation, with_emulation_roles
+from peerstack.emulator._emulation import Checkpoint, Emulation, with_emulation_roles
 from peerstack.emulator._handlers import HANDLERS, INVOKES
 from peerstack.emulator._iam import Enforcement, RecordedCall, enforce_iam
 from peerstack.emulator._results import (
@@ -37,6 +39,7 @@ __all__ = [
     "EMULATION_ROLE",
     "SUPPORTED_INVOKES",
     "SUPPORTED_RESOURCE_TYPES",
+    "Checkpoint",
     "EmulatedDeployment",
     "EmulatedDestroy",
     "EmulatedPreview",

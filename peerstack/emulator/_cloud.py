@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
 from peerstack.plan import DISCOVERED, MAIN, AcceptPlan, AccountPlan, LinkPlan, Plan, VpcPlan
@@ -27,7 +27,13 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-__all__ = ["DEFAULT_CREDENTIALS", "EMULATION_ROLE", "CallObserver", "EmulatedAws"]
+__all__ = [
+    "DEFAULT_CREDENTIALS",
+    "EMULATION_ROLE",
+    "CallObserver",
+    "EmulatedAws",
+    "unkept_running",
+]
 
 log = logging.getLogger("peerstack")
 
@@ -51,7 +57,22 @@ class EmulatedAws:
     with ``mock_aws``); ``close()`` discards everything it started. Accounts are known by
     the :class:`~peerstack.plan.AccountPlan` objects given to :meth:`know`, so a later
     topology can bring more accounts.
+
+    moto is one per process, and holds one *world* at a time: every account of every
+    service (EC2, STS, IAM). An emulation that keeps a checkpoint to come back to (a
+    *keeper*, see :meth:`keep`) owns the world it deployed in until another emulation
+    starts: its world is then set aside whole and the newcomer gets an empty one; the
+    keeper is displaced (using it raises EmulatorError) until it restores its checkpoint
+    (:meth:`claim` puts its world back), and what the newcomer made is discarded when it
+    closes. Keepers can also be parked between uses (:meth:`park_keepers`): their worlds
+    set aside and moto stopped as if they were closed, so that code running meanwhile
+    finds no moto of theirs.
     """
+
+    _running: ClassVar[list[EmulatedAws]] = []
+    _keepers: ClassVar[list[EmulatedAws]] = []
+    _owner: ClassVar[EmulatedAws | None] = None
+    """The keeper whose world moto holds now, if any."""
 
     def __init__(self, accounts: Iterable[AccountPlan] = ()) -> None:
         self._mock: Any = None
@@ -65,6 +86,10 @@ class EmulatedAws:
         """The credentials every role is assumed with (moto accepts any while IAM is
         not enforced; see ``peerstack.emulator.enforce_iam``)."""
         self.call_observers: list[CallObserver] = []
+        self._world: World = {}
+        self._displaced = False
+        self._displaces = False
+        self._stopped = False
         self.know(accounts)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -81,13 +106,86 @@ class EmulatedAws:
 
         self._mock = mock_aws()
         self._mock.start()
+        if EmulatedAws._owner is not None:
+            EmulatedAws._set_aside()
+            self._displaces = True
+        EmulatedAws._running.append(self)
         return self
 
     def close(self) -> None:
         mock, self._mock = self._mock, None
         self.forget_credentials()
-        if mock is not None:
+        _discard(EmulatedAws._running, self)
+        _discard(EmulatedAws._keepers, self)
+        owned = EmulatedAws._owner is self
+        if owned:
+            EmulatedAws._owner = None
+        moto_stays = any(not k._stopped for k in EmulatedAws._keepers)
+        if (owned or self._displaces) and moto_stays:
+            # What this one made must not show in the next emulation's world.
+            _detach_world()
+        self._displaces = self._displaced = False
+        self._world = {}
+        if mock is not None and not self._stopped:
             mock.stop()
+        self._stopped = False
+
+    def keep(self) -> None:
+        """Mark this cloud as a keeper: it owns the world it runs in, and can claim it back."""
+        self.require_running()
+        if self not in EmulatedAws._keepers:
+            EmulatedAws._keepers.append(self)
+        EmulatedAws._owner = self
+        self._world = _capture_world()
+
+    def claim(self) -> None:
+        """Put this keeper's world back in moto (setting the current one aside), before
+        restoring a checkpoint into it: refused while an emulation that keeps nothing
+        runs beside this one (its resources would vanish)."""
+        if self._mock is None:
+            self.require_running()
+        others = [c for c in EmulatedAws._running if c is not self and c not in self._keepers]
+        if others:
+            raise EmulatorError(
+                f"{len(others)} other emulation(s) are running in this process and share "
+                "moto with this one: restoring a checkpoint would discard their resources; "
+                "close them first (or restore before starting them)"
+            )
+        if self._stopped:
+            self._mock.start()  # with nothing installed: moto's reset finds nothing of ours
+            self._stopped = False
+        if EmulatedAws._owner is not self:
+            EmulatedAws._set_aside()
+            _install_world(self._world)
+        EmulatedAws._owner = self
+        self._displaced = False
+        if self not in EmulatedAws._keepers:
+            EmulatedAws._keepers.append(self)
+
+    @classmethod
+    def park_keepers(cls) -> None:
+        """Between two uses of the keepers: set the current world aside and stop moto as
+        if they were closed (its patches and fake credentials gone, the next moto empty).
+
+        Nothing happens while an emulation without a checkpoint runs.
+        """
+        if not cls._keepers or unkept_running():
+            return
+        cls._set_aside()
+        for keeper in cls._keepers:
+            keeper._displaced = True
+            if not keeper._stopped:
+                keeper._stopped = True
+                keeper._mock.stop()
+
+    @classmethod
+    def _set_aside(cls) -> None:
+        """The owner's world leaves moto (kept by its owner, now displaced)."""
+        owner, cls._owner = cls._owner, None
+        if owner is not None:
+            owner._world = _capture_world()
+            owner._displaced = True
+        _detach_world()
 
     def forget_credentials(self) -> None:
         """Drop every role's credentials, session and client: the next call assumes anew."""
@@ -105,6 +203,12 @@ class EmulatedAws:
             raise EmulatorError(
                 "the emulation is not running: use it as a context manager "
                 "(`with Emulation(plan) as env:`)"
+            )
+        if self._displaced:
+            raise EmulatorError(
+                "another emulation started in this process since this one's checkpoint and "
+                "moto's EC2 now holds its resources, not these: call restore() (or reset()) "
+                "on this emulation before using it again"
             )
 
     # -- accounts ----------------------------------------------------------------------
@@ -508,6 +612,46 @@ class EmulatedAws:
                     VpcPeeringConnectionId=pcx_id,
                     DestinationCidrBlock=destination,
                 )
+
+
+def unkept_running() -> int:
+    """How many emulations without a checkpoint run in this process (sharing moto)."""
+    return sum(1 for c in EmulatedAws._running if c not in EmulatedAws._keepers)
+
+
+World = dict[Any, dict[str, Any]]
+"""moto's BackendDict of each service -> its accounts (AccountSpecificBackend objects)."""
+
+
+def _capture_world() -> World:
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        return {services: dict(dict.items(services)) for services in BackendDict._instances}
+
+
+def _detach_world() -> None:
+    """Empty every moto service: the next call gets new backends, as in a fresh moto."""
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        for services in BackendDict._instances:
+            dict.clear(services)
+
+
+def _install_world(world: World) -> None:
+    from moto.core.base_backend import BackendDict, backend_lock
+
+    with backend_lock:
+        for services, accounts in world.items():
+            dict.update(services, accounts)
+            if services not in BackendDict._instances:
+                BackendDict._instances.append(services)
+
+
+def _discard(clouds: list[EmulatedAws], cloud: EmulatedAws) -> None:
+    if cloud in clouds:
+        clouds.remove(cloud)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Collection, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack._components import topology_program
@@ -24,6 +24,7 @@ from peerstack.emulator._results import (
     EmulatedPreview,
     OnResource,
 )
+from peerstack.emulator._snapshot import Ec2Snapshot, take_snapshot
 from peerstack.emulator._state import ResourceState, StackState
 from peerstack.errors import EmulatorError
 from peerstack.plan import AccountPlan, Plan, TopologySource, build_plan
@@ -36,9 +37,24 @@ if TYPE_CHECKING:
     from peerstack._runtime import Program
     from peerstack.verify import VerifyResult
 
-__all__ = ["Emulation", "with_emulation_roles"]
+__all__ = ["Checkpoint", "Emulation", "with_emulation_roles"]
 
 _PROJECT = "peerstack"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Checkpoint:
+    """An emulation as it was at :meth:`Emulation.checkpoint`: moto's EC2 in every
+    account and region, and the stack's own state. Give it to :meth:`Emulation.restore`
+    of the emulation that took it, as often as needed."""
+
+    ec2: Ec2Snapshot = field(repr=False)
+    state: tuple[ResourceState, ...] = field(repr=False)
+    plan: Plan | None = field(repr=False)
+    deployment: EmulatedDeployment | None = field(repr=False)
+    stack: str | None
+    accounts: tuple[AccountPlan, ...] = field(repr=False)
+    owner: int = field(repr=False)
 
 
 class Emulation:
@@ -61,6 +77,7 @@ class Emulation:
         self._state = StackState()
         self._stack: str | None = None
         self._deployment: EmulatedDeployment | None = None
+        self._checkpoint: Checkpoint | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -82,6 +99,62 @@ class Emulation:
 
     def __enter__(self) -> Self:
         return self.start()
+
+    # -- checkpoints -----------------------------------------------------------------------
+
+    def checkpoint(self) -> Checkpoint:
+        """Remember this emulation as it is now, to :meth:`restore` it later (or
+        :meth:`reset` to the last checkpoint): far cheaper than deploying again.
+
+        What comes back is exact for everything moto's EC2 holds, in every account and
+        region (VPCs, subnets, route tables and routes, connections and their state,
+        security groups and rules, tags, CIDR associations), with the same ids, and for
+        the stack's state: a later ``up`` behaves as it would right after the deploy.
+        STS and IAM are not rolled back: roles stay assumed, and policies attached with
+        ``enforce_iam`` stay attached.
+
+        moto is one per process: another emulation started after this checkpoint gets an
+        empty EC2 of its own, and this one refuses to be used until it is restored.
+        """
+        self._cloud.require_running()
+        self._cloud.keep()
+        self._checkpoint = Checkpoint(
+            ec2=take_snapshot(),
+            state=tuple(self._state),
+            plan=self._plan,
+            deployment=self._deployment,
+            stack=self._stack,
+            accounts=self._cloud.accounts,
+            owner=id(self),
+        )
+        return self._checkpoint
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        """Put this emulation back exactly as it was at ``checkpoint``: whatever was
+        created since is gone (regions and accounts first used since included), whatever
+        was changed or deleted is back, with its id; the stack's state too.
+
+        Raises EmulatorError for another emulation's checkpoint, or while an emulation
+        without a checkpoint runs in the same process (its resources would vanish).
+        """
+        if checkpoint.owner != id(self):
+            raise EmulatorError(
+                "this checkpoint was taken of another emulation: restore it on that one"
+            )
+        self._cloud.claim()
+        checkpoint.ec2.restore()
+        self._state = StackState(checkpoint.state)
+        self._plan = checkpoint.plan
+        self._deployment = checkpoint.deployment
+        self._stack = checkpoint.stack
+        self._cloud.know(checkpoint.accounts)
+        self._checkpoint = checkpoint
+
+    def reset(self) -> None:
+        """:meth:`restore` the last :meth:`checkpoint` taken (or restored)."""
+        if self._checkpoint is None:
+            raise EmulatorError("nothing to reset to: call checkpoint() after the deploy first")
+        self.restore(self._checkpoint)
 
     def __exit__(self, *exc: object) -> None:
         self.close()

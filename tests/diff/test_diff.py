@@ -98,16 +98,17 @@ CHANGES: dict[str, Callable[[Data], None]] = {
 
 
 @pytest.mark.parametrize("name", CHANGES)
-def test_diff_predicts_what_the_engine_does(name: str) -> None:
+def test_diff_predicts_what_the_engine_does(
+    name: str, peerstack_emulated_shared: Callable[..., Emulation]
+) -> None:
     new = changed(CHANGES[name])
     predicted = {
         (str(c.op), c.type, c.name)
         for c in diff(BASE, new).resources
         if c.type != tokens.AWS_PROVIDER
     }
-    with Emulation(BASE) as env:
-        env.up()
-        done = env.up(new)
+    # BASE deployed once per session, reset for each change.
+    done = peerstack_emulated_shared(BASE).up(new)
     actual = {
         (str(s.op), s.type, s.name)
         for s in done.steps

@@ -82,12 +82,14 @@ def aws_names(deployment: EmulatedDeployment, op: Change) -> set[str]:
 
 
 @pytest.fixture
-def env() -> Any:
-    with Emulation(BASE) as emulation:
-        first = emulation.up()
-        assert emulation.verify().ok, emulation.verify().differences
-        assert not replaced(first) and not deleted(first)
-        yield emulation
+def env(peerstack_emulated_shared: Callable[..., Emulation]) -> Emulation:
+    """BASE deployed once per session and reset for each test: a day-2 ``up`` on it does
+    what it does right after the deploy (tests/emulator/test_reset.py proves it)."""
+    emulation = peerstack_emulated_shared(BASE)
+    assert emulation.verify().ok, emulation.verify().differences
+    first = emulation.deployment
+    assert not replaced(first) and not deleted(first)
+    return emulation
 
 
 def up_and_verify(env: Emulation, data: Data) -> EmulatedDeployment:

@@ -59,39 +59,43 @@ def test_every_example_deploys_and_verifies(path: Path) -> None:
     assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
 
 
-def test_each_vpc_lives_in_its_own_account_and_region() -> None:
+def test_each_vpc_lives_in_its_own_account_and_region(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("hub-cross-account")
-    with emulated(plan) as env:
-        ids = env.outputs["vpc_ids"]
-        for vpc in plan.vpcs:
-            assert ids[vpc.name] in vpc_ids_in(env, vpc.account, vpc.region), vpc.name
-            for other in plan.accounts:
-                if other.id != vpc.account_id:
-                    assert ids[vpc.name] not in vpc_ids_in(env, other.alias, vpc.region)
-        owner = {
-            v["VpcId"]: v["OwnerId"]
-            for v in env.client("ec2", account="prod", region="eu-west-1").describe_vpcs()["Vpcs"]
-        }
-        assert owner[ids["app-eu"]] == "222222222222"
+    env = peerstack_emulated_shared(plan)
+    ids = env.outputs["vpc_ids"]
+    for vpc in plan.vpcs:
+        assert ids[vpc.name] in vpc_ids_in(env, vpc.account, vpc.region), vpc.name
+        for other in plan.accounts:
+            if other.id != vpc.account_id:
+                assert ids[vpc.name] not in vpc_ids_in(env, other.alias, vpc.region)
+    owner = {
+        v["VpcId"]: v["OwnerId"]
+        for v in env.client("ec2", account="prod", region="eu-west-1").describe_vpcs()["Vpcs"]
+    }
+    assert owner[ids["app-eu"]] == "222222222222"
 
 
-def test_cross_account_and_region_links_are_accepted_by_the_accepter() -> None:
+def test_cross_account_and_region_links_are_accepted_by_the_accepter(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("hub-cross-account")
-    with emulated(plan) as env:
-        pcx_id = env.outputs["peering_connection_ids"]["shared--app-eu"]
-        # The accepter's account sees the connection in its own region, active.
-        ec2 = env.client("ec2", account="prod", region="eu-west-1")
-        (pcx,) = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx_id])[
-            "VpcPeeringConnections"
-        ]
-        assert pcx["Status"]["Code"] == "active"
-        assert pcx["RequesterVpcInfo"]["OwnerId"] == "111111111111"
-        assert pcx["RequesterVpcInfo"]["Region"] == "us-east-1"
-        assert pcx["AccepterVpcInfo"]["OwnerId"] == "222222222222"
-        assert pcx["AccepterVpcInfo"]["Region"] == "eu-west-1"
-        # Each side set its own DNS option.
-        assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
-        assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
+    env = peerstack_emulated_shared(plan)
+    pcx_id = env.outputs["peering_connection_ids"]["shared--app-eu"]
+    # The accepter's account sees the connection in its own region, active.
+    ec2 = env.client("ec2", account="prod", region="eu-west-1")
+    (pcx,) = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx_id])[
+        "VpcPeeringConnections"
+    ]
+    assert pcx["Status"]["Code"] == "active"
+    assert pcx["RequesterVpcInfo"]["OwnerId"] == "111111111111"
+    assert pcx["RequesterVpcInfo"]["Region"] == "us-east-1"
+    assert pcx["AccepterVpcInfo"]["OwnerId"] == "222222222222"
+    assert pcx["AccepterVpcInfo"]["Region"] == "eu-west-1"
+    # Each side set its own DNS option.
+    assert pcx["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
+    assert pcx["AccepterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"]
 
 
 def test_outputs_are_the_emulations_own_ids_and_attributes() -> None:
@@ -136,42 +140,46 @@ def test_outputs_are_the_emulations_own_ids_and_attributes() -> None:
     assert seen["requested_status"] == "pending-acceptance"
 
 
-def test_deferred_ipv6_routes_use_the_block_aws_assigned() -> None:
+def test_deferred_ipv6_routes_use_the_block_aws_assigned(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("longest-prefix-ipv6")
-    with emulated(plan) as env:
-        ec2 = env.client("ec2", account="main", region="us-east-2")
-        vpcs = {
-            t["Value"]: v
-            for v in ec2.describe_vpcs()["Vpcs"]
-            for t in v.get("Tags", [])
-            if t["Key"] == "peerstack:vpc"
-        }
-        wide_v6 = vpcs["wide"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
-        table = env.outputs["route_table_ids"]["central"]["main"]
-        (found,) = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"]
-        over_peering = {
-            r.get("DestinationIpv6CidrBlock")
-            for r in found["Routes"]
-            if r.get("VpcPeeringConnectionId")
-        }
-        assert wide_v6 in over_peering
+    env = peerstack_emulated_shared(plan)
+    ec2 = env.client("ec2", account="main", region="us-east-2")
+    vpcs = {
+        t["Value"]: v
+        for v in ec2.describe_vpcs()["Vpcs"]
+        for t in v.get("Tags", [])
+        if t["Key"] == "peerstack:vpc"
+    }
+    wide_v6 = vpcs["wide"]["Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    table = env.outputs["route_table_ids"]["central"]["main"]
+    (found,) = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"]
+    over_peering = {
+        r.get("DestinationIpv6CidrBlock")
+        for r in found["Routes"]
+        if r.get("VpcPeeringConnectionId")
+    }
+    assert wide_v6 in over_peering
 
 
-def test_adopted_vpc_keeps_the_ids_its_topology_gives() -> None:
+def test_adopted_vpc_keeps_the_ids_its_topology_gives(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("hub-cross-account")
-    with emulated(plan) as env:
-        ec2 = env.client("ec2", account="prod", region="us-east-1")
-        (vpc,) = ec2.describe_vpcs(VpcIds=["vpc-0123456789abcdef0"])["Vpcs"]
-        assert vpc["CidrBlock"] == "172.31.0.0/16"
-        (table,) = ec2.describe_route_tables(RouteTableIds=["rtb-0123456789abcdef0"])["RouteTables"]
-        assert table["VpcId"] == "vpc-0123456789abcdef0"
-        assert any(a.get("Main") for a in table["Associations"])
-        pcx = env.outputs["peering_connection_ids"]["shared--legacy"]
-        assert {
-            (r.get("DestinationCidrBlock"), r.get("VpcPeeringConnectionId"))
-            for r in table["Routes"]
-            if r.get("VpcPeeringConnectionId")
-        } == {("10.0.1.0/24", pcx)}
+    env = peerstack_emulated_shared(plan)
+    ec2 = env.client("ec2", account="prod", region="us-east-1")
+    (vpc,) = ec2.describe_vpcs(VpcIds=["vpc-0123456789abcdef0"])["Vpcs"]
+    assert vpc["CidrBlock"] == "172.31.0.0/16"
+    (table,) = ec2.describe_route_tables(RouteTableIds=["rtb-0123456789abcdef0"])["RouteTables"]
+    assert table["VpcId"] == "vpc-0123456789abcdef0"
+    assert any(a.get("Main") for a in table["Associations"])
+    pcx = env.outputs["peering_connection_ids"]["shared--legacy"]
+    assert {
+        (r.get("DestinationCidrBlock"), r.get("VpcPeeringConnectionId"))
+        for r in table["Routes"]
+        if r.get("VpcPeeringConnectionId")
+    } == {("10.0.1.0/24", pcx)}
 
 
 def test_adopted_vpc_keeps_what_it_had_before_up() -> None:

@@ -3,14 +3,13 @@ and the groups' other rules are none of its business."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from peerstack.emulator import Emulation
 from peerstack.plan import Plan, build_plan
-from peerstack.testing import emulated
 from peerstack.topology import load_topology
 from peerstack.verify import DifferenceKind, VerifyResult
 from tests.helpers.paths import example
@@ -25,9 +24,9 @@ def plan() -> Plan:
 
 
 @pytest.fixture
-def env(plan: Plan) -> Iterator[Emulation]:
-    with emulated(plan) as deployed:
-        yield deployed
+def env(plan: Plan, peerstack_emulated_shared: Callable[..., Emulation]) -> Emulation:
+    """Deployed once per session, reset for each test."""
+    return peerstack_emulated_shared(plan)
 
 
 def db_rule(env: Emulation, key: str) -> dict[str, Any]:

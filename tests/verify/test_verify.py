@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -42,9 +42,10 @@ def hub_plan() -> Plan:
 
 
 @pytest.fixture
-def hub(hub_plan: Plan) -> Iterator[Emulation]:
-    with emulated(hub_plan) as env:
-        yield env
+def hub(hub_plan: Plan, peerstack_emulated_shared: Callable[..., Emulation]) -> Emulation:
+    """The hub deployed once per session, as right after its deploy in every test (the
+    faults a test injects are undone before the next)."""
+    return peerstack_emulated_shared(hub_plan)
 
 
 def _ids(env: Emulation) -> dict[str, Any]:
@@ -223,20 +224,22 @@ def test_routes_of_other_targets_are_not_peerstacks_business(hub: Emulation) -> 
     assert hub.verify().ok
 
 
-def test_a_route_shadowed_by_more_specific_ones_does_not_reach(plan_of: PlanOf) -> None:
+def test_a_route_shadowed_by_more_specific_ones_does_not_reach(
+    plan_of: PlanOf, peerstack_emulated_shared: Callable[..., Emulation]
+) -> None:
     """Longest prefix wins: a /16 fully covered by two /17s elsewhere carries nothing."""
     plan = example("specific-routes")
-    with emulated(plan) as env:
-        ids = env.outputs
-        ec2 = env.client("ec2", account="main", region="eu-central-1")
-        blue_table = ids["route_table_ids"]["central"]["blue"]
-        for half in ("192.168.0.0/17", "192.168.128.0/17"):
-            ec2.create_route(
-                RouteTableId=blue_table,
-                DestinationCidrBlock=half,
-                VpcPeeringConnectionId=ids["peering_connection_ids"]["central--green"],
-            )
-        result = env.verify()
+    env = peerstack_emulated_shared(plan)
+    ids = env.outputs
+    ec2 = env.client("ec2", account="main", region="eu-central-1")
+    blue_table = ids["route_table_ids"]["central"]["blue"]
+    for half in ("192.168.0.0/17", "192.168.128.0/17"):
+        ec2.create_route(
+            RouteTableId=blue_table,
+            DestinationCidrBlock=half,
+            VpcPeeringConnectionId=ids["peering_connection_ids"]["central--green"],
+        )
+    result = env.verify()
     assert subjects(result, DifferenceKind.ROUTE_UNEXPECTED) == {
         "central/blue -> 192.168.0.0/17",
         "central/blue -> 192.168.128.0/17",
@@ -244,10 +247,12 @@ def test_a_route_shadowed_by_more_specific_ones_does_not_reach(plan_of: PlanOf) 
     assert subjects(result, DifferenceKind.REACHABILITY) == {"central <-> blue"}
 
 
-def test_longest_prefix_routes_to_overlapping_peers_both_reach() -> None:
+def test_longest_prefix_routes_to_overlapping_peers_both_reach(
+    peerstack_emulated_shared: Callable[..., Emulation],
+) -> None:
     plan = example("longest-prefix-ipv6")
-    with emulated(plan) as env:
-        result = env.verify()
+    env = peerstack_emulated_shared(plan)
+    result = env.verify()
     assert result.ok
     assert result.reachability["central"] == ("narrow", "wide")
 
