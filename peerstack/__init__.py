@@ -10,7 +10,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import PeerstackError, Problem, TopologyError
-from peerstack.plan import LinkPlan, Plan, RoutePlan, SecurityRulePlan, VpcPlan, build_plan
+from peerstack.plan import (
+    LinkPlan,
+    Plan,
+    RoutePlan,
+    SecurityGroupPlan,
+    SecurityRulePlan,
+    VpcPlan,
+    build_plan,
+)
 from peerstack.topology import (
     Account,
     Allow,
@@ -82,6 +90,7 @@ __all__ = [
     "RefreshResult",
     "RoutePlan",
     "RouteSpec",
+    "SecurityGroupPlan",
     "SecurityRulePlan",
     "Spoke",
     "Subnet",

@@ -14,6 +14,7 @@ from peerstack import topology as topology_pkg
 PUBLIC = {
     "Account",
     "Allow",
+    "SecurityGroupPlan",
     "SecurityRulePlan",
     "Defaults",
     "Deployment",

@@ -11,7 +11,11 @@ from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
 from peerstack.plan._routes import check_route_quota, plan_reachability, plan_routes
 from peerstack.plan._schedule import schedule
-from peerstack.plan._security import check_rule_quota, plan_security_rules
+from peerstack.plan._security import (
+    check_rule_quota,
+    plan_security_groups,
+    plan_security_rules,
+)
 from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
@@ -75,7 +79,8 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     check_peering_quota(ctx, links)
     routes = plan_routes(ctx, links, vpcs)
     check_route_quota(ctx, routes)
-    rules = plan_security_rules(ctx, links, vpcs)
+    groups = plan_security_groups(ctx, vpcs)
+    rules = plan_security_rules(ctx, links, vpcs, groups)
     check_rule_quota(ctx, rules)
     check_tag_quota(ctx, vpcs, links)
     ctx.raise_if_any()
@@ -95,4 +100,5 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
         warnings=tuple(ctx.warnings),
         quotas=topology.quotas.model_dump(),
         security_rules=tuple(rules),
+        security_groups=tuple(groups),
     )
