@@ -425,8 +425,12 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
     add("CreateVpcs", ["ec2:CreateVpc"], arns(Kind.VPC, new[Kind.VPC]), StringEquals=new_tag)
     add(
         "CreateInPeerstackVpcs",
-        ["ec2:CreateSubnet", "ec2:CreateRouteTable"],
-        [*arns(Kind.SUBNET, new[Kind.SUBNET]), *arns(Kind.ROUTE_TABLE, new[Kind.ROUTE_TABLE])],
+        ["ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup"],
+        [
+            *arns(Kind.SUBNET, new[Kind.SUBNET]),
+            *arns(Kind.ROUTE_TABLE, new[Kind.ROUTE_TABLE]),
+            *arns(Kind.SECURITY_GROUP, new[Kind.SECURITY_GROUP]),
+        ],
         StringEquals=new_tag,
     )
     requesting = {(r.region, a.arn()) for r, a in fp.requests}
