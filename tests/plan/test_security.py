@@ -432,6 +432,27 @@ quotas: {rules_per_security_group: 2}
     )
 
 
+def test_the_rule_quota_points_at_a_created_group_where_it_is_listed(
+    one_problem: OneProblem,
+) -> None:
+    p = one_problem(
+        VPCS
+        + CREATED
+        + """
+peerings:
+  - requester: db
+    accepter: jobs
+    allow:
+      - {to: jobs, group: batch, protocol: tcp, ports: 1}
+      - {to: jobs, group: batch, protocol: tcp, ports: 2}
+quotas: {rules_per_security_group: 3}
+"""
+    )
+    # db's two IPv4 blocks per port: 4 rules into jobs' created group `batch`
+    assert p.path == "vpcs.jobs.security_groups[1]"
+    assert p.message.startswith("security group 'batch' of 'jobs' would get 4 IPv4 inbound")
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
