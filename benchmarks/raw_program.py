@@ -288,6 +288,35 @@ def raw_program(
                 **block,
             )
 
+    # Requests from outside: accepted by id, our side's options only.
+    for accept in plan.accepts:
+        own = plan.vpc(accept.vpc)
+        base = f"{prefix}.{accept.name}"
+        accepted = aws.ec2.VpcPeeringConnectionAccepter(
+            base,
+            vpc_peering_connection_id=accept.peering_id,
+            auto_accept=True,
+            region=accept.region,
+            tags={
+                **plan.tags,
+                **accept.tags,
+                "peerstack:topology": topology,
+                "peerstack:link": accept.name,
+                "peerstack:side": "accepter",
+                "Name": f"{topology}-{accept.name}",
+            },
+            opts=under("Link", accept.name, provider=providers[own.account]),
+        )
+        active_ids[accept.name] = accepted.vpc_peering_connection_id
+        aws.ec2.PeeringConnectionOptions(
+            f"{base}.accepter",
+            vpc_peering_connection_id=accepted.vpc_peering_connection_id,
+            accepter={"allow_remote_vpc_dns_resolution": accept.dns_resolution},
+            region=accept.region,
+            opts=under("Link", accept.name, provider=providers[own.account]),
+        )
+
+    accepted_names = {accept.name for accept in plan.accepts}
     for route in plan.routes:
         own = plan.vpc(route.vpc)
         if route.deferred:
@@ -305,10 +334,10 @@ def raw_program(
             targets = list(tables_of_vpc.items())
         else:
             targets = [(route.route_table, tables_of_vpc[route.route_table])]
-        link = plan.link(route.link)
+        imports = route.link not in accepted_names and plan.link(route.link).imports_routes
         for table, table_id in targets:
             # Routes that exist already are imported (ROUTETABLEID_DESTINATION).
-            existing = {"import_": f"{table_id}_{route.destination}"} if link.imports_routes else {}
+            existing = {"import_": f"{table_id}_{route.destination}"} if imports else {}
             aws.ec2.Route(
                 f"{prefix}.{route.vpc}.{slug(table)}.{slug(route.destination)}",
                 route_table_id=table_id,

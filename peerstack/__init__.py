@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from peerstack.errors import PeerstackError, Problem, TopologyError
 from peerstack.plan import (
+    AcceptPlan,
     LinkPlan,
     Plan,
     RoutePlan,
@@ -20,11 +21,13 @@ from peerstack.plan import (
     build_plan,
 )
 from peerstack.topology import (
+    Accept,
     Account,
     Allow,
     Defaults,
     ExistingPeering,
     ExistingVpc,
+    ExternalPeer,
     Hub,
     Mesh,
     Peering,
@@ -68,6 +71,8 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "Accept",
+    "AcceptPlan",
     "Account",
     "Allow",
     "Defaults",
@@ -75,6 +80,7 @@ __all__ = [
     "DestroyResult",
     "ExistingPeering",
     "ExistingVpc",
+    "ExternalPeer",
     "Hub",
     "LinkPlan",
     "Mesh",

@@ -21,7 +21,15 @@ from typing import Any
 
 from peerstack import _tokens as tokens
 from peerstack._components.changes import RULES, Change, DeleteEffect, classify
-from peerstack.plan import LinkPlan, Plan, RoutePlan, SecurityRulePlan, TopologySource, build_plan
+from peerstack.plan import (
+    AcceptPlan,
+    LinkPlan,
+    Plan,
+    RoutePlan,
+    SecurityRulePlan,
+    TopologySource,
+    build_plan,
+)
 
 __all__ = ["LinkChange", "ResourceChange", "RouteChange", "RuleChange", "TopologyDiff", "diff"]
 
@@ -241,18 +249,58 @@ def _subnets(subnets: Iterable[Any]) -> str:
 
 
 def _links(old: Plan, new: Plan) -> Iterable[LinkChange]:
-    before = {link.name: link for link in old.links}
-    after = {link.name: link for link in new.links}
+    """Links, and requests accepted from outside (links whose requester is not ours)."""
+    before: dict[str, LinkPlan | AcceptPlan] = {k.name: k for k in old.links}
+    before.update((k.name, k) for k in old.accepts)
+    after: dict[str, LinkPlan | AcceptPlan] = {k.name: k for k in new.links}
+    after.update((k.name, k) for k in new.accepts)
     for name in sorted(before.keys() | after.keys()):
         a, b = before.get(name), after.get(name)
         if a is None:
-            yield LinkChange(name, "added")
+            assert b is not None
+            yield LinkChange(name, "added", _accepting("added", b))
         elif b is None:
-            yield LinkChange(name, "removed")
+            yield LinkChange(name, "removed", _accepting("removed", a))
         else:
-            what = tuple(_link_changes(a, b))
+            if isinstance(a, AcceptPlan) and isinstance(b, AcceptPlan):
+                what = tuple(_accept_changes(a, b))
+            elif isinstance(a, LinkPlan) and isinstance(b, LinkPlan):
+                what = tuple(_link_changes(a, b))
+            else:
+                what = (f"kind: {_kind(a)} -> {_kind(b)}",)
             if what:
                 yield LinkChange(name, "changed", what)
+
+
+def _kind(link: LinkPlan | AcceptPlan) -> str:
+    return "accepted from outside" if isinstance(link, AcceptPlan) else "link"
+
+
+def _accepting(change: str, link: LinkPlan | AcceptPlan) -> tuple[str, ...]:
+    """What an accepted request added or removed is: the request and who made it."""
+    if not isinstance(link, AcceptPlan):
+        return ()
+    peer = link.peer
+    return (
+        f"{change}: accepts {link.peering_id} from {peer.name} "
+        f"({peer.account_id}, {peer.region}) into {link.vpc}",
+    )
+
+
+def _accept_changes(a: AcceptPlan, b: AcceptPlan) -> Iterable[str]:
+    for label, x, y in (
+        ("request", a.peering_id, b.peering_id),
+        ("dns_resolution", _on(a.dns_resolution), _on(b.dns_resolution)),
+        ("peer account", a.peer.account_id, b.peer.account_id),
+        ("peer region", a.peer.region, b.peer.region),
+        (
+            "peer blocks",
+            ", ".join((*a.peer.cidrs, *a.peer.ipv6_cidrs)),
+            ", ".join((*b.peer.cidrs, *b.peer.ipv6_cidrs)),
+        ),
+    ):
+        if x != y:
+            yield f"{label}: {x} -> {y}"
 
 
 def _link_changes(a: LinkPlan, b: LinkPlan) -> Iterable[str]:
@@ -369,6 +417,8 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
         for urn in gone | replaced
         if urn in before and before[urn].type == tokens.CONNECTION
     }
+    prefix = old_run.plan.topology
+    accepted = {f"{prefix}.{a.name}" for a in old_run.plan.accepts}
     for urn in gone:
         resource = before[urn]
         if not resource.custom:
@@ -378,6 +428,10 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
         if rules is not None and rules.delete is DeleteEffect.NOTHING:
             if resource.parent not in links_gone:  # its link's connection stays
                 note = _NOTHING.get(resource.type, "deleting it changes nothing in AWS")
+            parent = before.get(resource.parent or "")
+            if resource.type == tokens.ACCEPTER and parent is not None:
+                if parent.name in accepted:
+                    note = _OUTSIDE
         changes[urn] = ResourceChange(Change.DELETE, resource.type, resource.name, note=note)
     order = {
         Change.CREATE: 0,
@@ -390,6 +444,8 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
         changes.values(), key=lambda c: (order.get(c.op, 9), c.type != tokens.AWS_PROVIDER, c.name)
     )
 
+
+_OUTSIDE = "leaves the connection as it is: its requester, outside the topology, deletes it"
 
 _NOTHING = {
     tokens.ACCEPTER: "leaves the connection as it is (the connection's own delete removes it)",

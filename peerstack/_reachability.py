@@ -14,6 +14,11 @@ So reachability is symmetric, and never transitive (a route over a link only rea
 VPC at its other end). VPC B is listed under VPC A when some endpoint of A and some
 endpoint of B reach each other.
 
+A VPC outside the topology (the peer of an accepted request) is not ours to read: it is
+one endpoint, named after the peer, whose table is assumed to route back every block of
+the VPCs that accepted its requests (:func:`external_model`). So it is reached exactly
+when our side routes some of its addresses over the connection.
+
 The planner builds the model from the plan, verify from what it read in AWS; both then
 ask :func:`reachability` the same question.
 """
@@ -26,7 +31,16 @@ from dataclasses import dataclass, field
 
 from peerstack._cidr import Network, Span, minus
 
-__all__ = ["Endpoint", "Link", "Reachability", "Route", "VpcModel", "carried", "reachability"]
+__all__ = [
+    "Endpoint",
+    "Link",
+    "Reachability",
+    "Route",
+    "VpcModel",
+    "carried",
+    "external_model",
+    "reachability",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +89,22 @@ class Reachability:
     """VPC name -> the VPCs it reaches, sorted."""
     endpoints: Mapping[str, tuple[str, ...]]
     """Endpoint name -> the endpoints (of other VPCs) it reaches, sorted."""
+
+
+EXTERNAL_TABLE = "assumed"
+"""The one route table of an outside peer's model."""
+
+
+def external_model(
+    name: str, addresses: tuple[Network, ...], back: Iterable[tuple[str, tuple[Network, ...]]]
+) -> VpcModel:
+    """An outside peer as one endpoint, assumed to route each accepting VPC's blocks back
+    over the connection joining them (``back``: connection name -> that VPC's blocks)."""
+    routes = [Route(address) for address in addresses]
+    routes += [Route(block, link) for link, blocks in back for block in blocks]
+    return VpcModel(
+        name, (Endpoint(name, addresses, EXTERNAL_TABLE),), {EXTERNAL_TABLE: tuple(routes)}
+    )
 
 
 def carried(routes: Sequence[Route]) -> list[list[Span]]:

@@ -12,6 +12,9 @@ import peerstack
 from peerstack import topology as topology_pkg
 
 PUBLIC = {
+    "Accept",
+    "AcceptPlan",
+    "ExternalPeer",
     "Account",
     "Allow",
     "SecurityGroupPlan",

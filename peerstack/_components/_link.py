@@ -12,9 +12,9 @@ from peerstack import _tokens as tokens
 from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack._components._vpc import VpcComponent
-from peerstack.plan import LinkPlan, RoutePlan, SecurityRulePlan
+from peerstack.plan import AcceptPlan, LinkPlan, RoutePlan, SecurityRulePlan
 
-__all__ = ["LinkComponent"]
+__all__ = ["AcceptedLinkComponent", "LinkComponent"]
 
 _ACTIVE_POLLS = 60
 _ACTIVE_POLL_SECONDS = 2.0
@@ -296,4 +296,85 @@ class LinkComponent(pulumi.ComponentResource):
             },
             opts=self._opts(rule.vpc, depends_on=waits or None),
             **source,
+        )
+
+
+class AcceptedLinkComponent(pulumi.ComponentResource):
+    """A connection an outside party requested to one of our VPCs (``Plan.accepts``):
+    a ``peerstack:index:Link`` whose requester is not ours.
+
+    - ``VpcPeeringConnectionAccepter`` in our VPC's account and region, with
+      ``vpc_peering_connection_id`` the request's id and ``auto_accept``: the provider
+      accepts a pending request and waits for it to be active (terraform-provider-aws,
+      ``internal/service/ec2/vpc_peering_connection_accepter.go``, Create); destroying it
+      does nothing in AWS (its Delete is a no-op: the connection is the requester's to
+      delete);
+    - ``PeeringConnectionOptions`` with the ``accepter`` block only: each side sets its own
+      options, and ours is the accepter (peering_connection_options.go);
+    - one ``Route`` per plan route over the connection, in our VPC's tables.
+
+    Nothing is requested, so nothing waits in the request schedule.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        accept: AcceptPlan,
+        *,
+        prefix: str,
+        topology: str,
+        tags: Mapping[str, str],
+        vpc: VpcComponent,
+        routes: Iterable[RoutePlan],
+        parent: pulumi.Resource,
+    ) -> None:
+        super().__init__(tokens.LINK, name, None, pulumi.ResourceOptions(parent=parent))
+        self.plan = accept
+        self.vpc = vpc
+        opts = pulumi.ResourceOptions(parent=self, provider=vpc.provider)
+        self.accepter = aws.ec2.VpcPeeringConnectionAccepter(
+            names.link(prefix, accept.name),
+            vpc_peering_connection_id=accept.peering_id,
+            auto_accept=True,
+            region=accept.region,
+            tags={
+                **tags,
+                **accept.tags,
+                "peerstack:topology": topology,
+                "peerstack:link": accept.name,
+                "peerstack:side": "accepter",
+                "Name": f"{topology}-{accept.name}",
+            },
+            opts=opts,
+        )
+        self.accepted_id: pulumi.Output[str] = self.accepter.vpc_peering_connection_id
+        self.options = aws.ec2.PeeringConnectionOptions(
+            names.options(prefix, accept.name, "accepter"),
+            vpc_peering_connection_id=self.accepted_id,
+            accepter={"allow_remote_vpc_dns_resolution": accept.dns_resolution},
+            region=accept.region,
+            opts=opts,
+        )
+        self.routes = [
+            aws.ec2.Route(
+                names.route(prefix, route, table),
+                route_table_id=table_id,
+                vpc_peering_connection_id=self.accepted_id,
+                region=accept.region,
+                opts=opts,
+                **(
+                    {"destination_ipv6_cidr_block": route.destination}
+                    if route.ipv6
+                    else {"destination_cidr_block": route.destination}
+                ),
+            )
+            for route in routes
+            for table, table_id in vpc.tables_for(route.route_table)
+        ]
+        self.register_outputs(
+            {
+                "peering_connection_id": self.accepted_id,
+                "options": {"accepter": self.options.id},
+                "routes": [route.id for route in self.routes],
+            }
         )

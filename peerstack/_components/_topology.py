@@ -9,7 +9,7 @@ import pulumi
 
 from peerstack import _tokens as tokens
 from peerstack._components import names
-from peerstack._components._link import LinkComponent
+from peerstack._components._link import AcceptedLinkComponent, LinkComponent
 from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
 from peerstack._components.outputs import OUTPUT_NAMES
@@ -39,7 +39,8 @@ class PeeringTopology(pulumi.ComponentResource):
     - ``vpc_ids``: ``Output[dict]``, VPC name -> VPC id;
     - ``route_table_ids``: ``Output[dict]``, VPC name -> route table name -> id (tables
       discovered at deploy time are keyed by their id);
-    - ``peering_connection_ids``: ``Output[dict]``, link name -> peering connection id;
+    - ``peering_connection_ids``: ``Output[dict]``, link name -> peering connection id
+      (accepted requests from outside included, by their ``<peer>--<vpc>`` name);
     - ``reachability``: ``dict`` (plain, known before deploy), VPC name -> the VPCs it
       can reach.
     """
@@ -113,9 +114,23 @@ class PeeringTopology(pulumi.ComponentResource):
                 ahead.add(earlier.name)
             built[link.name] = make(link)
         self.links = {link.name: built[link.name] for link in plan.links}
+        self.accepts = {
+            accept.name: AcceptedLinkComponent(
+                names.link(name, accept.name),
+                accept,
+                prefix=name,
+                topology=plan.topology,
+                tags=plan.tags,
+                vpc=self.vpcs[accept.vpc],
+                routes=routes_by_link[accept.name],
+                parent=self,
+            )
+            for accept in plan.accepts
+        }
         self._vpc_ids = {n: v.vpc_id for n, v in self.vpcs.items()}
         self._route_table_ids = {n: v.route_table_ids for n, v in self.vpcs.items()}
         self._peering_ids = {n: link.peering_connection_id for n, link in self.links.items()}
+        self._peering_ids.update((n, a.accepted_id) for n, a in self.accepts.items())
         self.reachability: dict[str, list[str]] = {
             vpc: list(peers) for vpc, peers in plan.reachability.items()
         }

@@ -91,6 +91,15 @@ def output_tables(plan: Plan, outputs: Outputs) -> Iterator[RenderableType]:
                 shown("peering_connection_ids", ids.get(link.name, "-")),
             )
             for link in plan.links
+        ]
+        + [
+            (
+                accept.name,
+                f"{accept.peer.name} (outside)",
+                accept.vpc,
+                shown("peering_connection_ids", ids.get(accept.name, "-")),
+            )
+            for accept in plan.accepts
         ],
     )
     tables = outputs.route_table_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from peerstack.plan import LinkPlan, Plan
+from peerstack.plan import AcceptPlan, LinkPlan, Plan
 
 _ID = re.compile(r"[^A-Za-z0-9_]")
 
@@ -14,7 +14,19 @@ def _node_id(name: str) -> str:
     return "vpc_" + _ID.sub("_", name)
 
 
-def _label(link: LinkPlan) -> str:
+def _outside_id(name: str) -> str:
+    return "outside_" + _ID.sub("_", name)
+
+
+def _outside(plan: Plan) -> dict[str, AcceptPlan]:
+    """Each outside peer once (the first request it made), by name."""
+    peers: dict[str, AcceptPlan] = {}
+    for accept in plan.accepts:
+        peers.setdefault(accept.peer.name, accept)
+    return peers
+
+
+def _label(link: LinkPlan | AcceptPlan) -> str:
     parts = []
     if link.cross_account:
         parts.append("cross-account")
@@ -51,6 +63,20 @@ def to_mermaid(plan: Plan) -> str:
             f'  {_node_id(link.requester)} {arrow}|"{link.name}: {_label(link)}"| '
             f"{_node_id(link.accepter)}"
         )
+    # Outside peers: not ours, drawn apart; their requests accepted into our VPCs.
+    for name, first in _outside(plan).items():
+        peer = first.peer
+        cidrs = "<br/>".join(peer.cidrs)
+        lines.append(
+            f'  {_outside_id(name)}(["{name} (outside)<br/>{peer.account_id} / {peer.region}'
+            f'<br/>{cidrs}"])'
+        )
+    for accept in plan.accepts:
+        arrow = "<-->" if plan.can_reach(accept.vpc, accept.peer.name) else "-.-"
+        lines.append(
+            f'  {_outside_id(accept.peer.name)} {arrow}|"{accept.name}: accepted, '
+            f'{_label(accept)}"| {_node_id(accept.vpc)}'
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -70,6 +96,16 @@ def to_dot(plan: Plan) -> str:
         lines.append(
             f"  {_node_id(link.requester)} -- {_node_id(link.accepter)} "
             f'[label="{link.name}\\n{_label(link)}"{style}];'
+        )
+    for name, first in _outside(plan).items():
+        peer = first.peer
+        label = "\\n".join([f"{name} (outside)", f"{peer.account_id} / {peer.region}", *peer.cidrs])
+        lines.append(f'  {_outside_id(name)} [label="{label}", shape=ellipse, style=dashed];')
+    for accept in plan.accepts:
+        style = "" if plan.can_reach(accept.vpc, accept.peer.name) else ", style=dotted"
+        lines.append(
+            f"  {_outside_id(accept.peer.name)} -- {_node_id(accept.vpc)} "
+            f'[label="{accept.name}\\naccepted, {_label(accept)}"{style}];'
         )
     lines.append("}")
     return "\n".join(lines) + "\n"

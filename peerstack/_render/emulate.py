@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from peerstack._render.fitted import Column, FittedTable
-from peerstack._render.tables import link_kind
+from peerstack._render.tables import accept_kind, link_kind
 from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
@@ -49,6 +49,19 @@ def links_table(plan: Plan, verification: VerifyResult) -> FittedTable:
                 link.requester,
                 link.accepter,
                 link_kind(link),
+                (status.connection_id or "-") if status else "-",
+                Text(state, style="green" if state == "active" else "red"),
+            )
+        )
+    for accept in plan.accepts:
+        status = statuses.get(accept.name)
+        state = status.status if status else "unknown"
+        rows.append(
+            (
+                accept.name,
+                f"{accept.peer.name} (outside)",
+                accept.vpc,
+                accept_kind(accept),
                 (status.connection_id or "-") if status else "-",
                 Text(state, style="green" if state == "active" else "red"),
             )

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from peerstack._render.fitted import Cell, Column, FittedTable
 from peerstack._text import plural
-from peerstack.plan import DISCOVERED, LinkPlan, Plan
+from peerstack.plan import DISCOVERED, AcceptPlan, LinkPlan, Plan
 
 MATRIX_LIMIT = 16
 """Above this many VPCs the reachability matrix is listed instead of drawn."""
@@ -43,6 +43,21 @@ def accepted_by(plan: Plan, link: LinkPlan) -> str:
     return f"{accepter.account} in {accepter.region}"
 
 
+def accept_kind(accept: AcceptPlan) -> str:
+    return ", ".join(
+        (
+            "cross-account" if accept.cross_account else "same account",
+            "cross-region" if accept.cross_region else "same region",
+        )
+    )
+
+
+def accepted_from(accept: AcceptPlan) -> str:
+    """``accepts pcx-... from atlas (account, region)``: what peerstack does with it."""
+    peer = accept.peer
+    return f"accepts {accept.peering_id} from {peer.name} ({peer.account_id}, {peer.region})"
+
+
 def summarised(plan: Plan, *, full: bool | None = None) -> bool:
     """Whether :func:`plan_renderables` summarises: ``full`` decides, else the plan's size."""
     if full is not None:
@@ -64,6 +79,7 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
         f", {plural(len(plan.security_rules), 'security group rule')}"
         if plan.security_rules
         else "",
+        f", {plural(len(plan.accepts), 'request')} accepted from outside" if plan.accepts else "",
     )
     yield _vpcs(plan)
     if any(vpc.subnets for vpc in plan.vpcs):
@@ -85,6 +101,8 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
         if plan.security_rules:
             yield _security_rules(plan)
         yield _reachability(plan)
+    if plan.accepts:
+        yield _outside(plan)
     cross_region = [link.name for link in plan.links if link.cross_region]
     if cross_region:
         yield Text(
@@ -155,6 +173,17 @@ def _links(plan: Plan) -> FittedTable:
             "on" if link.dns_resolution else "off",
         )
         for link in plan.links
+    ]
+    rows += [
+        (
+            accept.name,
+            f"{accept.peer.name} (outside)",
+            accept.vpc,
+            accept_kind(accept),
+            accepted_from(accept),
+            "on" if accept.dns_resolution else "off",
+        )
+        for accept in plan.accepts
     ]
     columns = ("link", "requester", "accepter", "kind", "accepted by", "DNS")
     return FittedTable("Links", columns, rows)
@@ -233,6 +262,10 @@ def _link_kinds(plan: Plan) -> FittedTable:
         (link_kind(link), accepted_by(plan, link), "on" if link.dns_resolution else "off")
         for link in plan.links
     )
+    counts.update(
+        (accept_kind(accept), "accepts from outside", "on" if accept.dns_resolution else "off")
+        for accept in plan.accepts
+    )
     rows = [(str(n), kind, by, dns) for (kind, by, dns), n in sorted(counts.items())]
     return FittedTable(
         "Links by kind", (Column("links", justify="right"), "kind", "accepted by", "DNS"), rows
@@ -244,6 +277,8 @@ def _vpc_summary(plan: Plan) -> FittedTable:
     for link in plan.links:
         links[link.requester] += 1
         links[link.accepter] += 1
+    for accept in plan.accepts:
+        links[accept.vpc] += 1
     routes: dict[str, Counter[str]] = {}
     for route in plan.routes:
         routes.setdefault(route.vpc, Counter())[route.route_table] += 1
@@ -317,3 +352,24 @@ def _reachability(plan: Plan) -> RenderableType:
         narrow=listed,
     )
     return matrix
+
+
+def _outside(plan: Plan) -> FittedTable:
+    """Outside peers: our side's view only (they are assumed to route back)."""
+    peers: dict[str, tuple[AcceptPlan, list[str]]] = {}
+    for accept in plan.accepts:
+        peers.setdefault(accept.peer.name, (accept, []))[1].append(accept.vpc)
+    rows = [
+        (
+            name,
+            f"{accept.peer.account_id}, {accept.peer.region}",
+            "\n".join((*accept.peer.cidrs, *accept.peer.ipv6_cidrs)),
+            ", ".join(sorted(plan.reachability.get(name, ()))) or "-",
+        )
+        for name, (accept, _) in peers.items()
+    ]
+    return FittedTable(
+        "Outside peers (our side only: assumed to route back)",
+        ("peer", "account, region", "blocks", "reached from"),
+        rows,
+    )

@@ -236,15 +236,17 @@ class ProgressTracker:
         # A resource belongs to the link whose peerstack:index:Link component is its
         # parent; the components are named by the one function that names them.
         prefix = plan.topology if prefix is None else prefix
-        self._link_of_component = {names.link(prefix, link.name): link.name for link in plan.links}
+        # An accepted request from outside is a link too (its component is a Link).
+        link_names = [link.name for link in plan.links] + [a.name for a in plan.accepts]
+        self._link_of_component = {names.link(prefix, name): name for name in link_names}
         self._vpc_of_component = {names.vpc(prefix, vpc.name): vpc.name for vpc in plan.vpcs}
         self._on_event = on_event
         self._resources: dict[str, _Resource] = {}
-        self._by_link: dict[str, dict[str, _Resource]] = {link.name: {} for link in plan.links}
+        self._by_link: dict[str, dict[str, _Resource]] = {name: {} for name in link_names}
         self._components: dict[str, _Resource] = {}
         """Link name -> its peerstack:index:Link component, once the engine announced it."""
         self._links: dict[str, LinkProgress] = {
-            link.name: LinkProgress(name=link.name, state=LinkState.WAITING) for link in plan.links
+            name: LinkProgress(name=name, state=LinkState.WAITING) for name in link_names
         }
         self._changes: dict[str, int] = {}
         self._done = 0

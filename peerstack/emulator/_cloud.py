@@ -19,7 +19,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack.errors import EmulatorError
-from peerstack.plan import DISCOVERED, MAIN, AccountPlan, LinkPlan, Plan, VpcPlan
+from peerstack.plan import DISCOVERED, MAIN, AcceptPlan, AccountPlan, LinkPlan, Plan, VpcPlan
 
 if TYPE_CHECKING:
     import boto3
@@ -421,6 +421,70 @@ class EmulatedAws:
                 f"seeding the adopted connection {link.existing_id} of link {link.name!r} "
                 f"failed: {exc}"
             ) from exc
+
+    # -- requests from outside the organisation ----------------------------------------------
+
+    def seed_request(self, plan: Plan, accept: AcceptPlan) -> None:
+        """Make the request an outside party made: a VPC with the peer's blocks in the
+        peer's account and region, and a connection from it to our VPC, pending acceptance,
+        with the id the topology gives.
+
+        Nothing happens when a connection with that id exists already (in any state, as
+        for adopted connections). Like adopted VPCs, the partner's doing: never subject to
+        enforced IAM policies.
+        """
+        from moto.core import disable_iam_authentication
+
+        # The partner's calls are not peerstack's: observers (call records, policy
+        # checks) see only what the deploy does.
+        observers, self.call_observers = self.call_observers, []
+        try:
+            with disable_iam_authentication():
+                self._seed_request(plan, accept)
+        finally:
+            self.call_observers = observers
+
+    def _seed_request(self, plan: Plan, accept: AcceptPlan) -> None:
+        from botocore.exceptions import ClientError
+        from moto.ec2.models import vpc_peering_connections
+
+        peer = accept.peer
+        own = plan.vpc(accept.vpc)
+        ec2 = self.ec2(peer.account_id, peer.region)
+        try:
+            found = ec2.describe_vpc_peering_connections(
+                Filters=[{"Name": "vpc-peering-connection-id", "Values": [accept.peering_id]}]
+            )["VpcPeeringConnections"]
+            if found:
+                log.debug("the request %s already exists in the emulation", accept.peering_id)
+                return
+            vpc = ec2.create_vpc(
+                CidrBlock=peer.cidrs[0],
+                TagSpecifications=[
+                    {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": peer.name}]}
+                ],
+            )["Vpc"]
+            for cidr in peer.cidrs[1:]:
+                ec2.associate_vpc_cidr_block(VpcId=vpc["VpcId"], CidrBlock=cidr)
+            kwargs: dict[str, Any] = {"VpcId": vpc["VpcId"], "PeerVpcId": str(own.vpc_id)}
+            if accept.cross_account:
+                kwargs["PeerOwnerId"] = own.account_id
+            if accept.cross_region:
+                kwargs["PeerRegion"] = own.region
+            with _next_generated(
+                vpc_peering_connections, "random_vpc_peering_connection_id", accept.peering_id
+            ):
+                created = ec2.create_vpc_peering_connection(**kwargs)["VpcPeeringConnection"]
+        except ClientError as exc:
+            raise EmulatorError(
+                f"seeding the request {accept.peering_id} from {peer.name!r} "
+                f"({peer.account_id}, {peer.region}) to {own.name!r} failed: {exc}"
+            ) from exc
+        if created["VpcPeeringConnectionId"] != accept.peering_id:
+            raise EmulatorError(
+                f"moto gave the request from {peer.name!r} the id "
+                f"{created['VpcPeeringConnectionId']!r} instead of {accept.peering_id!r}"
+            )
 
     def _seed_route(self, vpc: VpcPlan, table: str, destination: str, pcx_id: str) -> None:
         ec2 = self.ec2(vpc.account_id, vpc.region)

@@ -284,6 +284,8 @@ class Emulation:
         for link in plan.links:
             if link.adopted:
                 self._cloud.seed_peering(plan, link)
+        for accept in plan.accepts:
+            self._cloud.seed_request(plan, accept)
 
     def _release(self, plan: Plan, release: Collection[str], state: StackState) -> None:
         """Refuse a created VPC the plan adopts unless released; mark released ones kept."""

@@ -195,6 +195,15 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
             fp.types[tokens.ASSOCIATION].add(vpc.region)
     for link in plan.links:
         _link(plan, link, of)
+    for accept in plan.accepts:
+        # A request from outside: our account accepts it (the requester's VPC id is not
+        # ours to know: any VPC of the peer's account), tags it as the accepter creates,
+        # and sets our side's options; the connection is the peer's to delete.
+        vpc = plan.vpc(accept.vpc)
+        fp = of(vpc)
+        fp.types[tokens.ACCEPTER].add(accept.region)
+        fp.types[tokens.OPTIONS].add(accept.region)
+        fp.accepts.add((VpcRef(accept.peer.account_id, accept.peer.region, None), _ref(vpc)))
     for route in plan.routes:
         vpc = plan.vpc(route.vpc)
         fp = of(vpc)

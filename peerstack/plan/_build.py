@@ -7,9 +7,15 @@ from collections.abc import Mapping
 from typing import Any, TypeAlias
 
 from peerstack.errors import Problem, TopologyError
+from peerstack.plan._accepts import resolve_accepts
 from peerstack.plan._context import Context
 from peerstack.plan._links import check_peering_quota, declared_links, resolve_links
-from peerstack.plan._routes import check_route_quota, plan_reachability, plan_routes
+from peerstack.plan._routes import (
+    check_route_quota,
+    plan_accept_routes,
+    plan_reachability,
+    plan_routes,
+)
 from peerstack.plan._schedule import schedule
 from peerstack.plan._security import (
     check_rule_quota,
@@ -76,18 +82,21 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     vpcs = resolve_vpcs(ctx, dns_vpcs)
     check_cidr_quota(ctx, vpcs)
     links = resolve_links(ctx, declared, vpcs)
-    check_peering_quota(ctx, links)
+    accepts = resolve_accepts(ctx, vpcs, links)
+    check_peering_quota(ctx, links, [a.plan for a in accepts])
     routes = plan_routes(ctx, links, vpcs)
+    routes += plan_accept_routes(ctx, accepts, vpcs, routes)
     check_route_quota(ctx, routes)
     groups = plan_security_groups(ctx, vpcs)
     rules = plan_security_rules(ctx, links, vpcs, groups)
     check_rule_quota(ctx, rules)
-    check_tag_quota(ctx, vpcs, links)
+    check_tag_quota(ctx, vpcs, links, [(a.path, a.plan) for a in accepts])
     ctx.raise_if_any()
     link_plans = list(
         schedule([link for _, link in links], topology.quotas.outstanding_requests_per_account)
     )
-    reach = plan_reachability(ctx, vpcs, link_plans, routes)
+    accept_plans = [a.plan for a in accepts]
+    reach = plan_reachability(ctx, vpcs, link_plans, routes, accept_plans)
     return Plan(
         topology=topology.name,
         accounts=resolve_accounts(topology, vpcs),
@@ -101,4 +110,5 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
         quotas=topology.quotas.model_dump(),
         security_rules=tuple(rules),
         security_groups=tuple(groups),
+        accepts=tuple(accept_plans),
     )

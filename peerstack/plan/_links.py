@@ -9,7 +9,7 @@ from peerstack._cidr import overlaps, parse_network
 from peerstack._regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
-from peerstack.plan.model import LinkPlan, VpcPlan
+from peerstack.plan.model import AcceptPlan, LinkPlan, VpcPlan
 from peerstack.topology import Allow, ExistingPeering, FieldPath, Peering, RouteSpec, Spoke
 
 
@@ -301,12 +301,17 @@ def _check_overlap(ctx: Context, link: Declared, a: VpcPlan, b: VpcPlan) -> None
                 return
 
 
-def check_peering_quota(ctx: Context, links: list[tuple[Declared, LinkPlan]]) -> None:
+def check_peering_quota(
+    ctx: Context, links: list[tuple[Declared, LinkPlan]], accepts: list[AcceptPlan]
+) -> None:
+    """Every connection of a VPC counts: its links and the outside requests it accepts."""
     limit = ctx.topology.quotas.peerings_per_vpc
     count: dict[str, int] = {}
     for _, link in links:
         count[link.requester] = count.get(link.requester, 0) + 1
         count[link.accepter] = count.get(link.accepter, 0) + 1
+    for accept in accepts:
+        count[accept.vpc] = count.get(accept.vpc, 0) + 1
     for vpc, n in count.items():
         if n > limit:
             ctx.error(

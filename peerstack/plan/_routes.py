@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 from peerstack._cidr import (
     Network,
@@ -22,11 +22,22 @@ from peerstack._reachability import (
     Route,
     VpcModel,
     carried,
+    external_model,
     reachability,
 )
+from peerstack.plan._accepts import Accepted
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
-from peerstack.plan.model import DISCOVERED, IPV6_PREFIX, LinkPlan, RoutePlan, SubnetPlan, VpcPlan
+from peerstack.plan.model import (
+    DISCOVERED,
+    IPV6_PREFIX,
+    AcceptPlan,
+    ExternalPeerPlan,
+    LinkPlan,
+    RoutePlan,
+    SubnetPlan,
+    VpcPlan,
+)
 from peerstack.topology import FieldPath, RouteSpec
 
 
@@ -68,6 +79,107 @@ def plan_routes(
                         )
                     )
     return routes
+
+
+def plan_accept_routes(
+    ctx: Context, accepts: list[Accepted], vpcs: Mapping[str, VpcPlan], routes: list[RoutePlan]
+) -> list[RoutePlan]:
+    """Our side's routes to each outside peer; a table routes a destination once, whether
+    over a link or an accepted connection (``routes`` holds the links' routes)."""
+    placed = {(r.vpc, r.route_table, _normalize(r.destination)): r.link for r in routes}
+    result: list[RoutePlan] = []
+    for accepted in accepts:
+        accept = accepted.plan
+        own = vpcs[accept.vpc]
+        spec = accepted.entry.routes
+        path = (*accepted.path, "routes")
+        destinations = _external_destinations(ctx, spec, path, own, accept.peer)
+        for table in _tables(ctx, spec, path, own):
+            for destination, dest_path in destinations:
+                key = (own.name, table, _normalize(destination))
+                first = placed.get(key)
+                if first is not None:
+                    ctx.error(
+                        dest_path,
+                        f"route table {table!r} of {own.name!r} would route {destination} "
+                        f"twice: over {first!r} and over {accept.name!r}",
+                        hint=_duplicate_hint(own, first, accept.name),
+                    )
+                    continue
+                placed[key] = accept.name
+                result.append(
+                    RoutePlan(
+                        vpc=own.name,
+                        route_table=table,
+                        destination=destination,
+                        peer=accept.peer.name,
+                        link=accept.name,
+                    )
+                )
+    return result
+
+
+def _external_destinations(
+    ctx: Context, spec: RouteSpec | None, path: FieldPath, own: VpcPlan, peer: ExternalPeerPlan
+) -> list[tuple[str, FieldPath]]:
+    """Destinations our side routes to an outside peer: its name (every block, IPv6 too
+    when our VPC has IPv6) or literal blocks inside it."""
+    whole = [*peer.cidrs, *(peer.ipv6_cidrs if own.ipv6 else ())]
+    if spec is None or spec.to is None:
+        return [(d, path) for d in whole]
+    result: list[tuple[str, FieldPath]] = []
+    for index, target in enumerate(spec.to):
+        tpath = (*path, "to", index)
+        if target == peer.name:
+            result.extend((d, tpath) for d in whole)
+        elif "/" in target:
+            literal = _external_literal(ctx, tpath, target, own, peer)
+            if literal is not None:
+                result.append((literal, tpath))
+        elif "." in target and target.partition(".")[0] == peer.name:
+            ctx.error(
+                tpath,
+                f"{peer.name!r} is outside the topology, so its subnets are unknown to peerstack",
+                hint="route to a literal CIDR inside it instead",
+            )
+        elif target.partition(".")[0] in ctx.topology.vpcs:
+            ctx.error(
+                tpath,
+                f"{target!r} is not the outside peer; destinations must be in {peer.name!r}",
+                hint="peering is not transitive: traffic cannot go through this connection to "
+                "another VPC",
+            )
+        else:
+            ctx.unknown(tpath, "destination", target, [peer.name])
+    return result
+
+
+def _external_literal(
+    ctx: Context, path: FieldPath, text: str, own: VpcPlan, peer: ExternalPeerPlan
+) -> str | None:
+    try:
+        net = parse_network(text)
+    except ValueError as exc:
+        ctx.error(path, str(exc))
+        return None
+    if net.version == 6 and not own.ipv6:
+        ctx.error(
+            path,
+            f"{own.name!r} has no IPv6, so it cannot route the IPv6 destination {text!r}",
+            hint="drop this destination",
+        )
+        return None
+    blocks = peer.ipv6_cidrs if net.version == 6 else peer.cidrs
+    if not any(contains(parse_network(b), net) for b in blocks):
+        ctx.error(
+            path,
+            f"destination {text!r} is not inside the outside peer {peer.name!r} "
+            f"({', '.join(blocks) or 'no IPv6 blocks'})",
+            hint="a route over a peering can only reach addresses in the peer VPC; list the "
+            "peer's blocks under `peer.cidrs` / `peer.ipv6_cidrs`",
+        )
+        return None
+    return text
 
 
 def _ipv6_index(destination: str, peer: VpcPlan) -> int | None:
@@ -266,7 +378,11 @@ def check_route_quota(ctx: Context, routes: list[RoutePlan]) -> None:
 
 
 def plan_reachability(
-    ctx: Context, vpcs: Mapping[str, VpcPlan], links: list[LinkPlan], routes: list[RoutePlan]
+    ctx: Context,
+    vpcs: Mapping[str, VpcPlan],
+    links: list[LinkPlan],
+    routes: list[RoutePlan],
+    accepts: Sequence[AcceptPlan] = (),
 ) -> Reachability:
     """Reachability of the planned network, by the model verify applies to AWS; warnings
     for routes that make nothing reachable.
@@ -276,7 +392,8 @@ def plan_reachability(
     unknown to the plan (any of its tables may serve some), and a created VPC without
     subnets has only its main table, the one subnets added later would use. Tables hold
     the planned routes and a local route per block of their VPC; an IPv6 block AWS assigns
-    at deploy time is stood for by a distinct private block.
+    at deploy time is stood for by a distinct private block. An outside peer is one
+    endpoint assumed to route our VPC's blocks back (:func:`external_model`).
     """
     ipv6 = _ipv6_blocks(vpcs)
     by_table: dict[tuple[str, str], list[RoutePlan]] = defaultdict(list)
@@ -312,8 +429,27 @@ def plan_reachability(
             else:
                 _warn_covered(ctx, vpc, table, entries)
         models.append(VpcModel(vpc.name, endpoints, tables))
+    back: dict[str, list[tuple[str, tuple[Network, ...]]]] = defaultdict(list)
+    outside: dict[str, ExternalPeerPlan] = {}
+    for accept in accepts:
+        own = vpcs[accept.vpc]
+        blocks = (*(parse_network(c) for c in own.cidrs), *ipv6.get(own.name, ()))
+        back[accept.peer.name].append((accept.name, blocks))
+        outside[accept.peer.name] = accept.peer
+    models.extend(
+        external_model(
+            name,
+            tuple(parse_network(c) for c in (*peer.cidrs, *peer.ipv6_cidrs)),
+            back[name],
+        )
+        for name, peer in outside.items()
+    )
     return reachability(
-        models, [Link(link.name, (link.requester, link.accepter)) for link in links]
+        models,
+        [
+            *(Link(link.name, (link.requester, link.accepter)) for link in links),
+            *(Link(accept.name, (accept.peer.name, accept.vpc)) for accept in accepts),
+        ],
     )
 
 
@@ -397,4 +533,4 @@ def _destinations_of(
     return (parse_network(route.destination),)
 
 
-__all__ = ["check_route_quota", "plan_reachability", "plan_routes"]
+__all__ = ["check_route_quota", "plan_accept_routes", "plan_reachability", "plan_routes"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
-from peerstack.plan.model import LinkPlan, VpcPlan
+from peerstack.plan.model import AcceptPlan, LinkPlan, VpcPlan
 from peerstack.topology import FieldPath
 from peerstack.topology.models import MAX_TAGS
 
@@ -23,7 +23,10 @@ _MOST_OWN = max(len(ROUTE_TABLE_OWN_TAGS), len(LINK_OWN_TAGS))
 
 
 def check_tag_quota(
-    ctx: Context, vpcs: Mapping[str, VpcPlan], links: list[tuple[Declared, LinkPlan]]
+    ctx: Context,
+    vpcs: Mapping[str, VpcPlan],
+    links: list[tuple[Declared, LinkPlan]],
+    accepts: Sequence[tuple[FieldPath, AcceptPlan]] = (),
 ) -> None:
     """Every resource peerstack creates stays within AWS's 50 tags, its own included."""
     defaults = ctx.topology.defaults.tags
@@ -53,6 +56,11 @@ def check_tag_quota(
             continue
         reported.add(path)
         _check(ctx, path, f"link {link.name!r}", len(link.tags), LINK_OWN_TAGS)
+    for where, accept in accepts:
+        # The accepter tags the accepted connection in our account.
+        if len(accept.tags) != len(defaults):
+            what = f"the acceptance {accept.name!r}"
+            _check(ctx, (*where, "tags"), what, len(accept.tags), LINK_OWN_TAGS)
 
 
 def _check(ctx: Context, path: FieldPath, what: str, count: int, own: tuple[str, ...]) -> None:

@@ -19,7 +19,9 @@ __all__ = [
     "DISCOVERED",
     "IPV6_PREFIX",
     "MAIN",
+    "AcceptPlan",
     "AccountPlan",
+    "ExternalPeerPlan",
     "LinkPlan",
     "Plan",
     "RoutePlan",
@@ -210,6 +212,48 @@ class LinkPlan:
 
     def peer_of(self, vpc: str) -> str:
         return self.accepter if vpc == self.requester else self.requester
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalPeerPlan:
+    """A VPC outside the topology that requested a connection to one of ours: only what
+    our side routes to. peerstack never creates, reads or verifies it."""
+
+    name: str
+    account_id: str
+    region: str
+    cidrs: tuple[str, ...]
+    ipv6_cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptPlan:
+    """A connection an outside party requested to our VPC ``vpc``: peerstack accepts it
+    (``VpcPeeringConnectionAccepter``), sets the accepter's options and adds our side's
+    routes (in :attr:`Plan.routes`, over :attr:`name`, to :attr:`peer`'s name). It never
+    requests, so it never waits in the request schedule; the peer's side is the peer's.
+    """
+
+    name: str
+    """The link name: ``<peer>--<vpc>`` (requester first, as every link)."""
+    vpc: str
+    account_id: str
+    """Our VPC's account: the acceptance, options and routes are made there."""
+    region: str
+    peering_id: str
+    peer: ExternalPeerPlan
+    dns_resolution: bool
+    origin: str
+    """Where it was declared, e.g. ``accepts[0]``."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def cross_account(self) -> bool:
+        return self.peer.account_id != self.account_id
+
+    @property
+    def cross_region(self) -> bool:
+        return self.peer.region != self.region
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +458,10 @@ class Plan:
     """Inbound security group rules that let each link's traffic in (``allow``)."""
     security_groups: tuple[SecurityGroupPlan, ...] = ()
     """Security groups peerstack creates in created VPCs, in declaration order."""
+    accepts: tuple[AcceptPlan, ...] = ()
+    """Connections outside parties requested to our VPCs, accepted on our side only; their
+    routes are in :attr:`routes`, their peers in :attr:`reachability` (assumed to route
+    back: their side is not ours to see)."""
     _vpc_index: dict[str, VpcPlan] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -458,9 +506,20 @@ class Plan:
         self.vpc(vpc)
         return tuple(r for r in self.routes if r.vpc == vpc)
 
+    def accept(self, name: str) -> AcceptPlan:
+        """The accepted connection ``name`` (``<peer>--<vpc>``); KeyError naming the plan's
+        accepted connections if it has none."""
+        found = next((a for a in self.accepts if a.name == name), None)
+        if found is None:
+            known = ", ".join(sorted(a.name for a in self.accepts)) or "none"
+            raise KeyError(f"no accepted connection {name!r} in the plan; its accepts: {known}")
+        return found
+
     def routes_over(self, link: str) -> tuple[RoutePlan, ...]:
-        """Every route, on both sides, that goes over ``link`` (KeyError if it is none)."""
-        self.link(link)
+        """Every route, on both sides, that goes over ``link`` (a link or an accepted
+        connection; KeyError if it is neither)."""
+        if not any(a.name == link for a in self.accepts):
+            self.link(link)
         return tuple(r for r in self.routes if r.link == link)
 
     def groups_of(self, vpc: str) -> tuple[SecurityGroupPlan, ...]:
@@ -478,12 +537,15 @@ class Plan:
     def can_reach(self, a: str, b: str) -> bool:
         """Whether ``a`` reaches ``b`` (and ``b`` answers) over their peering.
 
-        Both must be VPCs of the plan: a mistyped name raises
+        Both must be VPCs of the plan or outside peers of its accepts (reached when our
+        side routes to them: their routes back are assumed): a mistyped name raises
         :class:`~peerstack.errors.UnknownVpcError` (a ``KeyError``) instead of answering
         False, so a negative assertion in a test cannot pass by mistake.
         """
-        self.vpc(a)
-        self.vpc(b)
+        external = {accept.peer.name for accept in self.accepts}
+        for name in (a, b):
+            if name not in external:
+                self.vpc(name)
         return b in self.reachability.get(a, ())
 
     def to_dict(self) -> dict[str, Any]:
@@ -581,6 +643,25 @@ class Plan:
                     "egress": list(g.egress),
                 }
                 for g in self.security_groups
+            ],
+            "accepts": [
+                {
+                    "name": a.name,
+                    "vpc": a.vpc,
+                    "peering_id": a.peering_id,
+                    "peer": {
+                        "name": a.peer.name,
+                        "account_id": a.peer.account_id,
+                        "region": a.peer.region,
+                        "cidrs": list(a.peer.cidrs),
+                        "ipv6_cidrs": list(a.peer.ipv6_cidrs),
+                    },
+                    "cross_account": a.cross_account,
+                    "cross_region": a.cross_region,
+                    "dns_resolution": a.dns_resolution,
+                    "origin": a.origin,
+                }
+                for a in self.accepts
             ],
             "reachability": {k: list(v) for k, v in self.reachability.items()},
             "subnet_reachability": {k: list(v) for k, v in self.subnet_reachability.items()},

@@ -8,11 +8,13 @@ from peerstack.topology._source import FieldPath, SourceMap, format_path
 from peerstack.topology.loader import load_topology, topology_from_data, topology_from_text
 from peerstack.topology.models import (
     QUOTA_LIMITS,
+    Accept,
     Account,
     Allow,
     Defaults,
     ExistingPeering,
     ExistingVpc,
+    ExternalPeer,
     Hub,
     Mesh,
     Peering,
@@ -26,11 +28,13 @@ from peerstack.topology.models import (
 
 __all__ = [
     "QUOTA_LIMITS",
+    "Accept",
     "Account",
     "Allow",
     "Defaults",
     "ExistingPeering",
     "ExistingVpc",
+    "ExternalPeer",
     "FieldPath",
     "Hub",
     "Mesh",

@@ -31,7 +31,8 @@ class Omitted:
     accounts_written: int = 0
     """How many accounts the file lists, valid or not (one account is the default)."""
     positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    """For `peerings`, `meshes` and `hubs`: the position each kept entry was written at."""
+    """For `peerings`, `meshes`, `hubs` and `accepts`: the position each kept entry was
+    written at."""
 
     def vpc(self, name: str) -> bool:
         """The VPC ``name`` may exist: it was written, but its entry is invalid."""

@@ -2,11 +2,11 @@
 
 Field-level problems (pydantic's) and cross-object problems (the planner's) are found in
 one round: when validation fails, each entry of ``accounts``, ``vpcs``, ``peerings``,
-``meshes`` and ``hubs`` that has no problem of its own is kept, as are the valid fields
-of ``defaults`` and ``quotas``, and the result is planned. What was left out is recorded
-in :class:`~peerstack.topology._omitted.Omitted`, so that the planner does not report
-what merely follows from it (a link to a VPC whose entry is invalid is not a link to an
-"unknown VPC").
+``meshes``, ``hubs`` and ``accepts`` that has no problem of its own is kept, as are the
+valid fields of ``defaults`` and ``quotas``, and the result is planned. What was left out
+is recorded in :class:`~peerstack.topology._omitted.Omitted`, so that the planner does
+not report what merely follows from it (a link to a VPC whose entry is invalid is not a
+link to an "unknown VPC").
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def salvage(data: Mapping[Any, Any], error: ValidationError, source: SourceMap) 
     vpcs, bad_vpcs, every_vpc = _entries(data, "vpcs", invalid, whole)
     lists: dict[str, list[Any]] = {}
     positions: dict[str, tuple[int, ...]] = {}
-    for section in ("peerings", "meshes", "hubs"):
+    for section in ("peerings", "meshes", "hubs", "accepts"):
         lists[section], positions[section] = _items(data, section, invalid, whole)
 
     raw_accounts = data.get("accounts")
@@ -67,6 +67,7 @@ def salvage(data: Mapping[Any, Any], error: ValidationError, source: SourceMap) 
         peerings=lists["peerings"],
         meshes=lists["meshes"],
         hubs=lists["hubs"],
+        accepts=lists["accepts"],
     )
     topology._source = source
     topology._omitted = Omitted(

@@ -49,11 +49,13 @@ from peerstack.topology._problems import problems_from_validation_error
 from peerstack.topology._source import SourceMap
 
 __all__ = [
+    "Accept",
     "Account",
     "Allow",
     "Defaults",
     "ExistingPeering",
     "ExistingVpc",
+    "ExternalPeer",
     "Hub",
     "Mesh",
     "Peering",
@@ -794,6 +796,57 @@ class Hub(_Model):
     tags: Tags = Field(default_factory=dict, description="Extra tags for this hub's links.")
 
 
+class ExternalPeer(_Model):
+    """A VPC outside the topology (a partner's, a managed service's such as MongoDB Atlas or
+    Redis Cloud): peerstack never creates, reads or verifies it, and routes to it only."""
+
+    name: Name = Field(
+        description="Name of the peer in the plan, in route destinations (`to`) and in "
+        "reachability; it must differ from every VPC name."
+    )
+    account_id: AccountId = Field(
+        description="The 12-digit AWS account id that owns the peer VPC (quote it in YAML)."
+    )
+    region: Region = Field(description="AWS region of the peer VPC, e.g. 'us-east-1'.")
+    cidrs: list[VpcCidr] = Field(
+        min_length=1, description="The peer VPC's IPv4 blocks, as its owner gives them."
+    )
+    ipv6_cidrs: list[Ipv6Cidr] = Field(
+        default_factory=list,
+        description="The peer VPC's IPv6 blocks, if any (routed only when the accepting VPC "
+        "has IPv6).",
+    )
+
+
+class Accept(_Model):
+    """A peering connection that a party outside the organisation requested to one of our
+    VPCs: peerstack accepts it and routes and sets options on our side only."""
+
+    vpc: Name = Field(
+        description="Our VPC that accepts the request; an adopted VPC (`existing`), since the "
+        "request names its id."
+    )
+    peering_id: Annotated[StrictStr, AfterValidator(_check_pcx_id)] = Field(
+        description="The id of the request the outside party made, e.g. "
+        "'pcx-0123456789abcdef0'; it must be pending acceptance (or active) and join `vpc`."
+    )
+    peer: ExternalPeer = Field(description="The outside party's VPC.")
+    routes: RouteSpec | None = Field(
+        default=None,
+        description="Our side's routes to the peer: `to` takes the peer's name (every block) "
+        "or literal CIDRs inside it; `tables` our VPC's route tables. Omit for the whole peer "
+        "from every route table.",
+    )
+    dns_resolution: StrictBool | None = Field(
+        default=None,
+        description="Remote DNS resolution for our side (the accepter's option); defaults to "
+        "`defaults.dns_resolution`.",
+    )
+    tags: Tags = Field(
+        default_factory=dict, description="Extra tags for the acceptance and its routes."
+    )
+
+
 def _quota(name: str, what: str) -> Any:
     default, maximum = QUOTA_LIMITS[name]
     limit = f" (AWS maximum {maximum})" if maximum else ""
@@ -849,6 +902,10 @@ class Topology(_Model):
     peerings: list[Peering] = Field(default_factory=list, description="Individual links.")
     meshes: list[Mesh] = Field(default_factory=list, description="Full meshes of VPCs.")
     hubs: list[Hub] = Field(default_factory=list, description="Hub-and-spoke groups.")
+    accepts: list[Accept] = Field(
+        default_factory=list,
+        description="Peering requests from outside the organisation to accept (our side only).",
+    )
     quotas: Quotas = Field(
         default_factory=Quotas, description="Service quotas to validate against."
     )

@@ -7,12 +7,21 @@ peerstack's tags, else (connections) by the VPCs they join.
 
 from __future__ import annotations
 
-from peerstack._cidr import aws_network, more_specific, subnet_ipv6_block
+from peerstack._cidr import Network, aws_network, more_specific, subnet_ipv6_block
 from peerstack._components.outputs import OutputsLike, StackOutputs
-from peerstack._reachability import Endpoint, Link, Reachability, Route, VpcModel, reachability
+from peerstack._reachability import (
+    Endpoint,
+    Link,
+    Reachability,
+    Route,
+    VpcModel,
+    external_model,
+    reachability,
+)
 from peerstack.plan.model import (
     DISCOVERED,
     MAIN,
+    AcceptPlan,
     LinkPlan,
     Plan,
     RoutePlan,
@@ -105,6 +114,7 @@ class _Comparison:
             if vpc.managed:
                 self.check_subnets(vpc, vpc_found)
         statuses = [self.check_link(link) for link in self.plan.links]
+        statuses += [self.check_accept(accept) for accept in self.plan.accepts]
         self.check_other_peerings()
         routes_checked = self.check_routes()
         self.check_security_groups()
@@ -116,7 +126,13 @@ class _Comparison:
             topology=self.plan.topology,
             differences=tuple(self.diffs),
             links=tuple(statuses),
-            reachability={v.name: reach.vpcs.get(v.name, ()) for v in self.plan.vpcs},
+            reachability={
+                name: reach.vpcs.get(name, ())
+                for name in (
+                    *(v.name for v in self.plan.vpcs),
+                    *dict.fromkeys(a.peer.name for a in self.plan.accepts),
+                )
+            },
             routes_checked=routes_checked,
             rules_checked=len(self.plan.security_rules),
             subnet_reachability=reach.endpoints,
@@ -386,6 +402,55 @@ class _Comparison:
                         actual=_on(info.dns_resolution),
                     )
         return LinkStatus(link.name, connection.id, connection.status)
+
+    def check_accept(self, accept: AcceptPlan) -> LinkStatus:
+        """An accepted request from outside: it exists, joins our VPC as the accepter, is
+        active, and our side's DNS option is as planned. The peer's side is not ours to
+        check (its VPC, its routes, its options)."""
+        connection = self.snapshot.peering(accept.peering_id)
+        if connection is None:
+            self.add(
+                DifferenceKind.LINK_MISSING,
+                accept.name,
+                f"the request {accept.peering_id} from {accept.peer.name!r} to "
+                f"{accept.vpc!r} was not found: ask {accept.peer.name!r} for the id of its "
+                "current request",
+                expected=accept.peering_id,
+                actual="missing",
+            )
+            return LinkStatus(accept.name, None, "missing")
+        self.connections[accept.name] = connection
+        own = self.vpcs.get(accept.vpc)
+        if own is not None and connection.accepter.vpc_id != own.id:
+            self.add(
+                DifferenceKind.LINK_WRONG_VPCS,
+                accept.name,
+                f"{connection.id} does not request a connection to {accept.vpc!r} ({own.id}): "
+                f"it joins {connection.requester.vpc_id} (account "
+                f"{connection.requester.account_id or '?'}) to {connection.accepter.vpc_id}; "
+                f"check the id {accept.name!r} accepts",
+                expected=f"{accept.peer.account_id} -> {own.id}",
+                actual=f"{connection.requester.vpc_id} -> {connection.accepter.vpc_id}",
+            )
+        if connection.status != "active":
+            self.add(
+                DifferenceKind.LINK_NOT_ACTIVE,
+                accept.name,
+                f"{connection.id} is {connection.status!r}: no traffic crosses it",
+                expected="active",
+                actual=connection.status,
+            )
+        elif connection.accepter.dns_resolution != accept.dns_resolution:
+            self.add(
+                DifferenceKind.DNS_OPTION,
+                f"{accept.name} (accepter)",
+                f"remote DNS resolution is {_on(connection.accepter.dns_resolution)} on our "
+                f"(accepter) side of {connection.id}; the plan has it "
+                f"{_on(accept.dns_resolution)}",
+                expected=_on(accept.dns_resolution),
+                actual=_on(connection.accepter.dns_resolution),
+            )
+        return LinkStatus(accept.name, connection.id, connection.status)
 
     def check_other_peerings(self) -> None:
         """Connections that stand for no link but touch a planned VPC: they carry traffic
@@ -793,6 +858,23 @@ class _Comparison:
                     },
                 )
             )
+        # Outside peers: assumed to route our VPC's blocks back over an active connection.
+        back: dict[str, list[tuple[str, tuple[Network, ...]]]] = {}
+        outside: dict[str, tuple[Network, ...]] = {}
+        for accept in self.plan.accepts:
+            connection = self.connections.get(accept.name)
+            own = self.vpcs.get(accept.vpc)
+            if connection is None or connection.id not in active or own is None:
+                continue
+            if connection.accepter.vpc_id != own.id:
+                continue
+            blocks = tuple(aws_network(c) for c in (*own.cidrs, *own.ipv6_cidrs))
+            back.setdefault(accept.peer.name, []).append((accept.name, blocks))
+            outside[accept.peer.name] = tuple(
+                aws_network(c) for c in (*accept.peer.cidrs, *accept.peer.ipv6_cidrs)
+            )
+            links.append(Link(accept.name, (accept.peer.name, accept.vpc)))
+        models.extend(external_model(name, outside[name], back[name]) for name in outside)
         return reachability(models, links)
 
     def check_reachability(self, found: Reachability) -> None:

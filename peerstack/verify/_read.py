@@ -267,14 +267,18 @@ class _Reader:
     def read_named_connections(
         self, already: Mapping[str, PeeringSnapshot]
     ) -> Iterator[PeeringSnapshot]:
-        """Connections the outputs (or the plan, for adopted links) name that the reads
-        by VPC did not return."""
+        """Connections the outputs (or the plan, for adopted links and accepted requests)
+        name that the reads by VPC did not return."""
         by_place: dict[Place, list[str]] = defaultdict(list)
         for link in self.plan.links:
             pcx_id = self.ids.peering_connection_ids.get(link.name) or link.existing_id
             if pcx_id and pcx_id not in already:
                 place = (self.plan.vpc(link.requester).account, link.requester_region)
                 by_place[place].append(pcx_id)
+        for accept in self.plan.accepts:
+            if accept.peering_id not in already:
+                place = (self.plan.vpc(accept.vpc).account, accept.region)
+                by_place[place].append(accept.peering_id)
         for place, pcx_ids in by_place.items():
             for item in self.describe_by(
                 place,

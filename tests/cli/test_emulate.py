@@ -37,12 +37,16 @@ def test_up_emulate_creates_verifies_and_exits_zero(path: Path) -> None:
         assert link.name in result.stdout
     assert result.stdout.count(" active ") >= len(plan.links)
     assert (
-        f"verified: {len(plan.links)} links, " in result.stdout
+        f"verified: {len(plan.links) + len(plan.accepts)} links, " in result.stdout
         and f"match the plan of {plan.topology!r}" in result.stdout
     )
-    # Progress on stderr (not a terminal): one line per link as it finishes.
-    for link in plan.links:
-        assert f"link {link.name}: done" in result.stderr
+    # Progress on stderr (not a terminal): one line per link as it finishes; an accepted
+    # request from outside is a link too.
+    for name in (*(link.name for link in plan.links), *(a.name for a in plan.accepts)):
+        assert f"link {name}: done" in result.stderr
+    for accept in plan.accepts:
+        assert f"{accept.peer.name} (outside)" in result.stdout
+        assert accept.peering_id in result.stdout
 
 
 def test_up_emulate_json_is_for_tools() -> None:

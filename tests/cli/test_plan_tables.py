@@ -114,3 +114,17 @@ def test_subnets_are_listed_with_their_ipv6_64() -> None:
     assert "Subnets" in shown
     assert "│ hub   │ api    │ 10.10.1.0/24 │ /64 #1 │ us-east-1a │ api         │" in shown
     assert "│       │ ops    │ 10.10.3.0/24 │ -      │ us-east-1a │ main        │" in shown
+
+
+def test_an_accepted_request_is_a_link_and_its_peer_an_outside_endpoint() -> None:
+    shown = plan_output(example("accept-partner"), 200)
+    assert "2 VPCs, 1 link, 4 routes, 1 request accepted from outside" in shown
+    assert "accepts pcx-0f1f1f1f1f1f1f1f1 from atlas (536727724300, us-east-1)" in shown
+    assert "│ atlas--app │ atlas (outside) │ app" in shown
+    assert "Outside peers (our side only: assumed to route back)" in shown
+    assert "│ atlas │ 536727724300, us-east-1 │ 192.168.248.0/21 │ app" in shown
+    result = runner.invoke(
+        app, ["plan", str(example("accept-partner")), "--summary"], env={"COLUMNS": "200"}
+    )
+    assert "accepts from outside" in result.stdout
+    assert "│ app   │     2 │" in result.stdout  # its link and the accepted request

@@ -124,6 +124,17 @@ def test_plan_mermaid_groups_by_account_and_region() -> None:
     assert "shared--app-eu: cross-account, cross-region, DNS" in result.output
 
 
+def test_diagrams_draw_an_outside_peer_apart_with_the_request_accepted() -> None:
+    path = str(EXAMPLES_DIR / "accept-partner.yaml")
+    mermaid = run("plan", path, "-f", "mermaid")
+    assert mermaid.exit_code == 0
+    assert 'outside_atlas(["atlas (outside)<br/>536727724300 / us-east-1' in mermaid.output
+    assert 'outside_atlas <-->|"atlas--app: accepted, cross-account"| vpc_app' in mermaid.output
+    dot = run("plan", path, "-f", "dot")
+    assert dot.exit_code == 0
+    assert 'outside_atlas -- vpc_app [label="atlas--app\\naccepted, cross-account"];' in dot.output
+
+
 def test_plan_of_invalid_topology_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("name: x\n")

@@ -231,3 +231,44 @@ def test_adopting_a_connection_is_predicted_as_the_imports_the_engine_does() -> 
         if s.aws and s.op is not Change.SAME and not s.replacement
     }
     assert predicted == actual
+
+
+def test_accepting_a_request_is_predicted_as_the_engine_does_and_removing_it_leaves_it() -> None:
+    from tests.emulator.test_accepts import BASE as ACCEPTING
+
+    before = copy.deepcopy(ACCEPTING)
+    del before["accepts"]
+    added = diff(before, ACCEPTING)
+    (link,) = added.links
+    assert (link.link, link.change) == ("atlas--app", "added")
+    assert link.what == (
+        "added: accepts pcx-0f1f1f1f1f1f1f1f1 from atlas (536727724300, us-east-1) into app",
+    )
+    assert [(r.vpc, r.route_table, r.destination, r.change) for r in added.routes] == [
+        ("app", "private", "192.168.248.0/21", "added")
+    ]
+    assert added.gained == {"app": ("atlas",)}
+    predicted = {
+        (str(c.op), c.type, c.name) for c in added.resources if c.type != tokens.AWS_PROVIDER
+    }
+    assert predicted == {
+        ("create", tokens.ACCEPTER, "partner.atlas--app"),
+        ("create", tokens.OPTIONS, "partner.atlas--app.accepter"),
+        ("create", tokens.ROUTE, "partner.app.private.192.168.248.0-21"),
+    }
+    with Emulation(before) as env:
+        env.up()
+        done = env.up(ACCEPTING)
+    actual = {
+        (str(s.op), s.type, s.name)
+        for s in done.steps
+        if s.aws and s.op is not Change.SAME and not s.replacement
+    }
+    assert predicted == actual
+
+    removed = diff(ACCEPTING, before)
+    assert [(c.link, c.change) for c in removed.links] == [("atlas--app", "removed")]
+    assert removed.lost == {"app": ("atlas",)}
+    (accepter,) = [c for c in removed.resources if c.type == tokens.ACCEPTER]
+    assert accepter.op is Change.DELETE
+    assert accepter.note and "its requester, outside the topology, deletes it" in accepter.note

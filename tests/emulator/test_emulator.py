@@ -49,7 +49,7 @@ def test_every_example_deploys_and_verifies(path: Path) -> None:
     assert sorted(s.id or "" for s in imported) == sorted(str(k.existing_id) for k in adopted)
     assert counts.get("VpcPeeringConnectionAccepter", 0) == sum(
         link.needs_accepter for link in plan.links
-    )
+    ) + len(plan.accepts)
     assert counts["Vpc"] == sum(v.managed for v in plan.vpcs)
     assert counts.get("Route", 0) + len(
         [s for s in result.deployment.of("import") if s.type == tokens.ROUTE]

@@ -76,6 +76,7 @@ def check_run(run: MockRun, name: str | None = None) -> None:
     check_providers(run)
     check_vpcs(run)
     check_links(run)
+    check_accepts(run)
     check_routes(run)
     check_security_groups(run)
     check_security_rules(run)
@@ -97,7 +98,9 @@ def check_components(run: MockRun, name: str) -> None:
     vpcs = run.of_type(VPC_COMPONENT)
     links = run.of_type(LINK_COMPONENT)
     assert sorted(c.name for c in vpcs) == sorted(f"{name}.{v.name}" for v in plan.vpcs)
-    assert sorted(c.name for c in links) == sorted(f"{name}.{link.name}" for link in plan.links)
+    assert sorted(c.name for c in links) == sorted(
+        f"{name}.{link}" for link in (*(k.name for k in plan.links), *_accept_names(plan))
+    )
     for component in [*vpcs, *links, *run.of_type(PROVIDER)]:
         assert component.parent == top.urn
     # Every AWS resource hangs under the component of its VPC or link.
@@ -289,6 +292,33 @@ def check_links(run: MockRun) -> None:
             assert reads or run.preview, f"{link.name}: no read in {link.requester_region}"
 
 
+def _accept_names(plan: Any) -> set[str]:
+    return {accept.name for accept in plan.accepts}
+
+
+def check_accepts(run: MockRun) -> None:
+    """A request from outside: accepted in our VPC's account and region by its id, our
+    side's options only, nothing requested."""
+    plan = run.plan
+    for accept in plan.accepts:
+        vpc = plan.vpc(accept.vpc)
+        component = run.get(LINK_COMPONENT, _link_component_name(run, accept.name))
+        children = run.children_of(component.urn)
+        assert [c for c in children if c.type == CONNECTION] == []
+        accepter = one([c for c in children if c.type == ACCEPTER], f"accepter {accept.name}")
+        assert accepter.provider == vpc.account
+        assert accepter.inputs["region"] == accept.region == vpc.region
+        assert accepter.inputs["vpcPeeringConnectionId"] == accept.peering_id
+        assert accepter.inputs["autoAccept"] is True
+        assert accepter.import_id is None
+        (option,) = [c for c in children if c.type == OPTIONS]
+        assert option.name.endswith(".accepter")
+        assert option.provider == vpc.account and option.inputs["region"] == vpc.region
+        assert option.inputs["accepter"] == {"allowRemoteVpcDnsResolution": accept.dns_resolution}
+        assert "requester" not in option.inputs
+        assert run.depends_on(option, accepter)
+
+
 def _link_component_name(run: MockRun, link: str) -> str:
     top = one(run.of_type(TOPOLOGY), "PeeringTopology")
     return f"{top.name}.{link}"
@@ -320,15 +350,23 @@ def check_routes(run: MockRun) -> None:
     matched = 0
     for (vpc_name, link_name, destination), tables in groups.items():
         vpc = plan.vpc(vpc_name)
-        link = plan.link(link_name)
-        component = run.get(LINK_COMPONENT, _link_component_name(run, link.name))
+        component = run.get(LINK_COMPONENT, _link_component_name(run, link_name))
         children = run.children_of(component.urn)
-        connection = one([c for c in children if c.type == CONNECTION], "connection")
-        accepted = (
-            one([c for c in children if c.type == ACCEPTER], "accepter")
-            if link.needs_accepter
-            else connection
-        )
+        imports_routes = False
+        if link_name in _accept_names(plan):
+            # Accepted from outside: routes go over the request, once accepted.
+            accepted = one([c for c in children if c.type == ACCEPTER], "accepter")
+            connection_id: Any = plan.accept(link_name).peering_id
+        else:
+            link = plan.link(link_name)
+            imports_routes = link.imports_routes
+            connection = one([c for c in children if c.type == CONNECTION], "connection")
+            connection_id = connection.id
+            accepted = (
+                one([c for c in children if c.type == ACCEPTER], "accepter")
+                if link.needs_accepter
+                else connection
+            )
         deferred = destination.startswith(IPV6_PREFIX)
         of, _, subnet_name = destination.removeprefix(IPV6_PREFIX).partition(".")
         peer = _vpc_resource(run, of) if deferred else None
@@ -365,12 +403,12 @@ def check_routes(run: MockRun) -> None:
         else:
             assert sorted(r.inputs["routeTableId"] for r in candidates) == sorted(tables)
             for route in candidates:
-                assert route.inputs["vpcPeeringConnectionId"] == connection.id
+                assert route.inputs["vpcPeeringConnectionId"] == connection_id
         for route in candidates:
             assert run.depends_on(route, accepted)
             # Imported by their provider's id, ROUTETABLEID_DESTINATION, when they exist.
             assert route.import_id == (
-                f"{route.inputs['routeTableId']}_{destination}" if link.imports_routes else None
+                f"{route.inputs['routeTableId']}_{destination}" if imports_routes else None
             )
         matched += len(candidates)
     assert len(routes) == matched
@@ -492,7 +530,8 @@ def check_tags(run: MockRun) -> None:
         for key, value in plan.tags.items():
             assert tags[key] == value
         if resource.type in (CONNECTION, ACCEPTER):
-            link = plan.link(tags["peerstack:link"])
+            name = tags["peerstack:link"]
+            link = plan.accept(name) if name in _accept_names(plan) else plan.link(name)
             assert tags["peerstack:side"] == (
                 "requester" if resource.type == CONNECTION else "accepter"
             )
@@ -507,7 +546,7 @@ def check_tags(run: MockRun) -> None:
 def _adopted(run: MockRun, resource: RegisteredResource) -> bool:
     assert resource.parent is not None
     link = run.by_urn(resource.parent).name.split(".", 1)[1]
-    return run.plan.link(link).adopted
+    return link not in _accept_names(run.plan) and run.plan.link(link).adopted
 
 
 def check_outputs(run: MockRun) -> None:
@@ -521,7 +560,12 @@ def check_outputs(run: MockRun) -> None:
     }
     assert outputs["reachability"] == {k: list(v) for k, v in plan.reachability.items()}
     assert set(outputs["vpc_ids"]) == {v.name for v in plan.vpcs}
-    assert set(outputs["peering_connection_ids"]) == {link.name for link in plan.links}
+    assert set(outputs["peering_connection_ids"]) == {
+        link.name for link in plan.links
+    } | _accept_names(plan)
+    for accept in plan.accepts:
+        value = outputs["peering_connection_ids"][accept.name]
+        assert value == accept.peering_id or (run.preview and value is UNKNOWN)
     for vpc in plan.vpcs:
         tables = outputs["route_table_ids"][vpc.name]
         if vpc.managed:

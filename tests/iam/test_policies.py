@@ -222,6 +222,60 @@ def test_an_account_that_only_accepts_into_an_adopted_vpc_gets_nothing_else() ->
     }
 
 
+def test_accepting_a_request_from_outside_allows_only_that_peer_into_that_vpc() -> None:
+    data: Data = {
+        "name": "t",
+        "defaults": {"account": "a", "region": "us-east-1"},
+        "accounts": {"a": {"id": "111111111111"}},
+        "vpcs": {
+            "app": {
+                "existing": {
+                    "vpc_id": "vpc-0123456789abcdef0",
+                    "cidrs": ["10.40.0.0/16"],
+                    "route_tables": {"main": "rtb-0123456789abcdef0"},
+                }
+            }
+        },
+        "accepts": [
+            {
+                "vpc": "app",
+                "peering_id": "pcx-0123456789abcdef0",
+                "peer": {
+                    "name": "atlas",
+                    "account_id": "536727724300",
+                    "region": "eu-west-1",
+                    "cidrs": ["192.168.248.0/21"],
+                },
+            }
+        ],
+    }
+    a = iam_plan(build_plan(data)).account("a")
+    # Nothing is requested or created; the connection is the partner's to delete.
+    assert set(a.actions) == {
+        "ec2:AcceptVpcPeeringConnection",
+        "ec2:CreateRoute",
+        "ec2:CreateTags",
+        "ec2:DeleteRoute",
+        "ec2:DeleteTags",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeVpcPeeringConnections",
+        "ec2:ModifyVpcPeeringConnectionOptions",
+        "ec2:ReplaceRoute",
+    }
+    accept = statements(a)["AcceptPeerings"]
+    assert accept["Resource"] == ["arn:aws:ec2:us-east-1:111111111111:vpc-peering-connection/*"]
+    assert accept["Condition"]["ArnLike"] == {
+        "ec2:RequesterVpc": ["arn:aws:ec2:eu-west-1:536727724300:vpc/*"],
+        "ec2:AccepterVpc": ["arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0123456789abcdef0"],
+    }
+    assert statements(a)["AcceptIntoAdoptedVpcs"]["Resource"] == [
+        "arn:aws:ec2:us-east-1:111111111111:vpc/vpc-0123456789abcdef0"
+    ]
+    assert statements(a)["RoutesInAdoptedTables"]["Resource"] == [
+        "arn:aws:ec2:us-east-1:111111111111:route-table/rtb-0123456789abcdef0"
+    ]
+
+
 def test_features_peerstack_does_not_use_are_left_out() -> None:
     iam = iam_plan(build_plan(example("hub-cross-account")))
     every = {a for account in iam.accounts for a in account.actions}

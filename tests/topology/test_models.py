@@ -154,3 +154,16 @@ def test_a_spoke_is_validated_like_a_peering_from_python() -> None:
     assert isinstance(hub.spokes[1], Spoke) and hub.spokes[0] == "a"
     with pytest.raises(TopologyError, match=r"spokes\[0\]\.vpc: required field is missing"):
         Hub(hub="h", spokes=[{"routes": {}}])
+
+
+def test_the_schema_describes_accepts_and_their_outside_peer() -> None:
+    schema = Topology.model_json_schema()
+    accepts = schema["properties"]["accepts"]
+    assert accepts["items"] == {"$ref": "#/$defs/Accept"} and accepts["description"]
+    accept = schema["$defs"]["Accept"]
+    assert accept["required"] == ["vpc", "peering_id", "peer"]
+    assert accept["additionalProperties"] is False
+    peer = schema["$defs"]["ExternalPeer"]
+    assert peer["required"] == ["name", "account_id", "region", "cidrs"]
+    for model in (accept, peer):
+        assert all(p["description"] for p in model["properties"].values())

@@ -155,13 +155,26 @@ CONNECTION = ResourceHandler(
 )
 
 
+_ENDED = ("deleted", "expired", "failed", "rejected")
+"""Statuses the provider's finder reports as not found."""
+
+
 def _create_accepter(req: Request) -> Outputs:
     """vpc_peering_connection_accepter.go:87-117: one describe; accept only when the
     connection is pending-acceptance; CreateTags on the connection (in this region)."""
     req.only({"vpcPeeringConnectionId", "autoAccept", "requester", "accepter"})
     pcx_id = req.require("vpcPeeringConnectionId")
     pcx = _describe(req, pcx_id)
-    if req.get("autoAccept") and pcx["Status"]["Code"] == "pending-acceptance":
+    status = pcx["Status"]["Code"]
+    if status in _ENDED:
+        # FindVPCPeeringConnectionByID treats an ended connection as not found
+        # (vpc_peering_connection_accepter.go, Create: "error reading EC2 VPC Peering
+        # Connection"); a request that expired or was rejected must be made again.
+        raise EmulatorError(
+            f"{req.what}: error reading EC2 VPC Peering Connection ({pcx_id}): it is "
+            f"{status!r}, so there is nothing to accept; ask its requester for a new request"
+        )
+    if req.get("autoAccept") and status == "pending-acceptance":
         pcx = _accept(req, pcx_id)
     outputs = _accepter_outputs(req, pcx)
     outputs.update(_set_options(req, pcx_id))
