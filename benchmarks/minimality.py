@@ -10,7 +10,10 @@ The minimum is computed here from the plan alone, never from the components:
   or two regions); one ``PeeringConnectionOptions`` per side only with DNS resolution;
 - one ``Route`` per (route table, destination);
 - one ``SecurityGroupIngressRule`` per (group, protocol, ports, source) that a topology
-  allows: AWS keeps one rule per permission.
+  allows: AWS keeps one rule per permission;
+- per group a created VPC declares: a ``SecurityGroup`` and one allow-all
+  ``SecurityGroupEgressRule`` per address family of the VPC (the provider revokes the
+  rule AWS gives a new group; the group is to let out what AWS's own groups do).
 
 Target: exactly 1.00 for every example, type by type (a missing resource and an extra
 one elsewhere do not cancel out).
@@ -42,6 +45,8 @@ ACCEPTER = tokens.ACCEPTER
 OPTIONS = tokens.OPTIONS
 ROUTE = tokens.ROUTE
 RULE = tokens.SECURITY_RULE
+GROUP = tokens.SECURITY_GROUP
+EGRESS = tokens.SECURITY_EGRESS_RULE
 
 DISCOVERED_TABLES = ("rtb-0a0a0a0a0a0a0a0a1", "rtb-0a0a0a0a0a0a0a0a2")
 """What the mocked ``getRouteTables`` finds for an adopted VPC that discovers its tables."""
@@ -87,10 +92,15 @@ def minimum(plan: Plan, discovered: Mapping[str, Sequence[str]] | None = None) -
     need[ROUTE] = len(routes)
     need[RULE] = len(
         {
-            (r.group_id, r.protocol, r.from_port, r.to_port, r.cidr or r.referenced_group_id)
+            (r.vpc, r.group, r.protocol, r.from_port, r.to_port, r.source)
             for r in plan.security_rules
         }
     )
+    for vpc in plan.vpcs:
+        if vpc.managed:
+            declared = [g for g in plan.security_groups if g.vpc == vpc.name]
+            need[GROUP] += len(declared)
+            need[EGRESS] += len(declared) * (2 if vpc.ipv6 else 1)
     return +need
 
 

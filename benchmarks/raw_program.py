@@ -7,7 +7,8 @@ asserts the two registered sets are equal before it times anything.
 
 It is what a careful user would write without peerstack's components: one provider per
 account, ``region=`` on every resource, connections, accepters where AWS cannot
-auto-accept, DNS options per side, one route per plan route, one ingress rule per plan
+auto-accept, DNS options per side, one route per plan route, one security group (with
+its allow-all egress rules) per group the plan creates, one ingress rule per plan
 security group rule.
 """
 
@@ -80,6 +81,7 @@ def raw_program(
     ipv6_blocks: dict[str, pulumi.Output[str]] = {}
     associations: dict[str, list[aws.ec2.VpcIpv4CidrBlockAssociation]] = {}
     table_ids: dict[str, dict[str, pulumi.Input[str]]] = {}
+    group_ids: dict[tuple[str, str], pulumi.Output[str]] = {}
 
     for vpc in plan.vpcs:
         opts = under("Vpc", vpc.name, provider=providers[vpc.account])
@@ -171,6 +173,31 @@ def raw_program(
                     subnet_id=created.id,
                     route_table_id=tables[subnet.route_table].id,
                     region=vpc.region,
+                    opts=opts,
+                )
+        for group in plan.groups_of(vpc.name):
+            group_tags = {**tags, "peerstack:security-group": group.name, "Name": group.group_name}
+            made = aws.ec2.SecurityGroup(
+                f"{base}.{group.name}",
+                name=group.group_name,
+                description=group.description,
+                vpc_id=resource.id,
+                region=vpc.region,
+                tags=group_tags,
+                opts=opts,
+            )
+            group_ids[(vpc.name, group.name)] = made.id
+            # The provider revokes AWS's allow-all egress rule: put it back, standalone.
+            for to in group.egress:
+                ipv6 = ":" in to
+                aws.vpc.SecurityGroupEgressRule(
+                    f"{base}.{group.name}.egress.{slug(to)}",
+                    security_group_id=made.id,
+                    ip_protocol="-1",
+                    cidr_ipv4=None if ipv6 else to,
+                    cidr_ipv6=to if ipv6 else None,
+                    region=vpc.region,
+                    tags={**group_tags, "Name": f"{group.group_name}-egress"},
                     opts=opts,
                 )
 
@@ -324,8 +351,15 @@ def raw_program(
         own = plan.vpc(rule.vpc)
         link = plan.link(rule.link)
         waits: list[pulumi.Resource] = []
-        if rule.referenced_group_id is not None:
-            source: dict[str, Any] = {"referenced_security_group_id": rule.referenced_group_id}
+        if rule.peer_group is not None:
+            referenced: pulumi.Input[str]
+            if rule.referenced_group_id is not None:
+                referenced = rule.referenced_group_id
+            else:  # a group this program creates in the peer
+                peer_id = group_ids[(rule.peer, rule.peer_group)]
+                owner = rule.referenced_account_id
+                referenced = peer_id if owner is None else pulumi.Output.concat(owner, "/", peer_id)
+            source: dict[str, Any] = {"referenced_security_group_id": referenced}
             waits.append(accepted_by[rule.link])  # a reference needs an active connection
         elif rule.ipv6_of is not None:
             source = {"cidr_ipv6": ipv6_blocks[rule.ipv6_of]}
@@ -335,7 +369,9 @@ def raw_program(
             source = {"cidr_ipv4": rule.cidr}
         aws.vpc.SecurityGroupIngressRule(
             f"{prefix}.{rule.key}",
-            security_group_id=rule.group_id,
+            security_group_id=rule.group_id
+            if rule.group_id is not None
+            else group_ids[(rule.vpc, rule.group)],
             ip_protocol=rule.protocol,
             from_port=rule.from_port,
             to_port=rule.to_port,

@@ -105,6 +105,8 @@ class TopologyDiff:
     links: tuple[LinkChange, ...] = ()
     routes: tuple[RouteChange, ...] = ()
     security_rules: tuple[RuleChange, ...] = ()
+    security_groups: tuple[tuple[str, str, str], ...] = ()
+    """``(vpc, group, change)`` for groups peerstack creates: ``added`` or ``removed``."""
     gained: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """VPC -> the peers it reaches in the new version and did not reach before."""
     lost: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -126,6 +128,7 @@ class TopologyDiff:
             or self.links
             or self.routes
             or self.security_rules
+            or self.security_groups
             or self.gained
             or self.lost
             or self.resources
@@ -169,6 +172,10 @@ class TopologyDiff:
                 }
                 for r in self.security_rules
             ],
+            "security_groups": [
+                {"vpc": vpc, "group": group, "change": change}
+                for vpc, group, change in self.security_groups
+            ],
             "reachability": {
                 "gained": {k: list(v) for k, v in self.gained.items()},
                 "lost": {k: list(v) for k, v in self.lost.items()},
@@ -196,6 +203,7 @@ def diff(old: TopologySource, new: TopologySource) -> TopologyDiff:
         links=tuple(_links(old_plan, new_plan)),
         routes=tuple(_routes(old_plan, new_plan)),
         security_rules=tuple(_rules(old_plan, new_plan)),
+        security_groups=tuple(_groups(old_plan, new_plan)),
         gained=gained,
         lost=lost,
         resources=tuple(_resources(run_mocked(old_plan), run_mocked(new_plan))),
@@ -320,6 +328,15 @@ def _routes(old: Plan, new: Plan) -> Iterable[RouteChange]:
         yield RouteChange(vpc, table, destination, link, "removed")
     for vpc, table, destination, link in sorted(after - before):
         yield RouteChange(vpc, table, destination, link, "added")
+
+
+def _groups(old: Plan, new: Plan) -> Iterable[tuple[str, str, str]]:
+    before = {(g.vpc, g.name) for g in old.security_groups}
+    after = {(g.vpc, g.name) for g in new.security_groups}
+    for vpc, group in sorted(before - after):
+        yield vpc, group, "removed"
+    for vpc, group in sorted(after - before):
+        yield vpc, group, "added"
 
 
 def _rules(old: Plan, new: Plan) -> Iterable[RuleChange]:

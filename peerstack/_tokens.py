@@ -21,6 +21,8 @@ __all__ = [
     "OPTIONS",
     "ROUTE",
     "ROUTE_TABLE",
+    "SECURITY_EGRESS_RULE",
+    "SECURITY_GROUP",
     "SECURITY_RULE",
     "STACK",
     "SUBNET",
@@ -51,6 +53,8 @@ ACCEPTER: Final = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAcce
 OPTIONS: Final = "aws:ec2/peeringConnectionOptions:PeeringConnectionOptions"
 ROUTE: Final = "aws:ec2/route:Route"
 SECURITY_RULE: Final = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+SECURITY_GROUP: Final = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_EGRESS_RULE: Final = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 
 # pulumi-aws invokes
 GET_ROUTE_TABLES: Final = "aws:ec2/getRouteTables:getRouteTables"

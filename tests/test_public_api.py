@@ -17,6 +17,7 @@ PUBLIC = {
     "ExternalPeer",
     "Account",
     "Allow",
+    "SecurityGroupPlan",
     "SecurityRulePlan",
     "Defaults",
     "Deployment",

@@ -258,8 +258,17 @@ class LinkComponent(pulumi.ComponentResource):
         own = self.vpcs[rule.vpc]
         source: dict[str, pulumi.Input[str] | None]
         waits: list[pulumi.Resource] = []
-        if rule.referenced_group_id is not None:
-            source = {"referenced_security_group_id": rule.referenced_group_id}
+        if rule.peer_group is not None:
+            referenced: pulumi.Input[str]
+            if rule.referenced_group_id is not None:
+                referenced = rule.referenced_group_id
+            else:  # a group peerstack creates in the peer: its id once it exists
+                peer_id = self.vpcs[rule.peer].security_group_ids[rule.peer_group]
+                account = rule.referenced_account_id
+                referenced = (
+                    peer_id if account is None else pulumi.Output.concat(account, "/", peer_id)
+                )
+            source = {"referenced_security_group_id": referenced}
             # AWS accepts a reference to a peer's group only over an active connection.
             waits.append(self.accepter if self.accepter is not None else self.connection)
         elif rule.deferred:
@@ -269,9 +278,12 @@ class LinkComponent(pulumi.ComponentResource):
             source = {"cidr_ipv6": rule.cidr}
         else:
             source = {"cidr_ipv4": rule.cidr}
+        group_id: pulumi.Input[str] = (
+            own.security_group_ids[rule.group] if rule.group_id is None else rule.group_id
+        )
         return aws.vpc.SecurityGroupIngressRule(
             names.security_rule(self.prefix, rule),
-            security_group_id=rule.group_id,
+            security_group_id=group_id,
             ip_protocol=rule.protocol,
             from_port=rule.from_port,
             to_port=rule.to_port,

@@ -66,6 +66,7 @@ class PeeringTopology(pulumi.ComponentResource):
                 tags=plan.tags,
                 provider=self.providers[vpc.account],
                 parent=self,
+                groups=plan.groups_of(vpc.name),
             )
             for vpc in plan.vpcs
         }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pulumi
 
@@ -12,7 +12,7 @@ from peerstack._cidr import subnet_ipv6_block
 from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack.errors import TopologyError
-from peerstack.plan import DISCOVERED, MAIN, VpcPlan
+from peerstack.plan import DISCOVERED, MAIN, SecurityGroupPlan, VpcPlan
 
 __all__ = ["VpcComponent"]
 
@@ -31,9 +31,18 @@ class VpcComponent(pulumi.ComponentResource):
     one. Subnets without a named table use the VPC's main table, which AWS creates with
     the VPC (``main_route_table_id``).
 
+    Security groups the plan creates in the VPC: one ``ec2.SecurityGroup`` each, with no
+    inline rules (standalone rules never fight inline ones). The provider revokes the
+    allow-all egress rule AWS gives a new group (terraform-provider-aws,
+    ``internal/service/ec2/vpc_security_group.go``, resourceSecurityGroupCreate:
+    "Revoke the default egress rule"), so one ``vpc.SecurityGroupEgressRule`` per
+    :attr:`SecurityGroupPlan.egress` block lets every protocol out again, as AWS's own
+    default does.
+
     Attributes: ``vpc_id``; ``route_table_ids`` (by table name, ``main`` included; by id
-    for discovered tables); ``ipv6_cidr_block`` (the Amazon-provided block of a created
-    VPC with IPv6, known after deploy; else None).
+    for discovered tables); ``security_group_ids`` (created groups by topology name);
+    ``ipv6_cidr_block`` (the Amazon-provided block of a created VPC with IPv6, known after
+    deploy; else None).
     """
 
     def __init__(
@@ -46,6 +55,7 @@ class VpcComponent(pulumi.ComponentResource):
         tags: Mapping[str, str],
         provider: aws.Provider,
         parent: pulumi.Resource,
+        groups: Iterable[SecurityGroupPlan] = (),
     ) -> None:
         super().__init__(tokens.VPC_COMPONENT, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = vpc
@@ -56,6 +66,8 @@ class VpcComponent(pulumi.ComponentResource):
         self.subnets: dict[str, aws.ec2.Subnet] = {}
         self.route_tables: dict[str, aws.ec2.RouteTable] = {}
         self.associations: dict[str, aws.ec2.RouteTableAssociation] = {}
+        self.security_groups: dict[str, aws.ec2.SecurityGroup] = {}
+        self.egress_rules: list[aws.vpc.SecurityGroupEgressRule] = []
         self.vpc_id: pulumi.Input[str]
         self.route_table_ids: dict[str, pulumi.Input[str]]
         self.ipv6_cidr_block: pulumi.Output[str] | None = None
@@ -67,8 +79,13 @@ class VpcComponent(pulumi.ComponentResource):
         }
         if vpc.managed:
             self._create(vpc, topology, base_tags)
+            for group in groups:
+                self._group(group, base_tags)
         else:
             self._adopt(vpc)
+        self.security_group_ids: dict[str, pulumi.Output[str]] = {
+            name: group.id for name, group in self.security_groups.items()
+        }
         self.register_outputs(
             {
                 "vpc_id": self.vpc_id,
@@ -80,6 +97,8 @@ class VpcComponent(pulumi.ComponentResource):
                 "route_table_associations": {
                     subnet: association.id for subnet, association in self.associations.items()
                 },
+                "security_group_ids": self.security_group_ids,
+                "egress_rules": [rule.id for rule in self.egress_rules],
             }
         )
 
@@ -151,6 +170,35 @@ class VpcComponent(pulumi.ComponentResource):
                     region=region,
                     opts=opts,
                 )
+
+    def _group(self, group: SecurityGroupPlan, base_tags: dict[str, str]) -> None:
+        opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        region = self.plan.region
+        tags = {**base_tags, "peerstack:security-group": group.name, "Name": group.group_name}
+        created = aws.ec2.SecurityGroup(
+            names.security_group(self.prefix, group),
+            name=group.group_name,
+            description=group.description,
+            vpc_id=self.vpc_id,
+            region=region,
+            tags=tags,
+            opts=opts,
+        )
+        self.security_groups[group.name] = created
+        for destination in group.egress:
+            ipv6 = ":" in destination
+            self.egress_rules.append(
+                aws.vpc.SecurityGroupEgressRule(
+                    names.security_egress_rule(self.prefix, group, destination),
+                    security_group_id=created.id,
+                    ip_protocol="-1",
+                    cidr_ipv4=None if ipv6 else destination,
+                    cidr_ipv6=destination if ipv6 else None,
+                    region=region,
+                    tags={**tags, "Name": f"{group.group_name}-egress"},
+                    opts=opts,
+                )
+            )
 
     def _vpc_id_for(self, block: str) -> pulumi.Input[str]:
         """The VPC id, through the association of the block that holds a subnet.

@@ -122,6 +122,15 @@ RULES: Mapping[str, ResourceRules] = {
     tokens.SECURITY_RULE: _rules(
         "securityGroupId", cite="vpc_security_group_ingress_rule.go (schema, Update, ModifyPlan)"
     ),
+    # vpc_security_group.go schema: name, name_prefix, description and vpc_id ForceNew;
+    # tags (and inline rules, which peerstack never sets) update in place.
+    tokens.SECURITY_GROUP: _rules(
+        "name", "namePrefix", "description", "vpcId", cite="vpc_security_group.go (schema)"
+    ),
+    # vpc_security_group_egress_rule.go: as the ingress rule.
+    tokens.SECURITY_EGRESS_RULE: _rules(
+        "securityGroupId", cite="vpc_security_group_egress_rule.go (schema, Update, ModifyPlan)"
+    ),
 }
 """Rules per Pulumi type token, for every AWS resource type peerstack registers."""
 

@@ -8,7 +8,7 @@ two topologies (two prefixes) in one stack never collide.
 
 from __future__ import annotations
 
-from peerstack.plan import RoutePlan, SecurityRulePlan
+from peerstack.plan import RoutePlan, SecurityGroupPlan, SecurityRulePlan
 from peerstack.plan.model import slug
 
 __all__ = [
@@ -19,6 +19,8 @@ __all__ = [
     "provider",
     "route",
     "route_table",
+    "security_egress_rule",
+    "security_group",
     "security_rule",
     "subnet",
     "vpc",
@@ -71,3 +73,13 @@ def route(prefix: str, route_plan: RoutePlan, table: str) -> str:
 def security_rule(prefix: str, rule: SecurityRulePlan) -> str:
     """One inbound security group rule (its group, protocol, ports and source)."""
     return f"{prefix}.{rule.key}"
+
+
+def security_group(prefix: str, group: SecurityGroupPlan) -> str:
+    """A security group peerstack creates in a created VPC."""
+    return f"{prefix}.{group.key}"
+
+
+def security_egress_rule(prefix: str, group: SecurityGroupPlan, destination: str) -> str:
+    """The allow-all egress rule of a created group, to one destination."""
+    return f"{prefix}.{group.key}.egress.{slug(destination)}"

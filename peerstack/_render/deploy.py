@@ -123,6 +123,8 @@ _STATE_WORDS = {
     tokens.CONNECTION: ("peering connection", "peering connections"),
     tokens.ROUTE: ("route", "routes"),
     tokens.SECURITY_RULE: ("security group rule", "security group rules"),
+    tokens.SECURITY_GROUP: ("security group", "security groups"),
+    tokens.SECURITY_EGRESS_RULE: ("egress rule", "egress rules"),
 }
 
 

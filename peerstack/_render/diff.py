@@ -67,6 +67,15 @@ def diff_renderables(result: TopologyDiff) -> Iterator[RenderableType]:
                 for route in result.routes
             ],
         )
+    if result.security_groups:
+        yield FittedTable(
+            "Security groups peerstack creates",
+            ("VPC", "security group", "change"),
+            [
+                (vpc, group, Text(change, style=_STYLE[change]))
+                for vpc, group, change in result.security_groups
+            ],
+        )
     if result.security_rules:
         yield FittedTable(
             "Security group rules",

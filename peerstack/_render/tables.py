@@ -73,6 +73,9 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
         (plan.topology, "bold cyan"),
         f": {plural(len(plan.vpcs), 'VPC')}, {plural(len(plan.links), 'link')}, "
         f"{plural(len(plan.routes), 'route')}",
+        f", {plural(len(plan.security_groups), 'security group')} created"
+        if plan.security_groups
+        else "",
         f", {plural(len(plan.security_rules), 'security group rule')}"
         if plan.security_rules
         else "",
@@ -81,6 +84,8 @@ def plan_renderables(plan: Plan, *, full: bool | None = None) -> Iterator[Render
     yield _vpcs(plan)
     if any(vpc.subnets for vpc in plan.vpcs):
         yield _subnets(plan)
+    if plan.security_groups:
+        yield _security_groups(plan)
     if summarised(plan, full=full):
         yield _link_kinds(plan)
         yield _vpc_summary(plan)
@@ -207,6 +212,21 @@ def _routes(plan: Plan) -> FittedTable:
     return FittedTable("Routes by route table", columns, rows, sections=sections)
 
 
+def _security_groups(plan: Plan) -> FittedTable:
+    """The groups peerstack creates: where, the name AWS shows, what they let out."""
+    rows = [
+        (
+            group.vpc,
+            group.name,
+            group.group_name,
+            "all to " + ", ".join(group.egress),
+        )
+        for group in plan.security_groups
+    ]
+    columns = ("VPC", "security group", "AWS name", "outbound")
+    return FittedTable("Security groups peerstack creates", columns, rows)
+
+
 def _security_rules(plan: Plan) -> FittedTable:
     """Inbound rules by group: what each lets in, from which peer, over which link."""
     rows: list[tuple[str, ...]] = []
@@ -220,12 +240,13 @@ def _security_rules(plan: Plan) -> FittedTable:
             source = (
                 f"{rule.peer} {rule.cidr}"
                 if rule.cidr is not None
-                else f"{rule.peer}'s group {rule.peer_group} ({rule.referenced_group_id})"
+                else f"{rule.peer}'s group {rule.peer_group} "
+                f"({rule.referenced_group_id or 'created'})"
             )
             rows.append(
                 (
                     vpc if first else "",
-                    f"{group} ({rule.group_id})" if first else "",
+                    f"{group} ({rule.group_id or 'created'})" if first else "",
                     rule.protocol_name,
                     rule.ports,
                     source,

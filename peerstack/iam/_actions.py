@@ -437,6 +437,83 @@ RESOURCE_CALLS: Final[Mapping[str, Mapping[Op, tuple[Call, ...]]]] = {
         },
         _tagging("vpc_security_group_ingress_rule.go (TagSpecifications security-group-rule)"),
     ),
+    # vpc_security_group.go: resourceSecurityGroupCreate calls CreateSecurityGroup (with
+    # TagSpecifications security-group), waits for it (waitSecurityGroupCreated:
+    # DescribeSecurityGroups), revokes the default IPv4 and IPv6 allow-all egress rules
+    # (RevokeSecurityGroupEgress) and reads the group back; Update changes inline rules
+    # (none here) and tags; resourceSecurityGroupDelete looks for lingering network
+    # interfaces (deleteLingeringENIs: DescribeNetworkInterfaces), calls
+    # DeleteSecurityGroup and waits until DescribeSecurityGroups no longer finds it.
+    tokens.SECURITY_GROUP: _merge(
+        {
+            Op.CREATE: (
+                Call("ec2:CreateSecurityGroup", "vpc_security_group.go (CreateSecurityGroup)"),
+                Call(
+                    "ec2:DescribeSecurityGroups",
+                    "vpc_security_group.go (waitSecurityGroupCreated; Read)",
+                ),
+                Call(
+                    "ec2:RevokeSecurityGroupEgress",
+                    "vpc_security_group.go (revoke the default egress rule, IPv4 and IPv6)",
+                ),
+            ),
+            Op.READ: (
+                Call("ec2:DescribeSecurityGroups", "vpc_security_group.go (findSecurityGroupByID)"),
+            ),
+            Op.UPDATE: (
+                Call("ec2:DescribeSecurityGroups", "vpc_security_group.go (Update: find, Read)"),
+            ),
+            Op.DELETE: (
+                Call(
+                    "ec2:DescribeNetworkInterfaces",
+                    "vpc_security_group.go (deleteLingeringENIs)",
+                ),
+                Call("ec2:DeleteSecurityGroup", "vpc_security_group.go (DeleteSecurityGroup)"),
+                Call(
+                    "ec2:DescribeSecurityGroups",
+                    "vpc_security_group.go (RetryUntilNotFound after delete)",
+                ),
+            ),
+        },
+        _tagging("vpc_security_group.go (TagSpecifications security-group)"),
+    ),
+    # vpc_security_group_egress_rule.go, the egress twin of the ingress rule above:
+    # AuthorizeSecurityGroupEgress, read by rule id, ModifySecurityGroupRules on update,
+    # RevokeSecurityGroupEgress by rule id on delete.
+    tokens.SECURITY_EGRESS_RULE: _merge(
+        {
+            Op.CREATE: (
+                Call(
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "vpc_security_group_egress_rule.go (create: AuthorizeSecurityGroupEgress)",
+                ),
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (findSecurityGroupRuleByID after create)",
+                ),
+            ),
+            Op.READ: (
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (Read: findSecurityGroupRuleByID)",
+                ),
+            ),
+            Op.UPDATE: (
+                Call(
+                    "ec2:ModifySecurityGroupRules",
+                    "vpc_security_group_rule.go (Update: ModifySecurityGroupRules)",
+                ),
+            ),
+            Op.DELETE: (
+                Call(
+                    "ec2:RevokeSecurityGroupEgress",
+                    "vpc_security_group_egress_rule.go (delete: RevokeSecurityGroupEgress "
+                    "by SecurityGroupRuleIds)",
+                ),
+            ),
+        },
+        _tagging("vpc_security_group_egress_rule.go (TagSpecifications security-group-rule)"),
+    ),
 }
 """Pulumi type token -> operation -> the provider's calls."""
 
@@ -475,6 +552,8 @@ CREATES: Final[Mapping[str, Kind]] = {
     "ec2:CreateRouteTable": Kind.ROUTE_TABLE,
     "ec2:CreateVpcPeeringConnection": Kind.PEERING,
     "ec2:AuthorizeSecurityGroupIngress": Kind.SECURITY_GROUP_RULE,
+    "ec2:AuthorizeSecurityGroupEgress": Kind.SECURITY_GROUP_RULE,
+    "ec2:CreateSecurityGroup": Kind.SECURITY_GROUP,
 }
 """Actions that create a resource of a kind, with TagSpecifications: AWS evaluates
 ``aws:RequestTag`` and ``ec2:CreateAction`` on the new resource."""
@@ -490,8 +569,8 @@ RULE_ACTIONS: Final = frozenset(
         "ec2:RevokeSecurityGroupIngress",
     }
 )
-"""Actions on a security group peerstack never created nor tags (an adopted VPC's):
-allowed on the groups the topology names, by ARN."""
+"""Actions that put peerstack's ingress rules into a group: an adopted VPC's, which
+peerstack never tags (allowed by ARN), or one peerstack creates (allowed by tag)."""
 
 _PEERING_SIDES = (Kind.VPC, Kind.PEERING)
 
@@ -546,6 +625,11 @@ AUTHORIZED_ON: Final[Mapping[str, tuple[Kind, ...]]] = {
     "ec2:AuthorizeSecurityGroupIngress": (Kind.SECURITY_GROUP, Kind.SECURITY_GROUP_RULE),
     "ec2:RevokeSecurityGroupIngress": (Kind.SECURITY_GROUP,),
     "ec2:ModifySecurityGroupRules": (Kind.SECURITY_GROUP,),
+    "ec2:AuthorizeSecurityGroupEgress": (Kind.SECURITY_GROUP, Kind.SECURITY_GROUP_RULE),
+    "ec2:RevokeSecurityGroupEgress": (Kind.SECURITY_GROUP,),
+    # The new group (aws:RequestTag) and the VPC it is made in.
+    "ec2:CreateSecurityGroup": (Kind.SECURITY_GROUP, Kind.VPC),
+    "ec2:DeleteSecurityGroup": (Kind.SECURITY_GROUP,),
     # Every taggable type (aws:RequestTag, aws:ResourceTag, aws:TagKeys, ec2:CreateAction).
     "ec2:CreateTags": tuple(Kind),
     "ec2:DeleteTags": tuple(Kind),

@@ -214,11 +214,17 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
             fp.routes_in_vpcs.add(_ref(vpc))
         else:
             fp.routes_in_tables.add((vpc.region, vpc.route_table_ids[route.route_table]))
+    for group in plan.security_groups:
+        vpc = plan.vpc(group.vpc)
+        fp = of(vpc)
+        fp.types[tokens.SECURITY_GROUP].add(vpc.region)
+        fp.types[tokens.SECURITY_EGRESS_RULE].add(vpc.region)
     for rule in plan.security_rules:
         vpc = plan.vpc(rule.vpc)
         fp = of(vpc)
         fp.types[tokens.SECURITY_RULE].add(vpc.region)
-        fp.rules_in_groups.add((vpc.region, rule.group_id))
+        if rule.group_id is not None:  # a created group's rules: by the group's tag
+            fp.rules_in_groups.add((vpc.region, rule.group_id))
     return found
 
 
@@ -428,8 +434,12 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
     add("CreateVpcs", ["ec2:CreateVpc"], arns(Kind.VPC, new[Kind.VPC]), StringEquals=new_tag)
     add(
         "CreateInPeerstackVpcs",
-        ["ec2:CreateSubnet", "ec2:CreateRouteTable"],
-        [*arns(Kind.SUBNET, new[Kind.SUBNET]), *arns(Kind.ROUTE_TABLE, new[Kind.ROUTE_TABLE])],
+        ["ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateSecurityGroup"],
+        [
+            *arns(Kind.SUBNET, new[Kind.SUBNET]),
+            *arns(Kind.ROUTE_TABLE, new[Kind.ROUTE_TABLE]),
+            *arns(Kind.SECURITY_GROUP, new[Kind.SECURITY_GROUP]),
+        ],
         StringEquals=new_tag,
     )
     requesting = {(r.region, a.arn()) for r, a in fp.requests}
@@ -507,8 +517,8 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         Kind.SUBNET: fp.regions_of(tokens.SUBNET),
         Kind.ROUTE_TABLE: fp.regions_of(tokens.ROUTE_TABLE),
         Kind.PEERING: fp.regions_of(tokens.CONNECTION, tokens.ACCEPTER, tokens.OPTIONS),
-        Kind.SECURITY_GROUP: set(),
-        Kind.SECURITY_GROUP_RULE: fp.regions_of(tokens.SECURITY_RULE),
+        Kind.SECURITY_GROUP: fp.regions_of(tokens.SECURITY_GROUP),
+        Kind.SECURITY_GROUP_RULE: fp.regions_of(tokens.SECURITY_RULE, tokens.SECURITY_EGRESS_RULE),
     }
     managed = {
         a
@@ -569,9 +579,27 @@ def _statements(fp: Footprint, actions: set[str], *, verify: bool) -> list[dict[
         ],
     )
 
+    # Rules into (and the egress rules of) groups peerstack created and tagged.
+    created_groups = fp.regions_of(tokens.SECURITY_GROUP)
+    add(
+        "RulesInPeerstackGroups",
+        {*RULE_ACTIONS, "ec2:AuthorizeSecurityGroupEgress"},
+        arns(Kind.SECURITY_GROUP, created_groups),
+        StringEquals=vpc_tag,
+    )
+    add(
+        "NewRulesInPeerstackGroups",
+        ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"],
+        arns(Kind.SECURITY_GROUP_RULE, created_groups),
+    )
+
     if verify:
-        # The rules of the groups peerstack adds rules to, where it adds any.
-        rule_reads = ("ec2:DescribeSecurityGroupRules",) if fp.rules_in_groups else ()
+        # The groups and rules peerstack adds rules to or creates, where it does.
+        rule_reads: tuple[str, ...] = ()
+        if fp.rules_in_groups or created_groups:
+            rule_reads = ("ec2:DescribeSecurityGroupRules",)
+        if created_groups:
+            rule_reads += ("ec2:DescribeSecurityGroups",)
         reads = {*VERIFY_ACTIONS, *rule_reads, "ec2:DescribeVpcAttribute"}
         add("VerifyReads", [*VERIFY_ACTIONS, *rule_reads], ["*"], pool=reads)
         add(
@@ -594,8 +622,8 @@ _MADE_BY: Mapping[Kind, tuple[str, ...]] = {
     Kind.SUBNET: (tokens.SUBNET,),
     Kind.ROUTE_TABLE: (tokens.ROUTE_TABLE,),
     Kind.PEERING: (tokens.CONNECTION,),
-    Kind.SECURITY_GROUP: (),
-    Kind.SECURITY_GROUP_RULE: (tokens.SECURITY_RULE,),
+    Kind.SECURITY_GROUP: (tokens.SECURITY_GROUP,),
+    Kind.SECURITY_GROUP_RULE: (tokens.SECURITY_RULE, tokens.SECURITY_EGRESS_RULE),
 }
 """Which resource types create each kind (and so need ec2:Create<kind>)."""
 

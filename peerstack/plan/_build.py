@@ -17,7 +17,11 @@ from peerstack.plan._routes import (
     plan_routes,
 )
 from peerstack.plan._schedule import schedule
-from peerstack.plan._security import check_rule_quota, plan_security_rules
+from peerstack.plan._security import (
+    check_rule_quota,
+    plan_security_groups,
+    plan_security_rules,
+)
 from peerstack.plan._tags import check_tag_quota
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
@@ -83,7 +87,8 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     routes = plan_routes(ctx, links, vpcs)
     routes += plan_accept_routes(ctx, accepts, vpcs, routes)
     check_route_quota(ctx, routes)
-    rules = plan_security_rules(ctx, links, vpcs)
+    groups = plan_security_groups(ctx, vpcs)
+    rules = plan_security_rules(ctx, links, vpcs, groups)
     check_rule_quota(ctx, rules)
     check_tag_quota(ctx, vpcs, links, [(a.path, a.plan) for a in accepts])
     ctx.raise_if_any()
@@ -104,5 +109,6 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
         warnings=tuple(ctx.warnings),
         quotas=topology.quotas.model_dump(),
         security_rules=tuple(rules),
+        security_groups=tuple(groups),
         accepts=tuple(accept_plans),
     )

@@ -25,6 +25,7 @@ __all__ = [
     "LinkPlan",
     "Plan",
     "RoutePlan",
+    "SecurityGroupPlan",
     "SecurityRulePlan",
     "SubnetPlan",
     "VpcPlan",
@@ -319,6 +320,34 @@ ALL_PROTOCOLS = "-1"
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityGroupPlan:
+    """A security group peerstack creates in a created VPC (``vpcs.<vpc>.security_groups``).
+
+    The group has no id before deploy: rules into it (and rules that reference it) carry
+    no id in the plan and take the group resource's id. The provider revokes the
+    allow-all egress rule AWS gives a new group (terraform-provider-aws,
+    ``internal/service/ec2/vpc_security_group.go``, resourceSecurityGroupCreate), so
+    peerstack adds one standalone egress rule per :attr:`egress` block back: the group
+    then lets out what a group AWS creates does.
+    """
+
+    vpc: str
+    name: str
+    """The group's name in the topology."""
+    group_name: str
+    """The name AWS shows (``GroupName``): ``<topology>-<vpc>-<name>``."""
+    description: str
+    egress: tuple[str, ...]
+    """Destinations of the allow-all egress rules: ``0.0.0.0/0``, and ``::/0`` when the
+    VPC has IPv6."""
+
+    @property
+    def key(self) -> str:
+        """``<vpc>.<name>``: unique in the plan, made of topology names."""
+        return f"{self.vpc}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class SecurityRulePlan:
     """One inbound security group rule: ``vpc``'s group ``group`` lets traffic in from
     ``peer`` over ``link``, from a CIDR block or from a group of the peer.
@@ -328,8 +357,11 @@ class SecurityRulePlan:
 
     vpc: str
     group: str
-    """The group's name in the topology (``existing.security_groups``)."""
-    group_id: str
+    """The group's name in the topology (``existing.security_groups``, or the VPC's own
+    ``security_groups`` when peerstack creates it)."""
+    group_id: str | None
+    """The adopted group's id; None when peerstack creates the group (its id is known
+    after deploy: :attr:`creates_group`)."""
     peer: str
     link: str
     protocol: str
@@ -343,8 +375,21 @@ class SecurityRulePlan:
     """The peer's group name, when the rule references it."""
     referenced_group_id: str | None = None
     """The referenced group as AWS takes it: ``sg-...``, or ``account-id/sg-...`` when the
-    peer is in another account."""
+    peer is in another account; None when peerstack creates the peer's group."""
+    referenced_account_id: str | None = None
+    """For a referenced group peerstack creates, in another account: that account's id
+    (the prefix of the reference). None otherwise."""
     direction: str = "ingress"
+
+    @property
+    def creates_group(self) -> bool:
+        """The rule goes into a group peerstack creates (no id before deploy)."""
+        return self.group_id is None
+
+    @property
+    def references_created_group(self) -> bool:
+        """The rule references a peer's group that peerstack creates."""
+        return self.peer_group is not None and self.referenced_group_id is None
 
     @property
     def ipv6(self) -> bool:
@@ -411,6 +456,8 @@ class Plan:
     the emulation enforces as AWS would."""
     security_rules: tuple[SecurityRulePlan, ...] = ()
     """Inbound security group rules that let each link's traffic in (``allow``)."""
+    security_groups: tuple[SecurityGroupPlan, ...] = ()
+    """Security groups peerstack creates in created VPCs, in declaration order."""
     accepts: tuple[AcceptPlan, ...] = ()
     """Connections outside parties requested to our VPCs, accepted on our side only; their
     routes are in :attr:`routes`, their peers in :attr:`reachability` (assumed to route
@@ -474,6 +521,12 @@ class Plan:
         if not any(a.name == link for a in self.accepts):
             self.link(link)
         return tuple(r for r in self.routes if r.link == link)
+
+    def groups_of(self, vpc: str) -> tuple[SecurityGroupPlan, ...]:
+        """The security groups peerstack creates in ``vpc`` (UnknownVpcError for a
+        mistyped name)."""
+        self.vpc(vpc)
+        return tuple(g for g in self.security_groups if g.vpc == vpc)
 
     def rules_over(self, link: str) -> tuple[SecurityRulePlan, ...]:
         """Every security group rule that lets traffic in over ``link`` (KeyError if it
@@ -575,10 +628,21 @@ class Plan:
                     "cidr": r.cidr,
                     "peer_group": r.peer_group,
                     "referenced_group_id": r.referenced_group_id,
+                    "referenced_account_id": r.referenced_account_id,
                     "peer": r.peer,
                     "link": r.link,
                 }
                 for r in self.security_rules
+            ],
+            "security_groups": [
+                {
+                    "vpc": g.vpc,
+                    "name": g.name,
+                    "group_name": g.group_name,
+                    "description": g.description,
+                    "egress": list(g.egress),
+                }
+                for g in self.security_groups
             ],
             "accepts": [
                 {

@@ -244,6 +244,8 @@ _ID_PREFIX = {
     tokens.CONNECTION: "pcx",
     tokens.ROUTE: "r",
     tokens.SECURITY_RULE: "sgr",
+    tokens.SECURITY_GROUP: "sg",
+    tokens.SECURITY_EGRESS_RULE: "sgr",
 }
 
 

@@ -124,6 +124,15 @@ def _invalid(message: str, hint: str | None = None) -> PydanticCustomError:
     return PydanticCustomError("peerstack", "{message}", {"message": message, "hint": hint})
 
 
+def _check_group_name(value: str) -> str:
+    if value.startswith("sg-"):
+        raise _invalid(
+            f"security group name {value!r} starts with 'sg-', which AWS keeps for group ids",
+            hint=f"name it without the prefix, e.g. {value.removeprefix('sg-')!r}",
+        )
+    return value
+
+
 def _check_name(value: str) -> str:
     if not _NAME_RE.match(value) or "--" in value:
         raise _invalid(
@@ -538,6 +547,12 @@ class Vpc(_Model):
         default=False, description="Give a created VPC an Amazon-provided IPv6 /56."
     )
     subnets: list[Subnet] = Field(default_factory=list, description="Subnets of a created VPC.")
+    security_groups: list[Annotated[Name, AfterValidator(_check_group_name)]] = Field(
+        default_factory=list,
+        description="Security groups peerstack creates in a created VPC, by name, for `allow` "
+        "rules, e.g. [web, batch]. Each gets no inbound rules but peerstack's and allows all "
+        "outbound traffic, like a group AWS creates.",
+    )
     existing: ExistingVpc | None = Field(
         default=None, description="Adopt an existing VPC instead of creating one."
     )
@@ -552,13 +567,14 @@ class Vpc(_Model):
         if self.existing is not None:
             extra = [
                 f
-                for f in ("cidr", "secondary_cidrs", "ipv6", "subnets")
+                for f in ("cidr", "secondary_cidrs", "ipv6", "subnets", "security_groups")
                 if f in self.model_fields_set
             ]
             if extra:
                 raise ValueError(
                     f"an adopted VPC (`existing`) cannot also set {', '.join(extra)}: "
-                    "describe its blocks under `existing` (cidrs, ipv6_cidrs)"
+                    "describe its blocks under `existing` (cidrs, ipv6_cidrs) and name its "
+                    "groups under `existing.security_groups`"
                 )
         return self
 

@@ -29,7 +29,13 @@ from peerstack.plan.model import (
     SubnetPlan,
     VpcPlan,
 )
-from peerstack.verify._identify import TOPOLOGY_TAG, has_tags, known_vpc_id, vpc_candidates
+from peerstack.verify._identify import (
+    TOPOLOGY_TAG,
+    VPC_TAG,
+    has_tags,
+    known_vpc_id,
+    vpc_candidates,
+)
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
 from peerstack.verify._snapshot import (
     PeeringSnapshot,
@@ -44,6 +50,7 @@ __all__ = ["compare"]
 
 LINK_TAG = "peerstack:link"
 RULE_TAG = "peerstack:rule"
+GROUP_TAG = "peerstack:security-group"
 TABLE_TAG = "peerstack:route-table"
 # Which connection stands for a link when several carry its tag or join its VPCs.
 # Ended ones come last: a link whose connection was deleted and requested again is the
@@ -110,6 +117,7 @@ class _Comparison:
         statuses += [self.check_accept(accept) for accept in self.plan.accepts]
         self.check_other_peerings()
         routes_checked = self.check_routes()
+        self.check_security_groups()
         self.check_security_rules()
         reach = self.reachability()
         self.check_reachability(reach)
@@ -656,6 +664,40 @@ class _Comparison:
             return [route.deferred_block(b) for b in peer.ipv6_cidrs[:1]]
         return list(peer.ipv6_cidrs)
 
+    # -- security groups and their rules ---------------------------------------------
+
+    def created_group_id(self, vpc: str, group: str) -> str | None:
+        """The id of the group ``group`` peerstack created in ``vpc``, as found (by its
+        tags, in the VPC found for ``vpc``); None when it is not there."""
+        found_vpc = self.vpcs.get(vpc)
+        if found_vpc is None:
+            return None
+        for candidate in self.snapshot.security_groups:
+            if (
+                candidate.vpc_id == found_vpc.id
+                and candidate.tags.get(GROUP_TAG) == group
+                and candidate.tags.get(VPC_TAG) == vpc
+            ):
+                return candidate.id
+        return None
+
+    def check_security_groups(self) -> None:
+        """Each group the plan creates is in its VPC."""
+        for group in self.plan.security_groups:
+            found_vpc = self.vpcs.get(group.vpc)
+            if found_vpc is None:
+                continue  # reported as a missing VPC
+            if self.created_group_id(group.vpc, group.name) is None:
+                self.add(
+                    DifferenceKind.SECURITY_GROUP_MISSING,
+                    f"{group.vpc}/{group.name}",
+                    f"security group {group.name!r} ({group.group_name}) is not in "
+                    f"{group.vpc!r} ({found_vpc.id}): it was deleted outside peerstack, and "
+                    "its rules with it; `peerstack refresh`, then `peerstack up` create it again",
+                    expected=group.group_name,
+                    actual="missing",
+                )
+
     # -- security group rules --------------------------------------------------------
 
     def check_security_rules(self) -> None:
@@ -670,7 +712,15 @@ class _Comparison:
         for rule in self.plan.security_rules:
             if rule.vpc not in self.vpcs:
                 continue  # reported as a missing VPC
-            found = self.snapshot.rules_of(rule.group_id)
+            group_id = rule.group_id
+            if group_id is None:
+                group_id = self.created_group_id(rule.vpc, rule.group)
+                if group_id is None:
+                    continue  # reported as a missing group
+            if rule.references_created_group and rule.peer_group is not None:
+                if self.created_group_id(rule.peer, rule.peer_group) is None:
+                    continue  # reported as a missing group (or VPC)
+            found = self.snapshot.rules_of(group_id)
             wanted = self.rule_shapes(rule)
             subject = f"{rule.vpc}/{rule.group} <- {rule.source} {rule.protocol_name} {rule.ports}"
             if not wanted:
@@ -701,7 +751,7 @@ class _Comparison:
                 self.add(
                     DifferenceKind.SECURITY_RULE_CHANGED,
                     subject,
-                    f"rule {changed.id} of {rule.group!r} ({rule.group_id}) in {rule.vpc!r} was "
+                    f"rule {changed.id} of {rule.group!r} ({group_id}) in {rule.vpc!r} was "
                     f"changed outside peerstack: it allows {_describe_found(changed)}, the plan "
                     f"{expected}; `peerstack refresh`, then `peerstack up` set it back",
                     expected=expected,
@@ -711,7 +761,7 @@ class _Comparison:
             self.add(
                 DifferenceKind.SECURITY_RULE_MISSING,
                 subject,
-                f"{rule.group!r} ({rule.group_id}) of {rule.vpc!r} has no rule that allows "
+                f"{rule.group!r} ({group_id}) of {rule.vpc!r} has no rule that allows "
                 f"{expected} over {rule.link!r}: that traffic is refused; `peerstack refresh`, "
                 "then `peerstack up` add it again",
                 expected=expected,
@@ -742,9 +792,16 @@ class _Comparison:
         protocol = rule.protocol
         low = -1 if rule.from_port is None else rule.from_port
         high = -1 if rule.to_port is None else rule.to_port
-        if rule.referenced_group_id is not None:
-            owner, _, group = rule.referenced_group_id.rpartition("/")
-            owner = owner or self.plan.vpc(rule.peer).account_id
+        if rule.peer_group is not None:
+            owner = self.plan.vpc(rule.peer).account_id
+            if rule.referenced_group_id is not None:
+                prefix, _, group = rule.referenced_group_id.rpartition("/")
+                owner = prefix or owner
+            else:
+                found = self.created_group_id(rule.peer, rule.peer_group)
+                if found is None:
+                    return set()
+                group = found
             return {(protocol, low, high, f"{owner}/{group}")}
         assert rule.cidr is not None  # one of the two is set
         if rule.ipv6_of is None:

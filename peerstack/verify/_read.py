@@ -28,6 +28,7 @@ from peerstack.verify._snapshot import (
     PeeringSnapshot,
     RouteSnapshot,
     RouteTableSnapshot,
+    SecurityGroupSnapshot,
     SecurityRuleSnapshot,
     Snapshot,
     SubnetSnapshot,
@@ -170,20 +171,54 @@ class _Reader:
                         peerings.setdefault(connection.id, connection)
         for connection in self.read_named_connections(peerings):
             peerings.setdefault(connection.id, connection)
+        groups = list(self.read_security_groups(in_place))
         return Snapshot(
             vpcs=tuple(vpcs.values()),
             subnets=tuple(subnets.values()),
             route_tables=tuple(tables.values()),
             peerings=tuple(peerings.values()),
-            security_rules=tuple(self.read_security_rules()),
+            security_rules=tuple(self.read_security_rules(groups)),
+            security_groups=tuple(groups),
         )
 
-    def read_security_rules(self) -> Iterator[SecurityRuleSnapshot]:
-        """The inbound rules of every group the plan adds rules to."""
+    def read_security_groups(
+        self, in_place: Mapping[Place, list[str]]
+    ) -> Iterator[SecurityGroupSnapshot]:
+        """The groups tagged as this topology's in the VPCs found, where the plan creates
+        groups."""
+        places = {
+            (vpc.account, vpc.region)
+            for vpc in (self.plan.vpc(g.vpc) for g in self.plan.security_groups)
+        }
+        for place in sorted(places):
+            vpc_ids = in_place.get(place, [])
+            for item in self.describe_by(
+                place, "describe_security_groups", "SecurityGroups", "vpc-id", vpc_ids
+            ):
+                tags = _tags(item)
+                if tags.get(TOPOLOGY_TAG) == self.plan.topology and item.get("VpcId") in vpc_ids:
+                    yield SecurityGroupSnapshot(
+                        id=item["GroupId"],
+                        vpc_id=item["VpcId"],
+                        name=str(item.get("GroupName", "")),
+                        tags=tags,
+                    )
+
+    def read_security_rules(
+        self, created: Iterable[SecurityGroupSnapshot] = ()
+    ) -> Iterator[SecurityRuleSnapshot]:
+        """The inbound rules of every group the plan adds rules to (adopted groups by id,
+        created groups as found)."""
         groups: dict[Place, set[str]] = defaultdict(set)
         for rule in self.plan.security_rules:
             vpc = self.plan.vpc(rule.vpc)
-            groups[(vpc.account, vpc.region)].add(rule.group_id)
+            if rule.group_id is not None:
+                groups[(vpc.account, vpc.region)].add(rule.group_id)
+        for group in created:
+            vpc_name = group.tags.get(VPC_TAG)
+            if vpc_name is not None and vpc_name in {v.name for v in self.plan.vpcs}:
+                vpc = self.plan.vpc(vpc_name)
+                groups[(vpc.account, vpc.region)].add(group.id)
         for place, ids in groups.items():
             for item in self.describe_by(
                 place,

@@ -54,6 +54,8 @@ class DifferenceKind(enum.StrEnum):
     """peerstack's rule is there with another protocol, port range or source."""
     SECURITY_RULE_UNEXPECTED = "security-rule-unexpected"
     """A rule tagged as this topology's that the plan does not have."""
+    SECURITY_GROUP_MISSING = "security-group-missing"
+    """A security group the plan creates is not in its VPC."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ __all__ = [
     "PeeringSnapshot",
     "RouteSnapshot",
     "RouteTableSnapshot",
+    "SecurityGroupSnapshot",
     "SecurityRuleSnapshot",
     "Snapshot",
     "SubnetSnapshot",
@@ -133,6 +134,17 @@ class SecurityRuleSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityGroupSnapshot:
+    """A security group found in a VPC, with its tags (peerstack's say which group of the
+    topology it is)."""
+
+    id: str
+    vpc_id: str
+    name: str
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Snapshot:
     """Everything verify read, by kind; look things up with the methods."""
 
@@ -142,6 +154,8 @@ class Snapshot:
     peerings: tuple[PeeringSnapshot, ...] = ()
     security_rules: tuple[SecurityRuleSnapshot, ...] = ()
     """Inbound rules of the groups the plan's rules go into."""
+    security_groups: tuple[SecurityGroupSnapshot, ...] = ()
+    """Groups tagged as this topology's, in the VPCs found."""
     _subnets_by_vpc: dict[str, tuple[SubnetSnapshot, ...]] = field(
         init=False, repr=False, compare=False
     )

@@ -82,6 +82,13 @@ def _allow(data: Data) -> None:
     ]
 
 
+def _created_group(data: Data) -> None:
+    data["vpcs"]["shared"]["security_groups"] = ["tools"]
+    data["peerings"][0]["allow"] = [
+        {"to": "shared", "group": "tools", "protocol": "tcp", "ports": 22}
+    ]
+
+
 CHANGES: dict[str, Callable[[Data], None]] = {
     "add a VPC": _add_vpc,
     "DNS off": _dns_off,
@@ -94,6 +101,7 @@ CHANGES: dict[str, Callable[[Data], None]] = {
     "IPv6 on subnets": _ipv6_subnets,
     "a spoke with routes of its own": _spoke_routes,
     "allow a peer into a security group": _allow,
+    "a group peerstack creates, with a rule": _created_group,
 }
 
 
@@ -178,6 +186,26 @@ def test_the_network_view_names_rules_added_and_removed() -> None:
 
     titles = [getattr(r, "title", None) for r in diff_renderables(result)]
     assert "Security group rules" in titles
+
+
+def test_the_network_view_names_created_groups_added_and_removed() -> None:
+    result = diff(BASE, changed(_created_group))
+    assert result.security_groups == (("shared", "tools", "added"),)
+    assert result.to_dict()["security_groups"] == [
+        {"vpc": "shared", "group": "tools", "change": "added"}
+    ]
+    assert {(str(c.op), c.name) for c in result.resources} == {
+        ("create", "corp.shared.tools"),
+        ("create", "corp.shared.tools.egress.0.0.0.0-0"),
+        ("create", "corp.shared.tools.tcp.22.172.31.0.0-16"),
+    }
+    back = diff(changed(_created_group), BASE)
+    assert back.security_groups == (("shared", "tools", "removed"),)
+    assert {str(c.op) for c in back.resources} == {"delete"}
+    from peerstack._render.diff import diff_renderables
+
+    titles = [getattr(r, "title", None) for r in diff_renderables(result)]
+    assert "Security groups peerstack creates" in titles
 
 
 def test_adopting_a_connection_is_predicted_as_the_imports_the_engine_does() -> None:

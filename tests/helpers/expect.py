@@ -30,9 +30,28 @@ ACCEPTER = tokens.ACCEPTER
 OPTIONS = tokens.OPTIONS
 ROUTE = tokens.ROUTE
 SECURITY_RULE = tokens.SECURITY_RULE
+SECURITY_GROUP = tokens.SECURITY_GROUP
+SECURITY_EGRESS_RULE = tokens.SECURITY_EGRESS_RULE
 
-TAGGABLE = {VPC, SUBNET, ROUTE_TABLE, CONNECTION, ACCEPTER, SECURITY_RULE}
-VPC_OWNED = {VPC, CIDR_ASSOCIATION, SUBNET, ROUTE_TABLE, ASSOCIATION}
+TAGGABLE = {
+    VPC,
+    SUBNET,
+    ROUTE_TABLE,
+    CONNECTION,
+    ACCEPTER,
+    SECURITY_RULE,
+    SECURITY_GROUP,
+    SECURITY_EGRESS_RULE,
+}
+VPC_OWNED = {
+    VPC,
+    CIDR_ASSOCIATION,
+    SUBNET,
+    ROUTE_TABLE,
+    ASSOCIATION,
+    SECURITY_GROUP,
+    SECURITY_EGRESS_RULE,
+}
 
 
 def known(value: Any) -> bool:
@@ -59,6 +78,7 @@ def check_run(run: MockRun, name: str | None = None) -> None:
     check_links(run)
     check_accepts(run)
     check_routes(run)
+    check_security_groups(run)
     check_security_rules(run)
     check_tags(run)
     check_outputs(run)
@@ -137,6 +157,8 @@ def check_vpcs(run: MockRun) -> None:
             SUBNET: len(vpc.subnets),
             ROUTE_TABLE: len(named_tables),
             ASSOCIATION: sum(1 for s in vpc.subnets if s.route_table != MAIN),
+            SECURITY_GROUP: len(plan.groups_of(vpc.name)),
+            SECURITY_EGRESS_RULE: sum(len(g.egress) for g in plan.groups_of(vpc.name)),
         }
         assert by_type == +Counter(expected), vpc.name
         for resource in owned:
@@ -392,6 +414,41 @@ def check_routes(run: MockRun) -> None:
     assert len(routes) == matched
 
 
+def _group_resource(run: MockRun, vpc: str, group: str) -> RegisteredResource:
+    prefix = one(run.of_type(TOPOLOGY), "PeeringTopology").name
+    return one(
+        [r for r in run.of_type(SECURITY_GROUP) if r.name == f"{prefix}.{vpc}.{group}"],
+        f"SecurityGroup {vpc}.{group}",
+    )
+
+
+def check_security_groups(run: MockRun) -> None:
+    """One group per plan group, under its VPC, named as planned, with no inline rules,
+    and one allow-all egress rule per planned egress block (the provider revokes AWS's)."""
+    plan = run.plan
+    assert len(run.of_type(SECURITY_GROUP)) == len(plan.security_groups)
+    for group in plan.security_groups:
+        vpc = plan.vpc(group.vpc)
+        registered = _group_resource(run, group.vpc, group.name)
+        assert component_of(run, registered).name.endswith(f".{group.vpc}")
+        inputs = registered.inputs
+        assert inputs["name"] == group.group_name
+        assert inputs["description"] == group.description
+        assert not inputs.get("ingress") and not inputs.get("egress")
+        assert inputs["tags"]["peerstack:security-group"] == group.name
+        assert _vpc_resource(run, group.vpc) is not None
+        assert (registered.provider, inputs["region"]) == (vpc.account, vpc.region)
+        egress = [
+            r
+            for r in run.of_type(SECURITY_EGRESS_RULE)
+            if registered.urn in r.property_dependencies.get("securityGroupId", ())
+        ]
+        assert sorted(r.inputs.get("cidrIpv4") or r.inputs["cidrIpv6"] for r in egress) == sorted(
+            group.egress
+        )
+        assert all(r.inputs["ipProtocol"] == "-1" for r in egress)
+
+
 def check_security_rules(run: MockRun) -> None:
     """One standalone ingress rule per plan rule, under its link, in the group's account
     and region, with the plan's protocol, ports and source; a reference to the peer's
@@ -411,15 +468,32 @@ def check_security_rules(run: MockRun) -> None:
         assert component.name == _link_component_name(run, link.name)
         assert (registered.provider, registered.inputs["region"]) == (vpc.account, vpc.region)
         inputs = registered.inputs
-        assert inputs["securityGroupId"] == rule.group_id
+        if rule.creates_group:  # the created group's id, through its output
+            group = _group_resource(run, rule.vpc, rule.group)
+            assert group.urn in registered.property_dependencies["securityGroupId"]
+            assert (inputs["securityGroupId"] is UNKNOWN) is run.preview
+        else:
+            assert inputs["securityGroupId"] == rule.group_id
         assert inputs["ipProtocol"] == rule.protocol
         assert inputs.get("fromPort") == rule.from_port
         assert inputs.get("toPort") == rule.to_port
         assert registered.inputs["tags"]["peerstack:rule"] == rule.key
         sources = {k for k in ("cidrIpv4", "cidrIpv6", "referencedSecurityGroupId") if k in inputs}
-        if rule.referenced_group_id is not None:
+        if rule.peer_group is not None:
             assert sources == {"referencedSecurityGroupId"}
-            assert inputs["referencedSecurityGroupId"] == rule.referenced_group_id
+            referenced = inputs["referencedSecurityGroupId"]
+            if rule.referenced_group_id is not None:
+                assert referenced == rule.referenced_group_id
+            else:
+                peer_group = _group_resource(run, rule.peer, rule.peer_group)
+                assert (
+                    peer_group.urn in registered.property_dependencies["referencedSecurityGroupId"]
+                )
+                if not run.preview:
+                    owner = rule.referenced_account_id
+                    assert referenced == (
+                        peer_group.id if owner is None else f"{owner}/{peer_group.id}"
+                    )
             children = run.children_of(component.urn)
             accepted = one(
                 [

@@ -391,19 +391,33 @@ def test_rules_go_only_into_the_groups_the_topology_names() -> None:
         "arn:aws:ec2:us-east-1:222222222222:security-group-rule/*",
         "arn:aws:ec2:us-east-1:222222222222:security-group/sg-0f1e2d3c4b5a69788",
     ]
-    # The group is not peerstack's: no statement scoped by its tag may hold these actions.
+    # The adopted group is not peerstack's: a statement scoped by the tag holds these
+    # actions only for the groups peerstack creates (and tags), in their regions.
     for statement in prod.policy["Statement"]:
-        if "aws:ResourceTag/peerstack:topology" in statement["Condition"]["StringEquals"]:
-            assert not set(statement["Action"]) & {
-                "ec2:RevokeSecurityGroupIngress",
-                "ec2:ModifySecurityGroupRules",
-            }
+        if "aws:ResourceTag/peerstack:topology" in statement["Condition"]["StringEquals"] and (
+            set(statement["Action"])
+            & {"ec2:RevokeSecurityGroupIngress", "ec2:ModifySecurityGroupRules"}
+        ):
+            assert statement["Sid"] == "RulesInPeerstackGroups"
+            assert statement["Resource"] == [
+                "arn:aws:ec2:eu-west-1:222222222222:security-group/*",
+                "arn:aws:ec2:us-east-1:222222222222:security-group/*",
+            ]
     # New rules carry the topology tag as they are created.
     (on_create,) = [s for s in allowed(prod, "ec2:CreateTags") if s["Sid"] == "TagOnCreate"]
     assert (
         "AuthorizeSecurityGroupIngress"
         in on_create["Condition"]["StringEquals"]["ec2:CreateAction"]
     )
+    # Groups peerstack creates: made in its VPCs (by their tag), tagged as they are made,
+    # and managed (egress revoked on create, deleted) by their tag.
+    assert "CreateSecurityGroup" in on_create["Condition"]["StringEquals"]["ec2:CreateAction"]
+    assert "ec2:CreateSecurityGroup" in statements(prod)["PeerstackVpcs"]["Action"]
+    managed = statements(prod)["ManagePeerstackResources"]
+    assert {"ec2:DeleteSecurityGroup", "ec2:RevokeSecurityGroupEgress"} <= set(managed["Action"])
+    assert "arn:aws:ec2:eu-west-1:222222222222:security-group/*" in managed["Resource"]
+    network = iam_plan(plan).account("network")
+    assert "ec2:CreateSecurityGroup" not in network.actions
     # Without allow entries, nothing of security groups is asked for.
     hub = iam_plan(build_plan(example("hub-cross-account")))
     for account in hub.accounts:

@@ -88,6 +88,7 @@ peerings:
         "cidr": "10.1.0.0/16",
         "peer_group": None,
         "referenced_group_id": None,
+        "referenced_account_id": None,
         "peer": "db",
         "link": "web--db",
     }
@@ -226,7 +227,7 @@ peerings:
     assert p.hint == "did you mean 'postgres'?"
 
 
-def test_a_created_vpc_names_no_groups(one_problem: OneProblem) -> None:
+def test_a_created_vpc_that_declares_no_groups(one_problem: OneProblem) -> None:
     p = one_problem(
         VPCS
         + """
@@ -237,8 +238,119 @@ peerings:
 """
     )
     assert p.path == "peerings[0].allow[0].group"
-    assert "'made' (`to`) is created by peerstack and names no security groups" in p.message
-    assert p.hint is not None and "existing.security_groups" in p.hint
+    assert "'made' (`to`) is created by peerstack and declares no security groups" in p.message
+    assert p.hint is not None and "`security_groups: [app]` under `vpcs.made`" in p.hint
+
+
+# -- groups peerstack creates ------------------------------------------------------------
+
+CREATED = """
+  jobs: {cidr: 10.4.0.0/16, ipv6: true, security_groups: [web, batch]}
+  cache: {account: prod, cidr: 10.5.0.0/16, security_groups: [redis]}
+"""
+"""Two more created VPCs: jobs (IPv6, net account) and cache (prod account)."""
+
+
+def test_created_groups_are_planned_with_allow_all_egress(plan_of: PlanOf) -> None:
+    plan = plan_of(VPCS + CREATED)
+    assert [(g.vpc, g.name, g.group_name, g.egress) for g in plan.security_groups] == [
+        ("jobs", "web", "t-jobs-web", ("0.0.0.0/0", "::/0")),
+        ("jobs", "batch", "t-jobs-batch", ("0.0.0.0/0", "::/0")),
+        ("cache", "redis", "t-cache-redis", ("0.0.0.0/0",)),
+    ]
+    assert [g.key for g in plan.groups_of("jobs")] == ["jobs.web", "jobs.batch"]
+    assert plan.to_dict()["security_groups"][2] == {
+        "vpc": "cache",
+        "name": "redis",
+        "group_name": "t-cache-redis",
+        "description": "peerstack t: redis of cache",
+        "egress": ["0.0.0.0/0"],
+    }
+
+
+def test_rules_into_and_from_created_groups_carry_no_ids(plan_of: PlanOf) -> None:
+    plan = plan_of(
+        VPCS
+        + CREATED
+        + """
+peerings:
+  - requester: jobs
+    accepter: cache
+    allow:
+      - {to: cache, group: redis, protocol: tcp, ports: 6379, peer_group: web}
+      - {to: jobs, group: batch, protocol: tcp, ports: 443}
+  - requester: web
+    accepter: jobs
+    allow:
+      - {to: web, group: app, protocol: tcp, ports: 22, peer_group: batch}
+"""
+    )
+    by_key = {r.key: r for r in plan.security_rules}
+    into_cache = by_key["cache.redis.tcp.6379.jobs.web"]
+    # Into a created group, referencing a created group in another account.
+    assert into_cache.group_id is None and into_cache.creates_group
+    assert into_cache.referenced_group_id is None and into_cache.references_created_group
+    assert into_cache.referenced_account_id == "111111111111"
+    # From cache's IPv4 block (cache has no IPv6) into jobs' created group.
+    assert rules(plan) >= {("jobs", "batch", "tcp", "443", "10.5.0.0/16")}
+    # An adopted group referencing a created group in its own account: no prefix.
+    into_web = by_key["web.app.tcp.22.jobs.batch"]
+    assert into_web.group_id == "sg-0a000000000000001"
+    assert into_web.references_created_group and into_web.referenced_account_id is None
+
+
+def test_unknown_created_group_suggests_the_declared_one(one_problem: OneProblem) -> None:
+    p = one_problem(
+        VPCS
+        + CREATED
+        + """
+peerings:
+  - requester: jobs
+    accepter: db
+    allow: [{to: jobs, group: webb, protocol: tcp, ports: 443}]
+"""
+    )
+    assert p.path == "peerings[0].allow[0].group"
+    assert p.message == "unknown security group 'webb' in 'jobs'"
+    assert p.hint == "did you mean 'web'?"
+
+
+def test_a_group_listed_twice(one_problem: OneProblem) -> None:
+    p = one_problem(
+        VPCS
+        + """
+  jobs:
+    cidr: 10.4.0.0/16
+    security_groups:
+      - web
+      - web
+"""
+    )
+    assert p.path == "vpcs.jobs.security_groups[1]"
+    assert p.line == H + 27
+    assert "'web' of 'jobs' is listed twice (first on line" in p.message
+    assert p.hint == "name each security group of the VPC once"
+
+
+def test_a_group_name_that_reads_as_an_id(one_problem: OneProblem) -> None:
+    p = one_problem(VPCS + "  jobs: {cidr: 10.4.0.0/16, security_groups: [sg-web]}\n")
+    assert p.path == "vpcs.jobs.security_groups[0]"
+    assert "starts with 'sg-'" in p.message
+    assert p.hint is not None and "'web'" in p.hint
+
+
+def test_an_adopted_vpc_declares_groups_under_existing(one_problem: OneProblem) -> None:
+    p = one_problem(
+        VPCS
+        + """
+  old:
+    security_groups: [web]
+    existing: {vpc_id: vpc-0d000000000000001, cidrs: [10.6.0.0/16]}
+"""
+    )
+    assert p.path == "vpcs.old"
+    assert "cannot also set security_groups" in p.message
+    assert "existing.security_groups" in p.message
 
 
 def test_icmpv6_needs_ipv6_on_both_sides(one_problem: OneProblem) -> None:
@@ -318,6 +430,27 @@ quotas: {rules_per_security_group: 2}
         "security group 'app' of 'web' would get 3 IPv4 inbound rules from peerstack alone; "
         "the quota is 2 per group per address family"
     )
+
+
+def test_the_rule_quota_points_at_a_created_group_where_it_is_listed(
+    one_problem: OneProblem,
+) -> None:
+    p = one_problem(
+        VPCS
+        + CREATED
+        + """
+peerings:
+  - requester: db
+    accepter: jobs
+    allow:
+      - {to: jobs, group: batch, protocol: tcp, ports: 1}
+      - {to: jobs, group: batch, protocol: tcp, ports: 2}
+quotas: {rules_per_security_group: 3}
+"""
+    )
+    # db's two IPv4 blocks per port: 4 rules into jobs' created group `batch`
+    assert p.path == "vpcs.jobs.security_groups[1]"
+    assert p.message.startswith("security group 'batch' of 'jobs' would get 4 IPv4 inbound")
 
 
 @pytest.mark.parametrize(

@@ -144,6 +144,9 @@ def test_the_schema_offers_a_spoke_as_a_name_or_a_mapping_and_subnets_an_ipv6_in
     index = schema["$defs"]["Subnet"]["properties"]["ipv6_index"]
     assert index["anyOf"][0] == {"maximum": 255, "minimum": 0, "type": "integer"}
     assert "/64" in index["description"]
+    groups = schema["$defs"]["Vpc"]["properties"]["security_groups"]
+    assert groups["type"] == "array" and groups["items"]["type"] == "string"
+    assert "outbound" in groups["description"]
 
 
 def test_a_spoke_is_validated_like_a_peering_from_python() -> None:

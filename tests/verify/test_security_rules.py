@@ -47,9 +47,9 @@ def differences(result: VerifyResult, kind: DifferenceKind) -> list[Any]:
 def test_the_deployed_rules_match_the_plan(env: Emulation) -> None:
     result = env.verify()
     assert result.ok, [str(d) for d in result.differences]
-    assert result.rules_checked == len(env.plan.security_rules) == 5
+    assert result.rules_checked == len(env.plan.security_rules) == 9
     assert result.summary() == (
-        "verified: 2 links, 6 routes, 5 security group rules match the plan of 'shop'"
+        "verified: 3 links, 8 routes, 9 security group rules match the plan of 'shop'"
     )
 
 
