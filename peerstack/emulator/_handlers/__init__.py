@@ -12,8 +12,8 @@ from peerstack.emulator._handlers.invokes import INVOKES, Invoke
 from peerstack.emulator._handlers.peering import ACCEPTER, CONNECTION, OPTIONS
 from peerstack.emulator._handlers.route import ROUTE
 from peerstack.emulator._handlers.route_table import ASSOCIATION, ROUTE_TABLE
-from peerstack.emulator._handlers.security_group import SECURITY_EGRESS_RULE, SECURITY_GROUP
-from peerstack.emulator._handlers.security_rule import SECURITY_RULE
+from peerstack.emulator._handlers.security_group import SECURITY_GROUP
+from peerstack.emulator._handlers.security_rule import SECURITY_EGRESS_RULE, SECURITY_RULE
 from peerstack.emulator._handlers.subnet import SUBNET
 from peerstack.emulator._handlers.vpc import CIDR_ASSOCIATION, IPV6_CIDR_ASSOCIATION, VPC
 

@@ -10,9 +10,7 @@ VPC force a new group; tags update in place. resourceSecurityGroupDelete: Delete
 (a group already gone is fine); AWS refuses while a rule of another group references it
 (DependencyViolation), which dependency order avoids.
 
-Egress rule (``vpc_security_group_egress_rule.go``, the shared securityGroupRule resource
-of ``vpc_security_group_rule.go``): AuthorizeSecurityGroupEgress with one IpPermission and
-the tags; Delete revokes it by rule id.
+Egress rules are in ``security_rule.py``, beside the ingress rules they mirror.
 """
 
 from __future__ import annotations
@@ -23,9 +21,8 @@ from botocore.exceptions import ClientError
 
 from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler, already_gone
 from peerstack.emulator._state import ResourceState
-from peerstack.errors import EmulatorError
 
-__all__ = ["SECURITY_EGRESS_RULE", "SECURITY_GROUP"]
+__all__ = ["SECURITY_GROUP"]
 
 _DEFAULT_EGRESS: tuple[dict[str, Any], ...] = (
     {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
@@ -98,51 +95,4 @@ SECURITY_GROUP = ResourceHandler(
     updatable=frozenset({"tags"}),
     delete=_delete_group,
     read=_read_group,
-)
-
-
-def _create_egress(req: Request) -> Outputs:
-    req.only({"securityGroupId", "ipProtocol", "cidrIpv4", "cidrIpv6"})
-    group_id = str(req.require("securityGroupId"))
-    protocol = str(req.require("ipProtocol"))
-    if protocol != "-1":
-        raise EmulatorError(f"{req.what}: peerstack's egress rules allow every protocol (-1)")
-    permission: dict[str, Any] = {"IpProtocol": protocol}
-    if req.get("cidrIpv4") and not req.get("cidrIpv6"):
-        permission["IpRanges"] = [{"CidrIp": req.get("cidrIpv4")}]
-    elif req.get("cidrIpv6") and not req.get("cidrIpv4"):
-        permission["Ipv6Ranges"] = [{"CidrIpv6": req.get("cidrIpv6")}]
-    else:
-        raise EmulatorError(f"{req.what} needs exactly one of cidr_ipv4 and cidr_ipv6")
-    kwargs: dict[str, Any] = {"GroupId": group_id, "IpPermissions": [permission]}
-    if req.tags:
-        kwargs["TagSpecifications"] = req.tag_specifications("security-group-rule")
-    made = req.ec2.authorize_security_group_egress(**kwargs)
-    rule_id = made["SecurityGroupRules"][0]["SecurityGroupRuleId"]
-    return rule_id, {
-        "arn": req.arn("security-group-rule", rule_id),
-        "securityGroupRuleId": rule_id,
-    }
-
-
-def _update_egress(req: Request, old: ResourceState, changed: frozenset[str]) -> Outputs:
-    if "tags" in changed:
-        req.update_tags(old.id, old)
-    return old.id, dict(old.outputs)
-
-
-def _delete_egress(req: Request, old: ResourceState) -> None:
-    with already_gone(
-        "InvalidGroup.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidPermission.NotFound"
-    ):
-        req.ec2.revoke_security_group_egress(
-            GroupId=old.inputs["securityGroupId"], SecurityGroupRuleIds=[old.id]
-        )
-
-
-SECURITY_EGRESS_RULE = ResourceHandler(
-    create=_create_egress,
-    update=_update_egress,
-    updatable=frozenset({"tags"}),
-    delete=_delete_egress,
 )

@@ -1,5 +1,7 @@
-"""``aws.vpc.SecurityGroupIngressRule``, as terraform-provider-aws
-``internal/service/ec2/vpc_security_group_ingress_rule.go`` does it.
+"""``aws.vpc.SecurityGroupIngressRule`` and ``SecurityGroupEgressRule``, as
+terraform-provider-aws ``internal/service/ec2/vpc_security_group_ingress_rule.go`` and
+``vpc_security_group_egress_rule.go`` do them (the egress rule the same way, with
+AuthorizeSecurityGroupEgress / RevokeSecurityGroupEgress).
 
 Create: AuthorizeSecurityGroupIngress with one IpPermission (one source) and the tags
 (TagSpecifications of type ``security-group-rule``); the id is the rule id AWS returns
@@ -12,6 +14,7 @@ rule id; a group or rule already gone is fine.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -21,7 +24,7 @@ from peerstack.emulator._rules import check_security_rule
 from peerstack.emulator._state import ResourceState
 from peerstack.errors import EmulatorError
 
-__all__ = ["SECURITY_RULE"]
+__all__ = ["SECURITY_EGRESS_RULE", "SECURITY_RULE"]
 
 _SOURCES = ("cidrIpv4", "cidrIpv6", "referencedSecurityGroupId", "prefixListId")
 _PORTED = ("tcp", "udp", "6", "17")
@@ -89,7 +92,7 @@ def _foreign_groups(req: Request) -> Iterator[None]:
             del backend._add_source_group
 
 
-def _create(req: Request) -> Outputs:
+def _create(req: Request, *, egress: bool) -> Outputs:
     req.only({"securityGroupId", "ipProtocol", "fromPort", "toPort", "description", *_SOURCES})
     group_id = str(req.require("securityGroupId"))
     permission = _permission(req)
@@ -103,8 +106,13 @@ def _create(req: Request) -> Outputs:
     kwargs: dict[str, Any] = {"GroupId": group_id, "IpPermissions": [permission]}
     if req.tags:
         kwargs["TagSpecifications"] = req.tag_specifications("security-group-rule")
+    authorize = (
+        req.ec2.authorize_security_group_egress
+        if egress
+        else req.ec2.authorize_security_group_ingress
+    )
     with _foreign_groups(req) if referenced else contextlib.nullcontext():
-        made = req.ec2.authorize_security_group_ingress(**kwargs)
+        made = authorize(**kwargs)
     rule_id = made["SecurityGroupRules"][0]["SecurityGroupRuleId"]
     return rule_id, {
         "arn": req.arn("security-group-rule", rule_id),
@@ -118,15 +126,16 @@ def _update(req: Request, old: ResourceState, changed: frozenset[str]) -> Output
     return old.id, dict(old.outputs)
 
 
-def _delete(req: Request, old: ResourceState) -> None:
-    """RevokeSecurityGroupIngress by rule id; InvalidGroup.NotFound and
-    InvalidSecurityGroupRuleId.NotFound are success (moto says InvalidPermission.NotFound)."""
+def _delete(req: Request, old: ResourceState, *, egress: bool) -> None:
+    """Revoke by rule id; InvalidGroup.NotFound and InvalidSecurityGroupRuleId.NotFound
+    are success (moto says InvalidPermission.NotFound)."""
+    revoke = (
+        req.ec2.revoke_security_group_egress if egress else req.ec2.revoke_security_group_ingress
+    )
     with already_gone(
         "InvalidGroup.NotFound", "InvalidSecurityGroupRuleId.NotFound", "InvalidPermission.NotFound"
     ):
-        req.ec2.revoke_security_group_ingress(
-            GroupId=old.inputs["securityGroupId"], SecurityGroupRuleIds=[old.id]
-        )
+        revoke(GroupId=old.inputs["securityGroupId"], SecurityGroupRuleIds=[old.id])
 
 
 def _read(req: Request) -> Outputs:
@@ -141,6 +150,18 @@ def _read(req: Request) -> Outputs:
     }
 
 
-SECURITY_RULE = ResourceHandler(
-    create=_create, update=_update, updatable=frozenset({"tags"}), delete=_delete, read=_read
-)
+def _handler(*, egress: bool) -> ResourceHandler:
+    """One standalone rule resource: the ingress and egress ones differ only in the call
+    (vpc_security_group_ingress_rule.go / vpc_security_group_egress_rule.go share
+    vpc_security_group_rule.go)."""
+    return ResourceHandler(
+        create=functools.partial(_create, egress=egress),
+        update=_update,
+        updatable=frozenset({"tags"}),
+        delete=functools.partial(_delete, egress=egress),
+        read=_read,
+    )
+
+
+SECURITY_RULE = _handler(egress=False)
+SECURITY_EGRESS_RULE = _handler(egress=True)
