@@ -8,6 +8,7 @@ The minimum is computed here from the plan alone, never from the components:
   uses a named table (adopted VPCs: nothing);
 - per link: one connection; an accepter only when AWS cannot auto-accept (two accounts,
   or two regions); one ``PeeringConnectionOptions`` per side only with DNS resolution;
+- per request accepted from outside: one accepter and our side's options;
 - one ``Route`` per (route table, destination);
 - one ``SecurityGroupIngressRule`` per (group, protocol, ports, source) that a topology
   allows: AWS keeps one rule per permission;
@@ -85,6 +86,10 @@ def minimum(plan: Plan, discovered: Mapping[str, Sequence[str]] | None = None) -
         # Both sides, DNS on or off: the provider's delete of options does nothing in AWS,
         # so turning DNS off needs them to exist (an update to false), never a removal.
         need[OPTIONS] += 2
+    for _ in plan.accepts:
+        # A request from outside: accepted, and options set on our side only.
+        need[ACCEPTER] += 1
+        need[OPTIONS] += 1
     routes: set[tuple[str, ...]] = set()
     for route in plan.routes:
         tables = tables_of[route.vpc] if route.route_table == DISCOVERED else {route.route_table}

@@ -183,6 +183,14 @@ def test_minimum_of_the_hub_example_counted_by_hand() -> None:
     assert got == need == expected
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_registers_exactly_its_minimum(path: Path) -> None:
+    """Not timed: the minimality figure of each example is 1.00, type by type."""
+    minimality = bench("minimality")
+    got, need = minimality.compare(build_plan(load_topology(path)))
+    assert got == need
+
+
 def test_minimum_counts_discovered_route_tables() -> None:
     minimality = bench("minimality")
     plan = plan_of(minimality.discovering())
