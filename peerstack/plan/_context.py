@@ -16,6 +16,10 @@ T = TypeVar("T")
 Kind = Literal["VPC", "account"]
 
 
+_PARTS = ("subnet", "route table", "security group")
+"""What a VPC kept without some of its invalid subnets or groups may still have."""
+
+
 @dataclass
 class Context:
     topology: Topology
@@ -57,6 +61,8 @@ class Context:
             return
         if kind == "account" and self.omitted.account(name):
             return
+        if of is not None and what in _PARTS and self.omitted.part_of(of):
+            return  # may be one of the VPC's subnets or groups left out, already reported
         known = list(known)
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         if close:
@@ -72,6 +78,15 @@ class Context:
     def entries(self, section: str, items: Sequence[T]) -> Iterator[tuple[int, T]]:
         """``enumerate(items)``, numbered as written (invalid entries were left out)."""
         positions = self.omitted.positions.get(section)
+        if positions is None:
+            yield from enumerate(items)
+        else:
+            yield from zip(positions, items, strict=True)
+
+    def items_of(self, vpc: str, key: str, items: Sequence[T]) -> Iterator[tuple[int, T]]:
+        """``enumerate(items)`` of a VPC's ``subnets`` or ``security_groups``, numbered as
+        written (invalid items were left out)."""
+        positions = self.omitted.item_positions.get((vpc, key))
         if positions is None:
             yield from enumerate(items)
         else:

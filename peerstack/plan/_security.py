@@ -41,7 +41,7 @@ def plan_security_groups(ctx: Context, vpcs: Mapping[str, VpcPlan]) -> list[Secu
         if plan is None:
             continue
         first: dict[str, int] = {}
-        for index, name in enumerate(vpc.security_groups):
+        for index, name in ctx.items_of(vpc_name, "security_groups", vpc.security_groups):
             path: FieldPath = ("vpcs", vpc_name, "security_groups", index)
             if name in first:
                 line = ctx.line(("vpcs", vpc_name, "security_groups", first[name]))

@@ -276,7 +276,7 @@ def _resolve_subnets(
     seen_names: dict[str, int] = {}
     placed: list[tuple[int, Network]] = []
     ipv6_indexes: dict[int, int] = {}
-    for index, subnet in enumerate(vpc.subnets):
+    for index, subnet in ctx.items_of(str(path[1]), "subnets", vpc.subnets):
         spath = (*path, "subnets", index)
         if subnet.name in seen_names:
             ctx.error(

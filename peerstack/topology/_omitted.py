@@ -30,6 +30,12 @@ class Omitted:
     """Fields of `defaults` that are invalid (`account`, `region`, ...)."""
     accounts_written: int = 0
     """How many accounts the file lists, valid or not (one account is the default)."""
+    partial_vpcs: frozenset[str] = frozenset()
+    """VPCs kept without some invalid subnets or security groups: names of subnets, route
+    tables and groups may be among the left-out ones."""
+    item_positions: Mapping[tuple[str, str], tuple[int, ...]] = field(default_factory=dict)
+    """For a partial VPC's trimmed list, ``(vpc, "subnets")`` say: the position each kept
+    item was written at."""
     positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     """For `peerings`, `meshes`, `hubs` and `accepts`: the position each kept entry was
     written at."""
@@ -37,6 +43,10 @@ class Omitted:
     def vpc(self, name: str) -> bool:
         """The VPC ``name`` may exist: it was written, but its entry is invalid."""
         return self.every_vpc or name in self.vpcs
+
+    def part_of(self, vpc: str) -> bool:
+        """A subnet, route table or group name of ``vpc`` may exist in a left-out item."""
+        return vpc in self.partial_vpcs
 
     def account(self, alias: str) -> bool:
         """The account ``alias`` may exist: it was written, but its entry is invalid."""

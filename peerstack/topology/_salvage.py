@@ -50,8 +50,8 @@ def salvage(data: Mapping[Any, Any], error: ValidationError, source: SourceMap) 
             **{**dict(quotas), **{field: UNLIMITED for field in bad_quotas}}
         )
 
-    accounts, bad_accounts, every_account = _entries(data, "accounts", invalid, whole)
-    vpcs, bad_vpcs, every_vpc = _entries(data, "vpcs", invalid, whole)
+    accounts, bad_accounts, every_account, _ = _entries(data, "accounts", bad, whole)
+    vpcs, bad_vpcs, every_vpc, item_positions = _entries(data, "vpcs", bad, whole)
     lists: dict[str, list[Any]] = {}
     positions: dict[str, tuple[int, ...]] = {}
     for section in ("peerings", "meshes", "hubs", "accepts"):
@@ -76,6 +76,8 @@ def salvage(data: Mapping[Any, Any], error: ValidationError, source: SourceMap) 
         every_vpc=every_vpc,
         every_account=every_account,
         defaults=frozenset(bad_defaults),
+        partial_vpcs=frozenset(vpc for vpc, _ in item_positions),
+        item_positions=item_positions,
         accounts_written=len(raw_accounts) if isinstance(raw_accounts, Mapping) else 0,
         positions=positions,
     )
@@ -117,25 +119,62 @@ def _fields(model: type[BaseModel], raw: Any, section: str, invalid: Any) -> tup
     return validated, {k for k in raw if isinstance(k, str) and invalid(section, k)} & everything
 
 
+_PARTIAL = ("subnets", "security_groups")
+"""Lists of a VPC entry whose invalid items can be left out, the VPC kept."""
+
+
 def _entries(
-    data: Mapping[Any, Any], section: str, invalid: Any, whole: Any
-) -> tuple[dict[str, Any], set[str], bool]:
-    """The entries of ``accounts`` or ``vpcs`` that validated; the names of the others."""
+    data: Mapping[Any, Any], section: str, bad: list[FieldPath], whole: Any
+) -> tuple[dict[str, Any], set[str], bool, dict[tuple[str, str], tuple[int, ...]]]:
+    """The entries of ``accounts`` or ``vpcs`` that validated; the names of the others;
+    and, for VPCs kept without some invalid subnets or security groups, where each kept
+    item of those lists was written."""
     raw = data.get(section)
     if whole(section) or not isinstance(raw, Mapping):
-        return {}, set(), True
+        return {}, set(), True, {}
     model = _model_type(section)
     kept: dict[str, Any] = {}
     dropped: set[str] = set()
+    partial: dict[tuple[str, str], tuple[int, ...]] = {}
     for name, entry in raw.items():
         value = None
-        if isinstance(name, str) and not invalid(section, name):
+        own = [loc[2:] for loc in bad if loc[:2] == (section, name)]
+        if isinstance(name, str) and not own:
             value = _validated(model, entry)
+        elif isinstance(name, str) and section == "vpcs":
+            trimmed = _without_items(entry, own)
+            if trimmed is not None:
+                value = _validated(model, trimmed[0])
+                if value is not None:
+                    partial.update(((name, key), at) for key, at in trimmed[1].items())
         if value is None:
             dropped.add(str(name))
         else:
             kept[name] = value
-    return kept, dropped, False
+    return kept, dropped, False, partial
+
+
+def _without_items(
+    entry: Any, problems: list[FieldPath]
+) -> tuple[dict[str, Any], dict[str, tuple[int, ...]]] | None:
+    """``entry`` without the list items the problems are in, and where each kept item of
+    those lists was written, when every problem is in an item of a :data:`_PARTIAL` list;
+    None otherwise."""
+    if not isinstance(entry, Mapping):
+        return None
+    drop: dict[str, set[int]] = {}
+    for loc in problems:
+        if len(loc) < 2 or loc[0] not in _PARTIAL or not isinstance(loc[1], int):
+            return None
+        if not isinstance(entry.get(loc[0]), list):
+            return None
+        drop.setdefault(str(loc[0]), set()).add(loc[1])
+    trimmed = dict(entry)
+    positions: dict[str, tuple[int, ...]] = {}
+    for key, indexes in drop.items():
+        positions[key] = tuple(i for i in range(len(entry[key])) if i not in indexes)
+        trimmed[key] = [entry[key][i] for i in positions[key]]
+    return trimmed, positions
 
 
 def _items(

@@ -143,3 +143,35 @@ def test_a_vpcs_section_that_is_not_a_mapping_silences_references_to_vpcs(tmp_pa
         "vpcs: [a, b]\npeerings: [{requester: a, accepter: b}]\n",
     )
     assert _where(found) == [(4, "vpcs")]
+
+
+def test_an_invalid_subnet_leaves_the_rest_of_its_vpc_checked(tmp_path: Path) -> None:
+    found = _all(
+        tmp_path,
+        """\
+name: t
+defaults: {account: net, region: us-east-1}
+accounts:
+  net: {id: "111111111111"}
+vpcs:
+  web:
+    cidr: 10.0.0.0/16
+    security_groups: [front, front]
+    subnets:
+      - {name: a, cidr: 10.0.1.0/24, az: a, route_table: tools, ipv6_index: 300}
+      - {name: b, cidr: 10.9.0.0/24, az: b}
+  app: {cidr: 10.0.0.0/16}
+peerings:
+  - requester: web
+    accepter: app
+    routes: {app: {to: [web.a]}, web: {tables: [tools]}}
+""",
+    )
+    assert _where(found) == [
+        (8, "vpcs.web.security_groups[1]"),  # planner: a group named twice
+        (10, "vpcs.web.subnets[0].ipv6_index"),  # field: out of range
+        (11, "vpcs.web.subnets[1].cidr"),  # planner: outside the VPC
+        (14, "peerings[0]"),  # planner: web and app overlap
+    ]
+    # Subnet `a` and its table `tools` were left out with their problem: routes to them
+    # are not called unknown.
