@@ -40,7 +40,11 @@ def accepted_by(plan: Plan, link: LinkPlan) -> str:
     if link.auto_accept:
         return "auto (same account and region)"
     accepter = plan.vpc(link.accepter)
-    return f"{accepter.account} in {accepter.region}"
+    who = f"{accepter.account} in {accepter.region}"
+    if link.waits_for is not None:
+        # The outstanding-request quota: this request is made once that one is accepted.
+        return f"{who}; requested once {link.waits_for} is accepted"
+    return who
 
 
 def accept_kind(accept: AcceptPlan) -> str:

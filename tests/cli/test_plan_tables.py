@@ -128,3 +128,16 @@ def test_an_accepted_request_is_a_link_and_its_peer_an_outside_endpoint() -> Non
     )
     assert "accepts from outside" in result.stdout
     assert "│ app   │     2 │" in result.stdout  # its link and the accepted request
+
+
+def test_a_request_that_waits_says_for_which_acceptance(tmp_path: Path) -> None:
+    data = mesh(4, regions=("us-east-1", "eu-west-1"))
+    data["quotas"] = {**data["quotas"], "outstanding_requests_per_account": 1}
+    path = _write(tmp_path, data)
+    result = runner.invoke(app, ["plan", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    the_plan = build_plan(path)
+    waiting = [link for link in the_plan.links if link.waits_for]
+    assert waiting
+    for link in waiting:
+        assert f"requested once {link.waits_for} is accepted" in result.stdout
