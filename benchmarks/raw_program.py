@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from peerstack import _tokens as tokens
 from peerstack._cidr import contains, parse_network, subnet_ipv6_block
-from peerstack.plan._schedule import window_of
+from peerstack.plan import window_of
 from peerstack.plan.model import DISCOVERED, MAIN, Plan, slug
 
 

@@ -14,7 +14,14 @@ from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
 from peerstack._components.outputs import OUTPUT_NAMES
 from peerstack._components.settings import ProviderSettings
-from peerstack.plan import LinkPlan, RoutePlan, SecurityRulePlan, TopologySource, build_plan
+from peerstack.plan import (
+    LinkPlan,
+    RoutePlan,
+    SecurityRulePlan,
+    TopologySource,
+    build_plan,
+    window_of,
+)
 
 __all__ = ["PeeringTopology"]
 
@@ -92,26 +99,12 @@ class PeeringTopology(pulumi.ComponentResource):
                 waits_for=None if earlier is None else earlier.accepter or earlier.connection,
             )
 
-        # In the plan's order, except that a request waiting for another link's acceptance
-        # comes after that link: it depends on its accepter.
+        # Window by window (the plan's order within one): a request that waits for
+        # another link's acceptance depends on that link's accepter, built a window earlier.
+        # window_of refuses a hand-built plan whose links wait in a cycle.
+        window = window_of(plan.links)
         built: dict[str, LinkComponent] = {}
-        ahead: set[str] = set()  # built before their turn, as another link's wait
-        for link in plan.links:
-            if link.name in ahead:
-                ahead.discard(link.name)
-                continue
-            chain: list[LinkPlan] = []
-            waits_for = link.waits_for
-            while waits_for is not None and waits_for not in built:
-                if waits_for == link.name or any(w.name == waits_for for w in chain):
-                    raise ValueError(
-                        f"the plan's links wait for each other in a cycle, from {link.name!r}"
-                    )
-                chain.append(plan.link(waits_for))
-                waits_for = chain[-1].waits_for
-            for earlier in reversed(chain):
-                built[earlier.name] = make(earlier)
-                ahead.add(earlier.name)
+        for link in sorted(plan.links, key=lambda link: window[link.name]):
             built[link.name] = make(link)
         self.links = {link.name: built[link.name] for link in plan.links}
         self.accepts = {

@@ -1,6 +1,7 @@
 """The planner: a pure function from a topology to every networking decision."""
 
 from peerstack.plan._build import TopologySource, build_plan
+from peerstack.plan._schedule import window_of
 from peerstack.plan.model import (
     DISCOVERED,
     IPV6_PREFIX,
@@ -33,4 +34,5 @@ __all__ = [
     "TopologySource",
     "VpcPlan",
     "build_plan",
+    "window_of",
 ]
