@@ -130,6 +130,46 @@ _VPC_READ = (
 
 _PEERING_READ = (Call("ec2:DescribeVpcPeeringConnections", "vpc_peering_connection.go:155-205"),)
 
+
+def _standalone_rule(direction: str) -> dict[Op, tuple[Call, ...]]:
+    """The calls of ``aws.vpc.SecurityGroup{direction}Rule``: the two resources are one
+    implementation (vpc_security_group_rule.go) that differs only in the EC2 call."""
+    source = f"vpc_security_group_{direction.lower()}_rule.go"
+    return _merge(
+        {
+            Op.CREATE: (
+                Call(
+                    f"ec2:AuthorizeSecurityGroup{direction}",
+                    f"{source} (create: AuthorizeSecurityGroup{direction})",
+                ),
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (findSecurityGroupRuleByID after create)",
+                ),
+            ),
+            Op.READ: (
+                Call(
+                    "ec2:DescribeSecurityGroupRules",
+                    "vpc_security_group_rule.go (Read: findSecurityGroupRuleByID)",
+                ),
+            ),
+            Op.UPDATE: (
+                Call(
+                    "ec2:ModifySecurityGroupRules",
+                    "vpc_security_group_rule.go (Update: ModifySecurityGroupRules)",
+                ),
+            ),
+            Op.DELETE: (
+                Call(
+                    f"ec2:RevokeSecurityGroup{direction}",
+                    f"{source} (delete: RevokeSecurityGroup{direction} by SecurityGroupRuleIds)",
+                ),
+            ),
+        },
+        _tagging(f"{source} (TagSpecifications security-group-rule)"),
+    )
+
+
 RESOURCE_CALLS: Final[Mapping[str, Mapping[Op, tuple[Call, ...]]]] = {
     tokens.VPC: _merge(
         {
@@ -402,41 +442,8 @@ RESOURCE_CALLS: Final[Mapping[str, Mapping[Op, tuple[Call, ...]]]] = {
     # TagSpecifications and reads the rule back (findSecurityGroupRuleByID,
     # DescribeSecurityGroupRules); Update modifies the rule (ModifySecurityGroupRules) and
     # its tags; Delete revokes it by rule id (RevokeSecurityGroupIngress,
-    # SecurityGroupRuleIds).
-    tokens.SECURITY_RULE: _merge(
-        {
-            Op.CREATE: (
-                Call(
-                    "ec2:AuthorizeSecurityGroupIngress",
-                    "vpc_security_group_ingress_rule.go (create: AuthorizeSecurityGroupIngress)",
-                ),
-                Call(
-                    "ec2:DescribeSecurityGroupRules",
-                    "vpc_security_group_rule.go (findSecurityGroupRuleByID after create)",
-                ),
-            ),
-            Op.READ: (
-                Call(
-                    "ec2:DescribeSecurityGroupRules",
-                    "vpc_security_group_rule.go (Read: findSecurityGroupRuleByID)",
-                ),
-            ),
-            Op.UPDATE: (
-                Call(
-                    "ec2:ModifySecurityGroupRules",
-                    "vpc_security_group_rule.go (Update: ModifySecurityGroupRules)",
-                ),
-            ),
-            Op.DELETE: (
-                Call(
-                    "ec2:RevokeSecurityGroupIngress",
-                    "vpc_security_group_ingress_rule.go (delete: RevokeSecurityGroupIngress "
-                    "by SecurityGroupRuleIds)",
-                ),
-            ),
-        },
-        _tagging("vpc_security_group_ingress_rule.go (TagSpecifications security-group-rule)"),
-    ),
+    # SecurityGroupRuleIds). The egress rule is its twin.
+    tokens.SECURITY_RULE: _standalone_rule("Ingress"),
     # vpc_security_group.go: resourceSecurityGroupCreate calls CreateSecurityGroup (with
     # TagSpecifications security-group), waits for it (waitSecurityGroupCreated:
     # DescribeSecurityGroups), revokes the default IPv4 and IPv6 allow-all egress rules
@@ -477,43 +484,7 @@ RESOURCE_CALLS: Final[Mapping[str, Mapping[Op, tuple[Call, ...]]]] = {
         },
         _tagging("vpc_security_group.go (TagSpecifications security-group)"),
     ),
-    # vpc_security_group_egress_rule.go, the egress twin of the ingress rule above:
-    # AuthorizeSecurityGroupEgress, read by rule id, ModifySecurityGroupRules on update,
-    # RevokeSecurityGroupEgress by rule id on delete.
-    tokens.SECURITY_EGRESS_RULE: _merge(
-        {
-            Op.CREATE: (
-                Call(
-                    "ec2:AuthorizeSecurityGroupEgress",
-                    "vpc_security_group_egress_rule.go (create: AuthorizeSecurityGroupEgress)",
-                ),
-                Call(
-                    "ec2:DescribeSecurityGroupRules",
-                    "vpc_security_group_rule.go (findSecurityGroupRuleByID after create)",
-                ),
-            ),
-            Op.READ: (
-                Call(
-                    "ec2:DescribeSecurityGroupRules",
-                    "vpc_security_group_rule.go (Read: findSecurityGroupRuleByID)",
-                ),
-            ),
-            Op.UPDATE: (
-                Call(
-                    "ec2:ModifySecurityGroupRules",
-                    "vpc_security_group_rule.go (Update: ModifySecurityGroupRules)",
-                ),
-            ),
-            Op.DELETE: (
-                Call(
-                    "ec2:RevokeSecurityGroupEgress",
-                    "vpc_security_group_egress_rule.go (delete: RevokeSecurityGroupEgress "
-                    "by SecurityGroupRuleIds)",
-                ),
-            ),
-        },
-        _tagging("vpc_security_group_egress_rule.go (TagSpecifications security-group-rule)"),
-    ),
+    tokens.SECURITY_EGRESS_RULE: _standalone_rule("Egress"),
 }
 """Pulumi type token -> operation -> the provider's calls."""
 
