@@ -8,7 +8,7 @@ from peerstack._cidr import Network, contains, overlaps, parse_network, secondar
 from peerstack._regions import partition, zone_id_prefix, zone_id_region_prefix, zone_name_region
 from peerstack.plan._context import Context
 from peerstack.plan.model import DISCOVERED, MAIN, AccountPlan, SubnetPlan, VpcPlan
-from peerstack.topology import FieldPath, Topology, Vpc
+from peerstack.topology import FieldPath, Subnet, Topology, Vpc
 
 
 def resolve_accounts(topology: Topology, vpcs: dict[str, VpcPlan]) -> tuple[AccountPlan, ...]:
@@ -274,8 +274,8 @@ def _resolve_subnets(
     nets = [parse_network(b) for b in blocks]
     plans: list[SubnetPlan] = []
     seen_names: dict[str, int] = {}
-    placed: list[tuple[int, Network]] = []
-    ipv6_indexes: dict[int, int] = {}
+    placed: list[tuple[int, Network, str]] = []
+    ipv6_indexes: dict[int, tuple[int, str]] = {}
     for index, subnet in ctx.items_of(str(path[1]), "subnets", vpc.subnets):
         spath = (*path, "subnets", index)
         if subnet.name in seen_names:
@@ -294,17 +294,16 @@ def _resolve_subnets(
                 f"subnet {subnet.cidr!r} is outside the VPC's blocks ({', '.join(blocks)})",
                 hint="pick a range inside `cidr` or one of `secondary_cidrs`",
             )
-        for other_index, other in placed:
+        for other_index, other, other_cidr in placed:
             if overlaps(net, other):
                 ctx.error(
                     (*spath, "cidr"),
-                    f"subnet {subnet.cidr!r} overlaps subnets[{other_index}] "
-                    f"({vpc.subnets[other_index].cidr!r})",
+                    f"subnet {subnet.cidr!r} overlaps subnets[{other_index}] ({other_cidr!r})",
                 )
-        placed.append((index, net))
+        placed.append((index, net, subnet.cidr))
         az, az_is_id = _zone(ctx, (*spath, "az"), subnet.az, region)
         if subnet.ipv6_index is not None:
-            _check_ipv6_index(ctx, spath, vpc, subnet.ipv6_index, ipv6_indexes, index)
+            _check_ipv6_index(ctx, spath, vpc, subnet, ipv6_indexes, index)
         plans.append(
             SubnetPlan(
                 name=subnet.name,
@@ -320,14 +319,24 @@ def _resolve_subnets(
 
 
 def _check_ipv6_index(
-    ctx: Context, spath: FieldPath, vpc: Vpc, ipv6_index: int, seen: dict[int, int], index: int
+    ctx: Context,
+    spath: FieldPath,
+    vpc: Vpc,
+    subnet: Subnet,
+    seen: dict[int, tuple[int, str]],
+    index: int,
 ) -> None:
-    """A subnet's /64 needs a VPC with IPv6, and no other subnet of it may take the same."""
+    """A subnet's /64 needs a VPC with IPv6, and no other subnet of it may take the same.
+
+    ``seen``: /64 number -> the position and name of the subnet that took it.
+    """
     path = (*spath, "ipv6_index")
+    ipv6_index = subnet.ipv6_index
+    assert ipv6_index is not None
     if not vpc.ipv6:
         ctx.error(
             path,
-            f"subnet {vpc.subnets[index].name!r} takes IPv6 /64 number {ipv6_index}, but its "
+            f"subnet {subnet.name!r} takes IPv6 /64 number {ipv6_index}, but its "
             "VPC has no IPv6 block",
             hint="set `ipv6: true` on the VPC (AWS gives it a /56), or remove `ipv6_index`",
         )
@@ -336,13 +345,13 @@ def _check_ipv6_index(
     if first is not None:
         ctx.error(
             path,
-            f"ipv6_index {ipv6_index} is already taken by subnets[{first}] "
-            f"({vpc.subnets[first].name!r}): two subnets cannot share a /64",
+            f"ipv6_index {ipv6_index} is already taken by subnets[{first[0]}] "
+            f"({first[1]!r}): two subnets cannot share a /64",
             hint="give each subnet its own ipv6_index (0 to 255); keep deployed subnets' "
             "indexes, since a new one renumbers the subnet's IPv6 addresses",
         )
         return
-    seen[ipv6_index] = index
+    seen[ipv6_index] = (index, subnet.name)
 
 
 def _zone(ctx: Context, path: FieldPath, az: str, region: str) -> tuple[str, bool]:

@@ -175,3 +175,31 @@ peerings:
     ]
     # Subnet `a` and its table `tools` were left out with their problem: routes to them
     # are not called unknown.
+
+
+def test_kept_subnets_are_named_by_their_written_positions(tmp_path: Path) -> None:
+    found = _all(
+        tmp_path,
+        """\
+name: t
+defaults: {account: net, region: us-east-1}
+accounts:
+  net: {id: "111111111111"}
+vpcs:
+  web:
+    cidr: 10.0.0.0/16
+    ipv6: true
+    subnets:
+      - {name: a, cidr: 10.0.1.0/24, az: a, ipv6_index: 300}
+      - {name: b, cidr: 10.0.2.0/24, az: a, ipv6_index: 1}
+      - {name: c, cidr: 10.0.2.0/25, az: b, ipv6_index: 1}
+""",
+    )
+    messages = {(p.line, p.path): p.message for p in found}
+    assert messages[(12, "vpcs.web.subnets[2].cidr")] == (
+        "subnet '10.0.2.0/25' overlaps subnets[1] ('10.0.2.0/24')"
+    )
+    assert messages[(12, "vpcs.web.subnets[2].ipv6_index")] == (
+        "ipv6_index 1 is already taken by subnets[1] ('b'): two subnets cannot share a /64"
+    )
+    assert (10, "vpcs.web.subnets[0].ipv6_index") in messages
