@@ -30,7 +30,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 
 PROVIDER_TYPE = tokens.AWS_PROVIDER
 ROUTE_TABLES_TOKEN = tokens.GET_ROUTE_TABLES

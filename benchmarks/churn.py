@@ -23,8 +23,8 @@ from typing import Any
 from benchmarks._figures import Figure
 from benchmarks._mocked import Key, Run, run_program
 from benchmarks.topologies import mesh
-from peerstack import _tokens as tokens
 from peerstack import build_plan, topology_from_data
+from peerstack._provider import tokens
 
 SIZE = 20
 VPC = tokens.VPC

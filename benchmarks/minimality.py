@@ -31,7 +31,7 @@ from benchmarks._figures import Figure
 from benchmarks._mocked import PROVIDER_TYPE, run_program
 from benchmarks.topologies import mesh
 from peerstack import Plan, build_plan, load_topology, topology_from_data
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.plan import DISCOVERED, MAIN
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

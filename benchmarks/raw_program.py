@@ -20,8 +20,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from peerstack import _tokens as tokens
 from peerstack._cidr import contains, parse_network, subnet_ipv6_block
+from peerstack._provider import tokens
 from peerstack.plan import window_of
 from peerstack.plan.model import DISCOVERED, MAIN, Plan, slug
 

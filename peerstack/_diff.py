@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from peerstack import _tokens as tokens
-from peerstack._components.changes import RULES, Change, DeleteEffect, classify
+from peerstack._provider import tokens
+from peerstack._provider.changes import RULES, Change, DeleteEffect, classify
 from peerstack.plan import (
     AcceptPlan,
     LinkPlan,
@@ -192,7 +192,7 @@ def diff(old: TopologySource, new: TopologySource) -> TopologyDiff:
 
     Raises TopologyError when either is invalid, naming its file and lines.
     """
-    from peerstack.testing import run_mocked
+    from peerstack._runtime import run_mocked
 
     old_plan, new_plan = build_plan(old), build_plan(new)
     gained, lost = _reachability(old_plan, new_plan)

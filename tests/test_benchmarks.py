@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology, topology_from_data
+from peerstack._provider import tokens
 from peerstack.plan import Plan
 from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR, ROOT
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import peerstack
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.topology import topology_from_text
 from tests.helpers.paths import ROOT, TOPOLOGY_DOC
 

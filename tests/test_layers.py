@@ -1,5 +1,4 @@
-"""Imports run one way: topology -> plan -> components/verify -> emulator/automation ->
-testing/diff -> render -> cli, and never back.
+"""Imports run one way, down the written layers (:data:`LAYERS`), and never back.
 
 Every import of every module counts, type-only ones (``if TYPE_CHECKING:``) and those
 inside functions included: a dependency is a dependency, however late it is loaded.
@@ -16,37 +15,31 @@ from tests.helpers.paths import ROOT
 
 PACKAGE = ROOT / "peerstack"
 
-RANKS: dict[str, float] = {
-    # leaves: text escaping below the errors that use it, the rest beside them
-    "peerstack._text": -1,
-    "peerstack.errors": 0,
-    "peerstack._cidr": 0,
-    "peerstack._regions": 0,
-    "peerstack._tokens": 0,
-    "peerstack._gc": 0,
-    # the topology format, then the plan and its reachability model
-    "peerstack.topology": 1,
-    "peerstack._reachability": 1.5,
-    "peerstack.plan": 2,
-    # the IAM each account needs, derived from the plan
-    "peerstack.iam": 2.5,
-    # Pulumi components, and running programs under mocks
-    "peerstack._components": 3,
-    "peerstack._runtime": 3,
-    # reading AWS and comparing it with a plan
-    "peerstack.verify": 4,
-    # the emulated AWS and engine; the Automation API
-    "peerstack.emulator": 5,
-    "peerstack.automation": 5,
-    # what users' tests import; what a change does
-    "peerstack.testing": 6,
-    "peerstack._diff": 6.5,
-    # what people read, and the command line
-    "peerstack._render": 7,
-    "peerstack._cli": 8,
+LAYERS = """\
+_text
+errors, _cidr, _gc, _facts, _provider
+topology
+_reachability
+plan
+iam
+_components, verify
+_runtime
+emulator, automation, _diff
+testing
+_render
+_cli
+"""
+"""The layers of peerstack, lowest first (CONTRIBUTING.md quotes this block): a module
+imports only from the lines before its own, or from its own part. AWS facts
+(``_facts``) and provider and engine facts (``_provider``) are leaves every layer may
+import; render, the presentation, sits above automation and verify; the command line is
+last. ``peerstack/__init__.py`` is the front door and may name anything."""
+
+RANKS: dict[str, int] = {
+    f"peerstack.{part.strip()}": rank
+    for rank, line in enumerate(LAYERS.splitlines())
+    for part in line.split(",")
 }
-"""Each part of peerstack and its place: a module imports only from lower places (or its
-own part). ``peerstack/__init__.py`` is the front door and may name anything."""
 
 FRONT_DOOR = {"peerstack", "peerstack.__main__"}
 
@@ -86,6 +79,11 @@ def _imports(path: Path, module: str) -> list[tuple[int, str]]:
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_the_contributing_guide_quotes_the_layers() -> None:
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    assert f"```text\n{LAYERS}```" in guide, "CONTRIBUTING.md must quote LAYERS verbatim"
 
 
 def test_every_module_has_a_place() -> None:

@@ -6,7 +6,7 @@ import asyncio
 import gc
 import warnings
 
-from peerstack._runtime import _cancel_pending
+from peerstack._runtime.program import _cancel_pending
 
 
 async def _waits_on_an_output() -> None:

@@ -2,7 +2,7 @@
 
 ``PeeringTopology`` is the entry point; ``ProviderSettings`` tunes how its account
 providers reach AWS (an emulator's endpoint, static credentials). The pure modules
-(``names``, ``outputs``, ``settings``, ``program``) import no Pulumi, so verify and
+(``names``, ``settings``, ``program``) import no Pulumi, so verify and
 the CLI can read them cheaply; the components load Pulumi on first use.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from peerstack._components.outputs import OUTPUT_NAMES, StackOutputs
 from peerstack._components.program import topology_program
 from peerstack._components.settings import ProviderSettings, endpoint_settings
 
@@ -19,10 +18,8 @@ if TYPE_CHECKING:
     from peerstack._components._topology import PeeringTopology
 
 __all__ = [
-    "OUTPUT_NAMES",
     "PeeringTopology",
     "ProviderSettings",
-    "StackOutputs",
     "endpoint_settings",
     "topology_program",
 ]

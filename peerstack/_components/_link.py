@@ -8,10 +8,11 @@ from typing import Any
 
 import pulumi
 
-from peerstack import _tokens as tokens
 from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack._components._vpc import VpcComponent
+from peerstack._facts.peering import PeeringStatus
+from peerstack._provider import tokens
 from peerstack.plan import AcceptPlan, LinkPlan, RoutePlan, SecurityRulePlan
 
 __all__ = ["AcceptedLinkComponent", "LinkComponent"]
@@ -201,7 +202,7 @@ class LinkComponent(pulumi.ComponentResource):
                 "region": region,
                 "filters": [
                     {"name": "vpc-peering-connection-id", "values": [connection_id]},
-                    {"name": "status-code", "values": ["active"]},
+                    {"name": "status-code", "values": [str(PeeringStatus.ACTIVE)]},
                 ],
             }
             for _ in range(_ACTIVE_POLLS):

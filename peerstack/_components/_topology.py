@@ -7,13 +7,12 @@ from typing import Any, cast
 
 import pulumi
 
-from peerstack import _tokens as tokens
 from peerstack._components import names
 from peerstack._components._link import AcceptedLinkComponent, LinkComponent
 from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
-from peerstack._components.outputs import OUTPUT_NAMES
 from peerstack._components.settings import ProviderSettings
+from peerstack._provider import tokens
 from peerstack.plan import (
     LinkPlan,
     RoutePlan,
@@ -22,6 +21,7 @@ from peerstack.plan import (
     build_plan,
     window_of,
 )
+from peerstack.plan._outputs import OUTPUT_NAMES
 
 __all__ = ["PeeringTopology"]
 

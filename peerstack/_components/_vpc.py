@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 
 import pulumi
 
-from peerstack import _tokens as tokens
 from peerstack._cidr import subnet_ipv6_block
 from peerstack._components import names
 from peerstack._components._aws import aws
-from peerstack.errors import TopologyError
+from peerstack._provider import tokens
+from peerstack.errors import AdoptionError
 from peerstack.plan import DISCOVERED, MAIN, SecurityGroupPlan, VpcPlan
 
 __all__ = ["VpcComponent"]
@@ -225,12 +225,13 @@ class VpcComponent(pulumi.ComponentResource):
         )
         ids = sorted(found.ids or ())
         if not ids:
-            raise TopologyError.single(
-                f"vpcs.{vpc.name}.existing",
+            # Found while the program runs, so resources may already be registered (and,
+            # in an `up`, created): a deploy failure, not an invalid topology.
+            raise AdoptionError(
                 f"no route tables found for adopted VPC {vpc.name!r} ({vpc.vpc_id!r}) in "
                 f"account {vpc.account_id!r}, region {vpc.region!r}",
-                hint="check the VPC id, account and region, or list its tables under "
-                "`existing.route_tables`",
+                hint=f"check vpcs.{vpc.name}.existing (the VPC id, account and region), or "
+                "list its tables under `existing.route_tables`",
             )
         self.route_table_ids = {rtb: rtb for rtb in ids}
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from peerstack import _tokens as tokens
 from peerstack._components import names
+from peerstack._provider import tokens
 from peerstack.errors import HandoverError
 from peerstack.plan import Plan
 

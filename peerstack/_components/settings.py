@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from peerstack._facts.credentials import ENDPOINT_ACCESS_KEY
+
 __all__ = ["ENDPOINT_SERVICES", "ProviderSettings", "endpoint_settings", "session_name"]
 
 ENDPOINT_SERVICES = ("ec2", "iam", "sts")
@@ -53,10 +55,6 @@ class ProviderSettings:
 def session_name(topology: str) -> str:
     """The STS session name a provider uses when it assumes an account's role."""
     return f"peerstack-{topology}"[:64]
-
-
-ENDPOINT_ACCESS_KEY = "test"
-"""Credentials sent to a local endpoint (LocalStack and moto accept any)."""
 
 
 def endpoint_settings(url: str, *, default_region: str | None = None) -> ProviderSettings:

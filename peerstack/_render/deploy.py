@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import RenderableType
 from rich.text import Text
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
+from peerstack._provider.tokens import short_type
 from peerstack._render.fitted import Column, FittedTable
 from peerstack._render.styles import OP_STYLE
 from peerstack._text import plural
-from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
     from peerstack._components.handover import StateRecord

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from rich.console import RenderableType
 from rich.text import Text
 
+from peerstack._provider.tokens import short_type
 from peerstack._render.fitted import Column, FittedTable
 from peerstack._render.styles import OP_STYLE
-from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
     from peerstack._diff import TopologyDiff

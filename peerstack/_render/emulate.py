@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from peerstack._provider.tokens import short_type
 from peerstack._render.fitted import Column, FittedTable
 from peerstack._render.tables import accept_kind, link_kind
-from peerstack._tokens import short_type
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan

@@ -14,7 +14,7 @@ Failures raise :class:`~peerstack.errors.DeployError` subclasses, each with a ``
 (see :func:`classify_error`).
 """
 
-from peerstack._components import OUTPUT_NAMES, StackOutputs, endpoint_settings
+from peerstack._components import endpoint_settings
 from peerstack.automation._deployment import (
     PASSPHRASE_ENV,
     Deployment,
@@ -42,6 +42,7 @@ from peerstack.automation._results import (
     RefreshResult,
     UpResult,
 )
+from peerstack.plan import OUTPUT_NAMES, StackOutputs
 
 __all__ = [
     "INSTALL_HINT",

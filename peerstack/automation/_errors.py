@@ -17,6 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from peerstack._facts.credentials import (
+    ASSUME_ROLE_HINT,
+    NO_CREDENTIALS_HINT,
+    WRONG_ACCOUNT_HINT,
+)
 from peerstack.errors import (
     AdoptionError,
     CredentialsError,
@@ -279,9 +284,8 @@ def _account_not_allowed(f: _Failure) -> DeployError:
         f"the credentials of a provider are for account {found}, which is not the account "
         f"the topology names for it: {first_error(f.text)}",
         hint=(
-            "every provider is pinned to its topology account (allowed_account_ids); point "
-            "AWS_PROFILE (or the account's `profile`) at credentials of that account, or give "
-            "the account a `role_arn`. Nothing was created"
+            "every provider is pinned to its topology account (allowed_account_ids): "
+            f"{WRONG_ACCOUNT_HINT}. Nothing was created"
         ),
     )
 
@@ -292,11 +296,7 @@ def _assume_role(f: _Failure) -> DeployError:
     account = _account_of(f.plan, role.group(0), role.group(1))
     return CredentialsError(
         f"assuming role {role.group(0)}{account} failed: {first_error(f.text)}",
-        hint=(
-            "check that the role exists, that its trust policy allows the caller's "
-            "account (and the topology's external_id, if any), and that your credentials "
-            "may call sts:AssumeRole on it"
-        ),
+        hint=ASSUME_ROLE_HINT,
     )
 
 
@@ -304,9 +304,8 @@ def _credentials(f: _Failure) -> DeployError:
     return CredentialsError(
         f"AWS rejected or could not find credentials: {first_error(f.text)}",
         hint=(
-            "set AWS credentials in the environment (AWS_PROFILE, or AWS_ACCESS_KEY_ID "
-            "and AWS_SECRET_ACCESS_KEY; `aws sso login` for SSO), or deploy to a local "
-            "endpoint with --endpoint URL, or try it in-process with --emulate"
+            f"{NO_CREDENTIALS_HINT}, or deploy to a local endpoint with --endpoint URL, or "
+            "try it in-process with --emulate"
         ),
     )
 

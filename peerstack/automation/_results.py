@@ -8,8 +8,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from peerstack._components.outputs import StackOutputs
 from peerstack.automation._events import ResourceStep, normalize_op
+from peerstack.plan._outputs import StackOutputs
 
 __all__ = [
     "SECRET",

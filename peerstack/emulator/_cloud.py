@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, overload
 
+from peerstack._facts.regions import partition, signing_region
 from peerstack.errors import EmulatorError
 from peerstack.plan import DISCOVERED, MAIN, AcceptPlan, AccountPlan, LinkPlan, Plan, VpcPlan
 
@@ -41,7 +42,6 @@ EMULATION_ROLE = "peerstack-emulation"
 """Role name synthesized for accounts that use ambient credentials (no ``role_arn``)."""
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
-_STS_REGION = "us-east-1"
 DEFAULT_CREDENTIALS = ("AKIAPEERSTACKEMULATE", "emulated")
 """What roles are assumed with unless IAM is enforced (moto then accepts any)."""
 
@@ -246,6 +246,13 @@ class EmulatedAws:
                 return known.role_arn
         return f"arn:aws:iam::{account_id}:role/{EMULATION_ROLE}"
 
+    def signing_region(self, account_id: str) -> str:
+        """Where the account's STS and IAM calls go: its partition's signing region."""
+        known = next((a for a in self._accounts.values() if a.id == account_id), None)
+        if known is not None:
+            return known.signing_region
+        return signing_region(partition("us-east-1"))
+
     # -- sessions and clients ----------------------------------------------------------
 
     def session(self, account: str | AccountPlan, region: str) -> boto3.Session:
@@ -343,7 +350,7 @@ class EmulatedAws:
         base = boto3.Session(
             aws_access_key_id=key,
             aws_secret_access_key=secret,
-            region_name=_STS_REGION,
+            region_name=self.signing_region(account_id),
             botocore_session=self._botocore_session(),
         )
         sts: STSClient = base.client("sts")

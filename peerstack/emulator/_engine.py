@@ -5,7 +5,7 @@ github.com/pulumi/pulumi ``pkg/resource/deploy``: step_generator.go, step.go):
 
 - a resource registered for the first time is created; registered again, it is compared
   with its state: the same inputs are ``same``, changed inputs ``update`` it in place,
-  and a change to an input that forces a new resource (``peerstack._components.changes``,
+  and a change to an input that forces a new resource (``peerstack._provider.changes``,
   from the provider's ForceNew arguments), a changed provider or a changed region
   ``replace`` it: the replacement is created first and the old one deleted at the end,
   unless the resource asks for delete-before-replace;
@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
-from peerstack import _tokens as tokens
-from peerstack._components.changes import Change, classify
+from peerstack._provider import tokens
+from peerstack._provider.changes import Change, classify
+from peerstack._provider.tokens import short_type
 from peerstack._runtime import Monitor, Program, run_program
-from peerstack._tokens import short_type
 from peerstack.emulator._handlers import HANDLERS, INVOKES, Request, ResourceHandler
 from peerstack.emulator._handlers._base import COMMON_INPUTS, field_of, str_map
 from peerstack.emulator._results import EmulatedStep

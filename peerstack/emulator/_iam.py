@@ -43,7 +43,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from peerstack._regions import partition
+from peerstack._facts.regions import partition
 from peerstack.emulator._cloud import DEFAULT_CREDENTIALS, EmulatedAws
 from peerstack.errors import EmulatorError
 from peerstack.iam import IamPlan, PolicyDocument, iam_plan, trust_policy
@@ -58,7 +58,6 @@ DEPLOYER = "peerstack-deployer"
 """The IAM user that deploys in an enforced emulation."""
 
 _POLICY_NAME = "peerstack"
-_GLOBAL_REGION = "us-east-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +215,9 @@ def _install(cloud: EmulatedAws, iam: IamPlan, principal: str) -> None:
             assume["Statement"].append(
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": sorted(synthesized)}
             )
-    iam_client = cloud.client("iam", account=deployer_account_id, region=_GLOBAL_REGION)
+    iam_client = cloud.client(
+        "iam", account=deployer_account_id, region=cloud.signing_region(deployer_account_id)
+    )
     try:
         iam_client.get_user(UserName=DEPLOYER)
     except iam_client.exceptions.NoSuchEntityException:
@@ -240,7 +241,7 @@ def _put_role(
 ) -> None:
     name = role_arn.rsplit("/", 1)[-1]
     path = "/" + "".join(f"{p}/" for p in role_arn.split(":", 5)[5].split("/")[1:-1])
-    client = cloud.client("iam", account=account_id, region=_GLOBAL_REGION)
+    client = cloud.client("iam", account=account_id, region=cloud.signing_region(account_id))
     try:
         client.get_role(RoleName=name)
         client.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
@@ -276,7 +277,9 @@ def _assume_all(cloud: EmulatedAws, iam: IamPlan, principal: str) -> None:
                     f"the trust policy of {role_arn!r} does not let {principal!r} assume it"
                 )
         # EmulatedAws reports a refused AssumeRole as an EmulatorError naming the role.
-        cloud.session(account.id, account.regions[0] if account.regions else _GLOBAL_REGION)
+        cloud.session(
+            account.id, account.regions[0] if account.regions else cloud.signing_region(account.id)
+        )
 
 
 def _listed(value: str | list[str]) -> list[str]:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from peerstack._components.changes import Change
-from peerstack._tokens import short_type
+from peerstack._provider.changes import Change
+from peerstack._provider.tokens import short_type
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan

@@ -9,11 +9,11 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from peerstack._facts.peering import NOT_FOUND, PeeringStatus
 from peerstack.emulator._handlers._base import Request
 from peerstack.errors import EmulatorError
 
 __all__ = [
-    "INACTIVE",
     "check_auto_accept",
     "check_options",
     "check_outstanding_requests",
@@ -21,9 +21,6 @@ __all__ = [
     "check_security_rule",
     "check_subnet_ipv6",
 ]
-
-INACTIVE = ("deleted", "rejected", "failed", "expired")
-"""Connection states AWS reports as gone (terraform-provider-aws maps them to NotFound)."""
 
 
 def check_auto_accept(req: Request, peer_owner: str, peer_region: str) -> None:
@@ -54,7 +51,8 @@ def check_outstanding_requests(req: Request) -> None:
         pcx_id
         for backend in ec2_backends[req.account_id].values()
         for pcx_id, pcx in backend.vpc_pcxs.items()
-        if pcx.status["Code"] == "pending-acceptance" and pcx.vpc.owner_id == req.account_id
+        if pcx.status["Code"] == PeeringStatus.PENDING_ACCEPTANCE
+        and pcx.vpc.owner_id == req.account_id
     }
     if len(pending) >= limit:
         raise EmulatorError(
@@ -73,7 +71,7 @@ def check_options(req: Request, pcx_id: str, *, requester: bool, accepter: bool)
     if pcx is None:
         return  # moto raises InvalidVpcPeeringConnectionID.NotFound itself
     code = pcx.status["Code"]
-    if code != "active":
+    if code != PeeringStatus.ACTIVE:
         raise EmulatorError(
             f"{req.what}: OperationNotPermitted: peering connection {pcx_id} is {code!r}; "
             "peering options can be set only on an active connection"
@@ -111,12 +109,12 @@ def check_route(req: Request, table_id: str, *, ipv6: str | None, pcx_id: str | 
             f"which is not a side of peering connection {pcx_id}"
         )
     code = pcx.status["Code"]
-    if code in INACTIVE:
+    if code in NOT_FOUND:
         raise EmulatorError(
             f"{req.what}: InvalidVpcPeeringConnectionID.NotFound: peering connection {pcx_id} "
             f"is {code!r}"
         )
-    return "active" if code == "active" else "blackhole"
+    return "active" if code == PeeringStatus.ACTIVE else "blackhole"
 
 
 def check_subnet_ipv6(req: Request, vpc_id: str, block: str, *, subnet_id: str | None) -> None:
@@ -184,7 +182,7 @@ def check_security_rule(req: Request, group_id: str, referenced: str) -> None:
     vpcs = {own.vpc_id, peer.vpc_id}
     for candidate in (backend, peer_backend):
         for pcx in candidate.vpc_pcxs.values():
-            if {pcx.vpc.id, pcx.peer_vpc.id} == vpcs and pcx.status["Code"] == "active":
+            if {pcx.vpc.id, pcx.peer_vpc.id} == vpcs and pcx.status["Code"] == PeeringStatus.ACTIVE:
                 return
     raise EmulatorError(
         f"{req.what}: InvalidGroup.NotFound: {peer_id} is in {peer.vpc_id}, which has no active "

@@ -18,7 +18,7 @@ these policies: see :func:`peerstack.emulator.enforce_iam`.
 
 from __future__ import annotations
 
-from peerstack.iam._actions import FEATURES, Call, Kind, Op
+from peerstack._provider.calls import FEATURES, Call, Kind, Op
 from peerstack.iam._derive import TOPOLOGY_TAG, iam_plan, principal_for, trust_policy
 from peerstack.iam._model import AccountIam, Grant, IamPlan, PolicyDocument
 

@@ -34,9 +34,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from peerstack import _tokens as tokens
-from peerstack._regions import partition
-from peerstack.iam._actions import (
+from peerstack._facts.regions import partition
+from peerstack._provider import tokens
+from peerstack._provider.calls import (
     AUTHORIZED_ON,
     CREATES,
     INVOKE_CALLS,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from peerstack.iam._actions import Op
+from peerstack._provider.calls import Op
 
 __all__ = ["AccountIam", "Grant", "IamPlan", "PolicyDocument"]
 

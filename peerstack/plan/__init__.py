@@ -1,6 +1,7 @@
 """The planner: a pure function from a topology to every networking decision."""
 
 from peerstack.plan._build import TopologySource, build_plan
+from peerstack.plan._outputs import OUTPUT_NAMES, OutputsLike, StackOutputs
 from peerstack.plan._schedule import window_of
 from peerstack.plan.model import (
     DISCOVERED,
@@ -22,14 +23,17 @@ __all__ = [
     "DISCOVERED",
     "IPV6_PREFIX",
     "MAIN",
+    "OUTPUT_NAMES",
     "AcceptPlan",
     "AccountPlan",
     "ExternalPeerPlan",
     "LinkPlan",
+    "OutputsLike",
     "Plan",
     "RoutePlan",
     "SecurityGroupPlan",
     "SecurityRulePlan",
+    "StackOutputs",
     "SubnetPlan",
     "TopologySource",
     "VpcPlan",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peerstack._cidr import overlaps, parse_network
-from peerstack._regions import partition
+from peerstack._facts.regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
 from peerstack.plan._vpcs import REGION_UNKNOWN

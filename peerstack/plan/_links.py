@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from peerstack._cidr import overlaps, parse_network
-from peerstack._regions import partition
+from peerstack._facts.quotas import QUOTAS
+from peerstack._facts.regions import partition
 from peerstack.plan._context import Context
 from peerstack.plan._vpcs import REGION_UNKNOWN
 from peerstack.plan.model import AcceptPlan, LinkPlan, VpcPlan
@@ -317,6 +318,5 @@ def check_peering_quota(
             ctx.error(
                 ("vpcs", vpc),
                 f"{vpc!r} has {n} peering connections; the quota is {limit} per VPC",
-                hint="raise the AWS quota 'Active VPC peering connections per VPC' and "
-                "`quotas.peerings_per_vpc` (AWS maximum 125), or use fewer links",
+                hint=QUOTAS["peerings_per_vpc"].raise_hint("use fewer links"),
             )

@@ -15,6 +15,7 @@ from peerstack._cidr import (
     parse_network,
     subnet_ipv6_block,
 )
+from peerstack._facts.quotas import QUOTAS
 from peerstack._reachability import (
     Endpoint,
     Link,
@@ -372,8 +373,7 @@ def check_route_quota(ctx: Context, routes: list[RoutePlan]) -> None:
                 ("vpcs", vpc),
                 f"{which} of {vpc!r} would hold {n} {family} peering routes; the quota is "
                 f"{limit} per table per address family",
-                hint="raise the AWS quota 'Routes per route table' and "
-                "`quotas.routes_per_table` (AWS maximum 1000), or route fewer destinations",
+                hint=QUOTAS["routes_per_table"].raise_hint("route fewer destinations"),
             )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from peerstack._facts.quotas import QUOTAS
 from peerstack.plan._context import Context
 from peerstack.plan._links import Declared
 from peerstack.plan.model import (
@@ -303,7 +304,7 @@ def check_rule_quota(ctx: Context, rules: list[SecurityRulePlan]) -> None:
                 where,
                 f"security group {group!r} of {vpc!r} would get {n} {family} inbound rules from "
                 f"peerstack alone; the quota is {limit} per group per address family",
-                hint="raise the AWS quota 'Inbound or outbound rules per security group' and "
-                "`quotas.rules_per_security_group` (AWS maximum 1000), or allow fewer peers; "
-                "the group's own rules count too",
+                hint=QUOTAS["rules_per_security_group"].raise_hint(
+                    "allow fewer peers; the group's own rules count too"
+                ),
             )

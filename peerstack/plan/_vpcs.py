@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from peerstack._cidr import Network, contains, overlaps, parse_network, secondary_restriction
-from peerstack._regions import partition, zone_id_prefix, zone_id_region_prefix, zone_name_region
+from peerstack._facts.quotas import QUOTAS
+from peerstack._facts.regions import (
+    partition,
+    zone_id_prefix,
+    zone_id_region_prefix,
+    zone_name_region,
+)
 from peerstack.plan._context import Context
 from peerstack.plan.model import DISCOVERED, MAIN, AccountPlan, SubnetPlan, VpcPlan
 from peerstack.topology import FieldPath, Subnet, Topology, Vpc
@@ -209,8 +215,7 @@ def check_cidr_quota(ctx: Context, plans: dict[str, VpcPlan]) -> None:
             ctx.error(
                 path,
                 f"{len(plan.cidrs)} IPv4 CIDR blocks exceed the quota of {limit} per VPC",
-                hint="remove blocks, or raise the AWS quota and `quotas.cidrs_per_vpc` "
-                "(AWS maximum 50)",
+                hint=QUOTAS["cidrs_per_vpc"].raise_hint("remove blocks"),
             )
 
 
@@ -356,7 +361,7 @@ def _check_ipv6_index(
 
 def _zone(ctx: Context, path: FieldPath, az: str, region: str) -> tuple[str, bool]:
     """The subnet's zone as the plan gives it (full name or zone id), checked against the
-    VPC's region as far as can be done offline (see :mod:`peerstack._regions`)."""
+    VPC's region as far as can be done offline (see :mod:`peerstack._facts.regions`)."""
     if len(az) == 1:
         return region + az, False
     known = region != REGION_UNKNOWN

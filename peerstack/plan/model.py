@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerstack._cidr import subnet_ipv6_block
+from peerstack._facts.regions import partition, signing_region
 from peerstack.errors import Problem, UnknownVpcError
 
 __all__ = [
@@ -66,6 +67,22 @@ class AccountPlan:
     role_arn: str | None = None
     external_id: str | None = None
     profile: str | None = None
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition the account is in (``aws``, ``aws-cn``, ``aws-us-gov`` ...):
+        its home region's, else its role's; an account is in one partition only."""
+        if self.region is not None:
+            return partition(self.region)
+        if self.role_arn is not None:
+            return self.role_arn.split(":")[1]
+        return partition("us-east-1")
+
+    @property
+    def signing_region(self) -> str:
+        """Where the account's STS calls (assuming its role, checking its credentials)
+        are made: its partition's :func:`~peerstack._facts.regions.signing_region`."""
+        return signing_region(self.partition)
 
 
 @dataclass(frozen=True, slots=True)

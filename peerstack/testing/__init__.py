@@ -12,22 +12,22 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from peerstack.testing._emulated import emulated
-    from peerstack.testing._mocks import (
+    from peerstack._runtime.recording import (
         UNKNOWN,
         MockRun,
         RegisteredInvoke,
         RegisteredResource,
         run_mocked,
     )
+    from peerstack.testing._emulated import emulated
 
 # Public name -> module that defines it (loaded on first use).
 _LAZY: dict[str, str] = {
-    "UNKNOWN": "peerstack.testing._mocks",
-    "MockRun": "peerstack.testing._mocks",
-    "RegisteredInvoke": "peerstack.testing._mocks",
-    "RegisteredResource": "peerstack.testing._mocks",
-    "run_mocked": "peerstack.testing._mocks",
+    "UNKNOWN": "peerstack._runtime.recording",
+    "MockRun": "peerstack._runtime.recording",
+    "RegisteredInvoke": "peerstack._runtime.recording",
+    "RegisteredResource": "peerstack._runtime.recording",
+    "run_mocked": "peerstack._runtime.recording",
     "emulated": "peerstack.testing._emulated",
 }
 

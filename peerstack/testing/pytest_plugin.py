@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from peerstack._runtime.recording import MockRun
     from peerstack.emulator import Emulation
     from peerstack.testing._emulated import SharedEmulations
-    from peerstack.testing._mocks import MockRun
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def peerstack_mocks() -> Callable[..., MockRun]:
             connections = run.of_type("aws:ec2/vpcPeeringConnection:VpcPeeringConnection")
             assert len(connections) == len(run.plan.links)
     """
-    from peerstack.testing._mocks import run_mocked
+    from peerstack._runtime.recording import run_mocked
 
     return run_mocked
 

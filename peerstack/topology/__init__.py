@@ -7,7 +7,6 @@ planner uses to point its own problems at ``file:line``.
 from peerstack.topology._source import FieldPath, SourceMap, format_path
 from peerstack.topology.loader import load_topology, topology_from_data, topology_from_text
 from peerstack.topology.models import (
-    QUOTA_LIMITS,
     Accept,
     Account,
     Allow,
@@ -27,7 +26,6 @@ from peerstack.topology.models import (
 )
 
 __all__ = [
-    "QUOTA_LIMITS",
     "Accept",
     "Account",
     "Allow",

@@ -34,7 +34,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
 from peerstack._cidr import Network, check_ipv4_block, parse_network
-from peerstack._regions import (
+from peerstack._facts.quotas import QUOTAS
+from peerstack._facts.regions import (
     botocore_version,
     is_region,
     partition_names,
@@ -66,15 +67,6 @@ __all__ = [
     "Topology",
     "Vpc",
 ]
-
-# AWS quota defaults and the maximum each can be raised to.
-QUOTA_LIMITS: dict[str, tuple[int, int | None]] = {
-    "peerings_per_vpc": (50, 125),
-    "routes_per_table": (50, 1000),
-    "outstanding_requests_per_account": (25, None),
-    "cidrs_per_vpc": (5, 50),
-    "rules_per_security_group": (60, 1000),
-}
 
 _NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$")
 _ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
@@ -847,33 +839,27 @@ class Accept(_Model):
     )
 
 
-def _quota(name: str, what: str) -> Any:
-    default, maximum = QUOTA_LIMITS[name]
-    limit = f" (AWS maximum {maximum})" if maximum else ""
+def _quota(name: str) -> Any:
+    quota = QUOTAS[name]
+    limit = f" (AWS maximum {quota.maximum})" if quota.maximum is not None else ""
     return Field(
-        default=default,
+        default=quota.default,
         ge=1,
-        le=maximum,
-        description=f"{what}: the limit validated against; AWS default {default}{limit}. "
-        "Raise it only after raising the quota in AWS.",
+        le=quota.maximum,
+        description=f"{quota.meaning}: the limit validated against; AWS default "
+        f"{quota.default}{limit}. Raise it only after raising the quota in AWS "
+        f"({quota.console_name!r}).",
     )
 
 
 class Quotas(_Model):
     """Service quotas the plan is checked against (raise them after raising them in AWS)."""
 
-    peerings_per_vpc: int = _quota("peerings_per_vpc", "Active peering connections per VPC")
-    routes_per_table: int = _quota("routes_per_table", "Routes per route table, per address family")
-    outstanding_requests_per_account: int = _quota(
-        "outstanding_requests_per_account",
-        "Peering requests an account may have pending acceptance at once (peerstack "
-        "orders its requests so that no more are pending; it never refuses more in total)",
-    )
-    cidrs_per_vpc: int = _quota("cidrs_per_vpc", "IPv4 CIDR blocks per VPC")
-    rules_per_security_group: int = _quota(
-        "rules_per_security_group",
-        "Inbound rules per security group, per address family (a group reference counts in both)",
-    )
+    peerings_per_vpc: StrictInt = _quota("peerings_per_vpc")
+    routes_per_table: StrictInt = _quota("routes_per_table")
+    outstanding_requests_per_account: StrictInt = _quota("outstanding_requests_per_account")
+    cidrs_per_vpc: StrictInt = _quota("cidrs_per_vpc")
+    rules_per_security_group: StrictInt = _quota("rules_per_security_group")
 
 
 class Topology(_Model):

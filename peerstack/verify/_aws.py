@@ -17,7 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from peerstack._components.settings import ENDPOINT_ACCESS_KEY
+from peerstack._facts.credentials import (
+    ASSUME_ROLE_HINT,
+    ENDPOINT_ACCESS_KEY,
+    NO_CREDENTIALS_HINT,
+    UNREACHABLE_HINT,
+    WRONG_ACCOUNT_HINT,
+)
 from peerstack.errors import CredentialsError
 from peerstack.plan.model import AccountPlan
 
@@ -31,7 +37,6 @@ __all__ = ["AwsClients", "ClientFactory", "Credentials", "assume_role", "is_auth
 ClientFactory: TypeAlias = Callable[[AccountPlan, str], "EC2Client"]
 """``(account, region) -> EC2 client`` acting in that account, in that region."""
 
-STS_REGION = "us-east-1"
 _AUTH_CODES = frozenset(
     {
         "AccessDenied",
@@ -142,7 +147,7 @@ class AwsClients:
 
         if account.role_arn is None and self._endpoint is not None:
             return None
-        base = self._session(account, STS_REGION, None)
+        base = self._session(account, account.signing_region, None)
         sts: STSClient = base.client("sts", endpoint_url=self._endpoint)
         try:
             if account.role_arn is None:
@@ -151,8 +156,7 @@ class AwsClients:
                     raise CredentialsError(
                         f"the credentials for account {account.alias!r} are for account "
                         f"{found}, not {account.id}",
-                        hint="set AWS_PROFILE (or the account's `profile`) to credentials of "
-                        "that account, or give it a `role_arn`",
+                        hint=WRONG_ACCOUNT_HINT,
                     )
                 return None
             return assume_role(sts, account, self._session_name)
@@ -160,18 +164,17 @@ class AwsClients:
             code = exc.response.get("Error", {}).get("Code", "")
             raise CredentialsError(
                 f"cannot act in account {account.alias!r} ({account.id}): {code or exc}",
-                hint="check the credentials in the environment and the role's trust policy",
+                hint=ASSUME_ROLE_HINT if account.role_arn else NO_CREDENTIALS_HINT,
             ) from exc
         except EndpointConnectionError as exc:
             raise CredentialsError(
                 f"cannot reach STS for account {account.alias!r}: {exc}",
-                hint="check the network (and, with --endpoint, that the endpoint is up)",
+                hint=UNREACHABLE_HINT,
             ) from exc
         except BotoCoreError as exc:
             raise CredentialsError(
                 f"no usable AWS credentials for account {account.alias!r}: {exc}",
-                hint="set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run "
-                "`aws sso login`",
+                hint=NO_CREDENTIALS_HINT,
             ) from exc
 
 

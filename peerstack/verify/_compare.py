@@ -8,7 +8,7 @@ peerstack's tags, else (connections) by the VPCs they join.
 from __future__ import annotations
 
 from peerstack._cidr import Network, aws_network, more_specific, subnet_ipv6_block
-from peerstack._components.outputs import OutputsLike, StackOutputs
+from peerstack._facts.peering import PeeringStatus, status_rank
 from peerstack._reachability import (
     Endpoint,
     Link,
@@ -18,6 +18,7 @@ from peerstack._reachability import (
     external_model,
     reachability,
 )
+from peerstack.plan._outputs import OutputsLike, StackOutputs
 from peerstack.plan.model import (
     DISCOVERED,
     MAIN,
@@ -52,17 +53,6 @@ LINK_TAG = "peerstack:link"
 RULE_TAG = "peerstack:rule"
 GROUP_TAG = "peerstack:security-group"
 TABLE_TAG = "peerstack:route-table"
-# Which connection stands for a link when several carry its tag or join its VPCs.
-# Ended ones come last: a link whose connection was deleted and requested again is the
-# new request, whatever became of it.
-_STATUS_RANK = {
-    "active": 0,
-    "pending-acceptance": 1,
-    "provisioning": 2,
-    "initiating-request": 3,
-    "deleting": 5,
-    "deleted": 6,
-}
 
 
 def compare(
@@ -342,7 +332,8 @@ class _Comparison:
         match = [c for c in self.snapshot.peerings if has_tags(c.tags, tags)]
         if not match:
             match = [c for c in self.snapshot.peerings if self.joins(c, link)]
-        return min(match, key=_status_rank) if match else None
+        # Which connection stands for a link when several carry its tag or join its VPCs.
+        return min(match, key=lambda c: status_rank(c.status)) if match else None
 
     def joins(self, connection: PeeringSnapshot, link: LinkPlan) -> bool:
         requester = self.vpcs.get(link.requester)
@@ -379,12 +370,12 @@ class _Comparison:
                 expected=wanted,
                 actual=f"{connection.requester.vpc_id} -> {connection.accepter.vpc_id}",
             )
-        if connection.status != "active":
+        if connection.status != PeeringStatus.ACTIVE:
             self.add(
                 DifferenceKind.LINK_NOT_ACTIVE,
                 link.name,
                 f"{connection.id} is {connection.status!r}: no traffic crosses it",
-                expected="active",
+                expected=PeeringStatus.ACTIVE,
                 actual=connection.status,
             )
         else:
@@ -432,12 +423,12 @@ class _Comparison:
                 expected=f"{accept.peer.account_id} -> {own.id}",
                 actual=f"{connection.requester.vpc_id} -> {connection.accepter.vpc_id}",
             )
-        if connection.status != "active":
+        if connection.status != PeeringStatus.ACTIVE:
             self.add(
                 DifferenceKind.LINK_NOT_ACTIVE,
                 accept.name,
                 f"{connection.id} is {connection.status!r}: no traffic crosses it",
-                expected="active",
+                expected=PeeringStatus.ACTIVE,
                 actual=connection.status,
             )
         elif connection.accepter.dns_resolution != accept.dns_resolution:
@@ -604,13 +595,17 @@ class _Comparison:
                     expected=f"{pcx_id} ({link})",
                     actual=other,
                 )
-            elif found_route.blackhole or connection is None or connection.status != "active":
+            elif (
+                found_route.blackhole
+                or connection is None
+                or connection.status != PeeringStatus.ACTIVE
+            ):
                 status = connection.status if connection is not None else "gone"
                 self.add(
                     DifferenceKind.ROUTE_BLACKHOLE,
                     subject,
                     f"the route to {key[1]} in {where} is a blackhole: {pcx_id} is {status}",
-                    expected="active",
+                    expected=PeeringStatus.ACTIVE,
                     actual="blackhole",
                 )
         for key, found_route in observed.items():
@@ -816,7 +811,7 @@ class _Comparison:
         """Reachability of what AWS holds, by the model the plan used."""
         by_id = {found.id: name for name, found in self.vpcs.items()}
         link_of = {c.id: link for link, c in self.connections.items()}
-        active = {c.id: c for c in self.snapshot.peerings if c.status == "active"}
+        active = {c.id: c for c in self.snapshot.peerings if c.status == PeeringStatus.ACTIVE}
         links = [
             Link(link_of.get(c.id, c.id), (by_id[c.requester.vpc_id], by_id[c.accepter.vpc_id]))
             for c in active.values()
@@ -963,10 +958,6 @@ def _label(vpc: str, named: dict[str, str] | None, cidr: str, subnet_id: str) ->
     if named is None:
         return vpc
     return f"{vpc}.{named.get(cidr, subnet_id)}"
-
-
-def _status_rank(connection: PeeringSnapshot) -> int:
-    return _STATUS_RANK.get(connection.status, 4)
 
 
 def _on(value: bool) -> str:

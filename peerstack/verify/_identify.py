@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from peerstack._components.outputs import StackOutputs
+from peerstack.plan._outputs import StackOutputs
 from peerstack.plan.model import VpcPlan
 from peerstack.verify._snapshot import VpcSnapshot
 

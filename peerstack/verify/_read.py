@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from peerstack._cidr import aws_network
-from peerstack._components.outputs import OutputsLike, StackOutputs
+from peerstack._facts.credentials import UNREACHABLE_HINT
 from peerstack.errors import CredentialsError
+from peerstack.plan._outputs import OutputsLike, StackOutputs
 from peerstack.plan.model import Plan, VpcPlan
 from peerstack.verify._aws import ClientFactory, is_auth_error
 from peerstack.verify._identify import TOPOLOGY_TAG, VPC_TAG, known_vpc_id, vpc_candidates
@@ -117,7 +118,7 @@ class _Reader:
         except EndpointConnectionError as exc:
             raise CredentialsError(
                 f"cannot reach EC2 for account {account!r} in {region}: {exc}",
-                hint="check the network (and, with --endpoint, that the endpoint is up)",
+                hint=UNREACHABLE_HINT,
             ) from exc
 
     def describe_by(

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from peerstack._facts.peering import ENDED
+
 __all__ = [
     "PeeringSide",
     "PeeringSnapshot",
@@ -23,9 +25,6 @@ __all__ = [
     "SubnetSnapshot",
     "VpcSnapshot",
 ]
-
-ENDED = frozenset({"deleted", "deleting", "rejected", "failed", "expired"})
-"""Statuses of a peering connection that will never carry traffic again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peerstack._components.outputs import OutputsLike, StackOutputs
+from peerstack.plan._outputs import OutputsLike, StackOutputs
 from peerstack.plan.model import Plan
 from peerstack.verify._aws import AwsClients, ClientFactory
 from peerstack.verify._compare import compare

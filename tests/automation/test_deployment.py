@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pulumi.automation import ConfigValue
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.automation import (
     SECRET,
     Deployment,

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pulumi.automation import EngineEvent
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.automation import Event, EventKind, LinkState, Operation, ProgressTracker
 from peerstack.automation._events import parse_urn
 from peerstack.plan import Plan

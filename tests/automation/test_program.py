@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack._runtime import run_program
 from peerstack.automation import OUTPUT_NAMES, Deployment, endpoint_settings
 from peerstack.plan import Plan

@@ -10,8 +10,8 @@ import pytest
 from moto import mock_aws
 from typer.testing import CliRunner
 
-from peerstack import _tokens as tokens
 from peerstack._cli.app import app
+from peerstack._provider import tokens
 from peerstack.emulator import Emulation
 from peerstack.plan import build_plan
 from peerstack.testing import emulated

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from peerstack import TopologyError, topology_from_data
-from peerstack import _tokens as tokens
-from peerstack.errors import ProgramError
+from peerstack._provider import tokens
+from peerstack.errors import AdoptionError, ProgramError
 from peerstack.plan import Plan
 from peerstack.testing import UNKNOWN, run_mocked
 from peerstack.topology import topology_from_text
@@ -55,13 +55,15 @@ def test_discovered_route_tables_get_one_route_each(
     assert run.outputs["route_table_ids"]["legacy"] == {t: t for t in tables}
 
 
-def test_discovering_no_route_table_is_an_error(plan_of: PlanOf) -> None:
-    with pytest.raises(TopologyError) as info:
+def test_discovering_no_route_table_is_a_deploy_error(plan_of: PlanOf) -> None:
+    # Found while the program runs, after other resources registered: never reported as
+    # an invalid topology ("nothing was deployed"), always as a failed deploy.
+    with pytest.raises(AdoptionError) as info:
         run_mocked(plan_of(DISCOVERING), route_tables={"legacy": []})
-    (problem,) = info.value.problems
-    assert problem.path == "vpcs.legacy.existing"
-    assert "no route tables found" in problem.message
-    assert "vpc-0123456789abcdef0" in problem.message
+    assert not isinstance(info.value, TopologyError)
+    assert "no route tables found" in str(info.value)
+    assert "vpc-0123456789abcdef0" in str(info.value)
+    assert info.value.hint is not None and "vpcs.legacy.existing" in info.value.hint
 
 
 def test_adopted_vpcs_register_nothing_of_their_own(plan_of: PlanOf) -> None:
@@ -386,7 +388,7 @@ def test_an_invalid_topology_registers_nothing() -> None:
     """PeeringTopology plans before it registers: a bad topology leaves no resource."""
     from peerstack._components import PeeringTopology
     from peerstack._runtime import Monitor, run_program
-    from peerstack.testing._mocks import _AwsMocks
+    from peerstack._runtime.recording import _AwsMocks
 
     bad = topology_from_text(
         """

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from peerstack import _tokens as tokens
 from peerstack import topology_from_data
+from peerstack._provider import tokens
 from peerstack.testing import MockRun, run_mocked
 from tests.helpers.paths import EXAMPLES_DIR
 

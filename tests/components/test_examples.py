@@ -7,8 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from peerstack import _tokens as tokens
 from peerstack import build_plan, load_topology
+from peerstack._provider import tokens
 from peerstack.plan import LinkPlan
 from peerstack.testing import UNKNOWN, run_mocked
 from tests.helpers.paths import EXAMPLES, EXAMPLES_DIR

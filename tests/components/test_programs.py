@@ -10,11 +10,11 @@ import pulumi
 import pytest
 from pulumi.runtime.config import set_all_config
 
-from peerstack import _tokens as tokens
 from peerstack import load_topology
+from peerstack._provider import tokens
 from peerstack._runtime import run_program
+from peerstack._runtime.recording import _AwsMocks, _RecordingMonitor
 from peerstack.testing import MockRun, run_mocked
-from peerstack.testing._mocks import _AwsMocks, _RecordingMonitor
 from tests.helpers.paths import ROOT, example
 
 FROM_CONFIG = ROOT / "programs" / "from_config" / "__main__.py"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from peerstack import _tokens as tokens
-from peerstack._components.changes import Change
 from peerstack._diff import diff
+from peerstack._provider import tokens
+from peerstack._provider.changes import Change
 from peerstack.emulator import Emulation
 from tests.emulator.test_day2 import BASE, changed
 

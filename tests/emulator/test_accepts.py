@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from peerstack import _tokens as tokens
-from peerstack._components.changes import Change
+from peerstack._provider import tokens
+from peerstack._provider.changes import Change
 from peerstack.emulator import Emulation
 from peerstack.errors import PeerstackError
 from peerstack.verify import DifferenceKind

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from peerstack import _tokens as tokens
-from peerstack._components.changes import Change
+from peerstack._provider import tokens
+from peerstack._provider.changes import Change
 from peerstack.emulator import Emulation
 from peerstack.emulator._handlers import HANDLERS, Request
 from peerstack.errors import EmulatorError

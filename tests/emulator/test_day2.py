@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from peerstack import _tokens as tokens
 from peerstack._cidr import subnet_ipv6_block
-from peerstack._components.changes import Change
+from peerstack._provider import tokens
+from peerstack._provider.changes import Change
 from peerstack.emulator import EmulatedDeployment, Emulation
 from peerstack.errors import HandoverError
 

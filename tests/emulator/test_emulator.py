@@ -13,9 +13,9 @@ import pulumi_aws as aws
 import pytest
 from moto import mock_aws
 
-from peerstack import _tokens as tokens
 from peerstack import emulator
 from peerstack._cidr import subnet_ipv6_block
+from peerstack._provider import tokens
 from peerstack.emulator import Emulation
 from peerstack.errors import EmulatorError
 from peerstack.plan import Plan, build_plan

@@ -21,11 +21,11 @@ from typing import Any
 import pytest
 
 from peerstack import build_plan
+from peerstack._provider.calls import AUTHORIZED_ON, CREATES
 from peerstack.emulator import Emulation, RecordedCall, enforce_iam
 from peerstack.emulator._iam import deployer_arn, for_moto
 from peerstack.errors import EmulatorError
 from peerstack.iam import AccountIam, IamPlan, iam_plan
-from peerstack.iam._actions import AUTHORIZED_ON, CREATES
 from tests.helpers.paths import EXAMPLES, example
 
 Data = dict[str, Any]

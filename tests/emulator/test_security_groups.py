@@ -11,7 +11,7 @@ import pulumi_aws as aws
 import pytest
 
 from peerstack import build_plan, load_topology
-from peerstack._components.changes import Change
+from peerstack._provider.changes import Change
 from peerstack.emulator import Emulation
 from peerstack.errors import EmulatorError
 from peerstack.plan import Plan

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.plan import Plan
 from peerstack.testing import MockRun, run_mocked
 

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.plan import DISCOVERED, IPV6_PREFIX, MAIN
 from peerstack.plan.model import slug
 from peerstack.testing import UNKNOWN, MockRun, RegisteredResource

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from peerstack import _tokens as tokens
 from peerstack import build_plan
+from peerstack._provider import tokens
+from peerstack._provider.calls import AUTHORIZED_ON, INVOKE_CALLS, RESOURCE_CALLS
 from peerstack.emulator import SUPPORTED_INVOKES, SUPPORTED_RESOURCE_TYPES
 from peerstack.iam import FEATURES, AccountIam, Op, iam_plan, principal_for
-from peerstack.iam._actions import AUTHORIZED_ON, INVOKE_CALLS, RESOURCE_CALLS
 from tests.helpers.paths import EXAMPLES, example
 
 Data = dict[str, Any]

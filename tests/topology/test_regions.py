@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from peerstack import _regions
+from peerstack._facts import regions as _regions
 from peerstack.errors import TopologyError
 from peerstack.topology import Account, Subnet, topology_from_text
 

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from peerstack._components import StackOutputs
 from peerstack._render.verify import render_table
 from peerstack.automation import Outputs
 from peerstack.emulator import Emulation
 from peerstack.errors import CredentialsError, VerificationError
-from peerstack.plan import Plan, build_plan
+from peerstack.plan import Plan, StackOutputs, build_plan
 from peerstack.testing import emulated
 from peerstack.topology import load_topology
 from peerstack.verify import AwsClients, ClientFactory, DifferenceKind, VerifyResult, verify

@@ -6,7 +6,7 @@ One module per resource family; each handler does to moto what terraform-provide
 
 from __future__ import annotations
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.emulator._handlers._base import Outputs, Request, ResourceHandler
 from peerstack.emulator._handlers.invokes import INVOKES, Invoke
 from peerstack.emulator._handlers.peering import ACCEPTER, CONNECTION, OPTIONS

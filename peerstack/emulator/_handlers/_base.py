@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from peerstack._regions import partition
-from peerstack._tokens import short_type
+from peerstack._facts.regions import partition
+from peerstack._provider.tokens import short_type
 from peerstack.errors import EmulatorError
 
 if TYPE_CHECKING:

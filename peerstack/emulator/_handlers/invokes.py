@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 from peerstack.emulator._handlers._base import str_map
 
 if TYPE_CHECKING:

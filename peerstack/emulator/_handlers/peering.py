@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
+from peerstack._facts.peering import ADOPTABLE, NOT_FOUND, PeeringStatus
 from peerstack.emulator._handlers._base import (
     Outputs,
     Request,
@@ -65,7 +66,7 @@ def _create_connection(req: Request) -> Outputs:
         kwargs["TagSpecifications"] = req.tag_specifications("vpc-peering-connection")
     pcx = req.ec2.create_vpc_peering_connection(**kwargs)["VpcPeeringConnection"]
     pcx_id = pcx["VpcPeeringConnectionId"]
-    status = "pending-acceptance"
+    status: str = PeeringStatus.PENDING_ACCEPTANCE
     if auto_accept:
         status = _accept(req, pcx_id)["Status"]["Code"]
     outputs: dict[str, Any] = {
@@ -85,7 +86,7 @@ def _update_connection(req: Request, old: ResourceState, changed: frozenset[str]
     outputs = dict(old.outputs)
     if "autoAccept" in changed and req.get("autoAccept"):
         pcx = _describe(req, pcx_id)
-        if pcx["Status"]["Code"] == "pending-acceptance":
+        if pcx["Status"]["Code"] == PeeringStatus.PENDING_ACCEPTANCE:
             outputs["acceptStatus"] = _accept(req, pcx_id)["Status"]["Code"]
         outputs["autoAccept"] = True
     if changed & {"requester", "accepter"}:
@@ -100,9 +101,6 @@ def _delete_connection(req: Request, old: ResourceState) -> None:
     deleting is fine)."""
     with already_gone("InvalidVpcPeeringConnectionID.NotFound", "InvalidStateTransition"):
         req.ec2.delete_vpc_peering_connection(VpcPeeringConnectionId=old.id)
-
-
-_ADOPTABLE = ("active", "pending-acceptance", "provisioning")
 
 
 def _read_connection(req: Request) -> Outputs:
@@ -126,7 +124,7 @@ def _read_connection(req: Request) -> Outputs:
         )
     pcx = items[0]
     status = pcx["Status"]["Code"]
-    if status not in _ADOPTABLE:
+    if status not in ADOPTABLE:
         raise EmulatorError(
             f"{req.what}: the peering connection {pcx_id!r} is {status!r}; only an active "
             "(or pending) connection can be adopted"
@@ -155,10 +153,6 @@ CONNECTION = ResourceHandler(
 )
 
 
-_ENDED = ("deleted", "expired", "failed", "rejected")
-"""Statuses the provider's finder reports as not found."""
-
-
 def _create_accepter(req: Request) -> Outputs:
     """vpc_peering_connection_accepter.go:87-117: one describe; accept only when the
     connection is pending-acceptance; CreateTags on the connection (in this region)."""
@@ -166,7 +160,7 @@ def _create_accepter(req: Request) -> Outputs:
     pcx_id = req.require("vpcPeeringConnectionId")
     pcx = _describe(req, pcx_id)
     status = pcx["Status"]["Code"]
-    if status in _ENDED:
+    if status in NOT_FOUND:
         # FindVPCPeeringConnectionByID treats an ended connection as not found
         # (vpc_peering_connection_accepter.go, Create: "error reading EC2 VPC Peering
         # Connection"); a request that expired or was rejected must be made again.
@@ -174,7 +168,7 @@ def _create_accepter(req: Request) -> Outputs:
             f"{req.what}: error reading EC2 VPC Peering Connection ({pcx_id}): it is "
             f"{status!r}, so there is nothing to accept; ask its requester for a new request"
         )
-    if req.get("autoAccept") and status == "pending-acceptance":
+    if req.get("autoAccept") and status == PeeringStatus.PENDING_ACCEPTANCE:
         pcx = _accept(req, pcx_id)
     outputs = _accepter_outputs(req, pcx)
     outputs.update(_set_options(req, pcx_id))
@@ -203,7 +197,7 @@ def _update_accepter(req: Request, old: ResourceState, changed: frozenset[str]) 
     pcx_id = old.id
     pcx = _describe(req, pcx_id)
     if "autoAccept" in changed and req.get("autoAccept"):
-        if pcx["Status"]["Code"] == "pending-acceptance":
+        if pcx["Status"]["Code"] == PeeringStatus.PENDING_ACCEPTANCE:
             pcx = _accept(req, pcx_id)
     outputs = {**old.outputs, **_accepter_outputs(req, pcx)}
     if changed & {"requester", "accepter"}:

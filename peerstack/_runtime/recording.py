@@ -26,9 +26,10 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 
-from peerstack import _tokens as tokens
 from peerstack._components import PeeringTopology, ProviderSettings
-from peerstack._runtime import Monitor, run_program
+from peerstack._facts.peering import PeeringStatus
+from peerstack._provider import tokens
+from peerstack._runtime.program import Monitor, run_program
 from peerstack.errors import ProgramError
 from peerstack.plan import Plan, TopologySource, build_plan
 
@@ -276,13 +277,13 @@ class _AwsMocks(pulumi_mocks.Mocks):
             return _fake_id("provider", args.name, 32), state
         if typ == tokens.ACCEPTER:
             pcx = state["vpcPeeringConnectionId"]
-            state["acceptStatus"] = "active"
+            state["acceptStatus"] = str(PeeringStatus.ACTIVE)
             return pcx, state
         if typ == tokens.OPTIONS:
             return state["vpcPeeringConnectionId"], state
         if typ == tokens.CONNECTION and args.resource_id:
             # Imported: the existing connection, active since it was accepted long ago.
-            state["acceptStatus"] = "active"
+            state["acceptStatus"] = str(PeeringStatus.ACTIVE)
             return args.resource_id, state
         resource_id = _fake_id(
             _ID_PREFIX.get(typ, typ.rsplit(":", 1)[-1].lower()), f"{typ}:{args.name}"
@@ -293,7 +294,11 @@ class _AwsMocks(pulumi_mocks.Mocks):
             if state.get("assignGeneratedIpv6CidrBlock"):
                 state["ipv6CidrBlock"] = _fake_ipv6_block(args.name)
         elif typ == tokens.CONNECTION:
-            state["acceptStatus"] = "active" if state.get("autoAccept") else "pending-acceptance"
+            state["acceptStatus"] = str(
+                PeeringStatus.ACTIVE
+                if state.get("autoAccept")
+                else PeeringStatus.PENDING_ACCEPTANCE
+            )
         return resource_id, state
 
     def call(

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 
 __all__ = [
     "AUTHORIZED_ON",

@@ -39,6 +39,7 @@ __all__ = [
     "partition",
     "partition_names",
     "regions",
+    "signing_region",
     "suggest_region",
     "zone_id_prefix",
     "zone_id_region_prefix",
@@ -111,6 +112,34 @@ def partition(region: str) -> str:
         if candidate.pattern.fullmatch(region):
             return candidate.name
     return _DEFAULT_PARTITION
+
+
+@cache
+def signing_region(partition_name: str) -> str:
+    """The region a partition's global endpoints sign in: where STS is called to assume
+    roles and check credentials, and where IAM lives (``aws``: ``us-east-1``,
+    ``aws-cn``: ``cn-north-1``, ``aws-us-gov``: ``us-gov-west-1`` ...).
+
+    From botocore's ``endpoints.json``: the credential scope of the partition's global IAM
+    endpoint; a partition without one signs in the first region of its STS endpoints.
+    """
+    path = _data_file().with_name("endpoints.json")
+    if path.is_file():
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for entry in document["partitions"]:
+            if entry["partition"] != partition_name:
+                continue
+            iam = entry.get("services", {}).get("iam", {})
+            scope = iam.get("endpoints", {}).get(iam.get("partitionEndpoint"), {})
+            region = scope.get("credentialScope", {}).get("region")
+            if region:
+                return str(region)
+            sts = entry.get("services", {}).get("sts", {}).get("endpoints", {})
+            known = sorted(r for r in sts if r in regions())
+            if known:
+                return str(known[0])
+    found = sorted(r for p in _partitions() if p.name == partition_name for r in p.regions)
+    return found[0] if found else "us-east-1"
 
 
 def suggest_region(name: str) -> str | None:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peerstack import _tokens as tokens
+from peerstack._provider import tokens
 
 __all__ = ["RULES", "Change", "DeleteEffect", "ResourceRules", "changed_keys", "classify"]
 
