@@ -24,6 +24,7 @@ from benchmarks._figures import Figure
 from benchmarks._mocked import Key, Run, run_program
 from benchmarks.topologies import mesh
 from peerstack import build_plan, topology_from_data
+from peerstack._facts.tags import TagKey
 from peerstack._provider import tokens
 
 SIZE = 20
@@ -66,7 +67,7 @@ def owned(run: Run, vpc: str) -> set[Key]:
     mine = {
         r.key
         for r in run.custom
-        if r.type == VPC and (r.inputs.get("tags") or {}).get("peerstack:vpc") == vpc
+        if r.type == VPC and (r.inputs.get("tags") or {}).get(TagKey.VPC) == vpc
     }
     assert len(mine) == 1, f"no single Vpc tagged {vpc!r}"
     ids: set[str] = set()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from benchmarks._figures import Figure, Timing, fastest, measure
@@ -94,8 +94,7 @@ def direct_calls(plan: Plan) -> int:
                 )
             return clients[(account, region)]
 
-        def tags(kind: str, **extra: str) -> list[dict[str, Any]]:
-            tagged = {**plan.tags, "peerstack:topology": plan.topology, **extra}
+        def tags(kind: str, tagged: Mapping[str, str]) -> list[dict[str, Any]]:
             return [
                 {"ResourceType": kind, "Tags": [{"Key": k, "Value": v} for k, v in tagged.items()]}
             ]
@@ -103,12 +102,8 @@ def direct_calls(plan: Plan) -> int:
         vpc_ids, main_tables = {}, {}
         for vpc in plan.vpcs:
             client = ec2(vpc.account_id, vpc.region)
-            name = f"{plan.topology}-{vpc.name}"
             vpc_id = client.create_vpc(
-                CidrBlock=vpc.cidrs[0],
-                TagSpecifications=tags(
-                    "vpc", **vpc.tags, **{"peerstack:vpc": vpc.name, "Name": name}
-                ),
+                CidrBlock=vpc.cidrs[0], TagSpecifications=tags("vpc", vpc.tags)
             )["Vpc"]["VpcId"]
             if vpc.dns_hostnames:
                 client.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
@@ -137,12 +132,7 @@ def direct_calls(plan: Plan) -> int:
             pcx = requester.create_vpc_peering_connection(
                 VpcId=vpc_ids[link.requester],
                 PeerVpcId=vpc_ids[link.accepter],
-                TagSpecifications=tags(
-                    "vpc-peering-connection",
-                    **link.tags,
-                    **{"peerstack:link": link.name, "Name": f"{plan.topology}-{link.name}"},
-                    **{"peerstack:side": "requester"},
-                ),
+                TagSpecifications=tags("vpc-peering-connection", link.tags),
                 **kwargs,
             )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
             if not link.auto_accept:
@@ -153,14 +143,9 @@ def direct_calls(plan: Plan) -> int:
             )
             made += 1
             if not link.auto_accept:
-                side_tags = tags(
-                    "vpc-peering-connection",
-                    **link.tags,
-                    **{"peerstack:link": link.name, "Name": f"{plan.topology}-{link.name}"},
-                )
                 accepter.create_tags(
                     Resources=[pcx],
-                    Tags=[*side_tags[0]["Tags"], {"Key": "peerstack:side", "Value": "accepter"}],
+                    Tags=tags("vpc-peering-connection", link.accepter_tags)[0]["Tags"],
                 )
                 made += 1
             if link.cross_region:

@@ -86,13 +86,6 @@ def raw_program(
     for vpc in plan.vpcs:
         opts = under("Vpc", vpc.name, provider=providers[vpc.account])
         base = f"{prefix}.{vpc.name}"
-        tags = {
-            **plan.tags,
-            **vpc.tags,
-            "peerstack:topology": topology,
-            "peerstack:vpc": vpc.name,
-        }
-        label = f"{topology}-{vpc.name}"
         if not vpc.managed:
             assert vpc.vpc_id is not None
             vpc_ids[vpc.name] = vpc.vpc_id
@@ -117,7 +110,7 @@ def raw_program(
             enable_dns_hostnames=vpc.dns_hostnames,
             assign_generated_ipv6_cidr_block=vpc.ipv6,
             region=vpc.region,
-            tags={**tags, "Name": label},
+            tags=dict(vpc.tags),
             opts=opts,
         )
         vpc_resources[vpc.name] = resource
@@ -141,7 +134,7 @@ def raw_program(
                 f"{base}.{table}",
                 vpc_id=resource.id,
                 region=vpc.region,
-                tags={**tags, "peerstack:route-table": table, "Name": f"{label}-{table}"},
+                tags=dict(vpc.route_table_tags[table]),
                 opts=opts,
             )
             table_ids[vpc.name][table] = tables[table].id
@@ -164,7 +157,7 @@ def raw_program(
                 else resource.ipv6_cidr_block.apply(functools.partial(_nth_64, index=index)),
                 assign_ipv6_address_on_creation=True if index is not None else None,
                 region=vpc.region,
-                tags={**tags, "Name": f"{label}-{subnet.name}"},
+                tags=dict(subnet.tags),
                 opts=opts,
             )
             if subnet.route_table != MAIN:
@@ -176,14 +169,13 @@ def raw_program(
                     opts=opts,
                 )
         for group in plan.groups_of(vpc.name):
-            group_tags = {**tags, "peerstack:security-group": group.name, "Name": group.group_name}
             made = aws.ec2.SecurityGroup(
                 f"{base}.{group.name}",
                 name=group.group_name,
                 description=group.description,
                 vpc_id=resource.id,
                 region=vpc.region,
-                tags=group_tags,
+                tags=dict(group.tags),
                 opts=opts,
             )
             group_ids[(vpc.name, group.name)] = made.id
@@ -197,7 +189,7 @@ def raw_program(
                     cidr_ipv4=None if ipv6 else to,
                     cidr_ipv6=to if ipv6 else None,
                     region=vpc.region,
-                    tags={**group_tags, "Name": f"{group.group_name}-egress"},
+                    tags=dict(group.egress_tags),
                     opts=opts,
                 )
 
@@ -211,13 +203,6 @@ def raw_program(
         base = f"{prefix}.{link.name}"
         requester = plan.vpc(link.requester)
         accepter = plan.vpc(link.accepter)
-        tags = {
-            **plan.tags,
-            **link.tags,
-            "peerstack:topology": topology,
-            "peerstack:link": link.name,
-            "Name": f"{topology}-{link.name}",
-        }
         # An adopted connection is imported as the provider reads it: no auto_accept, and
         # its owner's tags left alone.
         imported: dict[str, Any] = (
@@ -231,7 +216,7 @@ def raw_program(
             peer_region=link.peer_region,
             auto_accept=True if link.sets_auto_accept else None,
             region=link.requester_region,
-            tags=None if link.adopted else {**tags, "peerstack:side": "requester"},
+            tags=dict(link.tags) or None,
             opts=under(
                 "Link",
                 link.name,
@@ -252,8 +237,13 @@ def raw_program(
                 vpc_peering_connection_id=connection.id,
                 auto_accept=True,
                 region=link.accepter_region,
-                tags=None if link.adopted else {**tags, "peerstack:side": "accepter"},
-                opts=under("Link", link.name, provider=providers[accepter.account]),
+                tags=dict(link.accepter_tags) or None,
+                opts=under(
+                    "Link",
+                    link.name,
+                    provider=providers[accepter.account],
+                    **({"ignore_changes": ["tags"]} if link.adopted else {}),
+                ),
             )
             accepters[link.name] = accepted
             active_id = accepted.vpc_peering_connection_id
@@ -297,14 +287,7 @@ def raw_program(
             vpc_peering_connection_id=accept.peering_id,
             auto_accept=True,
             region=accept.region,
-            tags={
-                **plan.tags,
-                **accept.tags,
-                "peerstack:topology": topology,
-                "peerstack:link": accept.name,
-                "peerstack:side": "accepter",
-                "Name": f"{topology}-{accept.name}",
-            },
+            tags=dict(accept.tags),
             opts=under("Link", accept.name, provider=providers[own.account]),
         )
         active_ids[accept.name] = accepted.vpc_peering_connection_id
@@ -376,15 +359,7 @@ def raw_program(
             from_port=rule.from_port,
             to_port=rule.to_port,
             region=own.region,
-            tags={
-                **plan.tags,
-                **link.tags,
-                "peerstack:topology": topology,
-                "peerstack:link": link.name,
-                "Name": f"{topology}-{rule.key}",
-                "peerstack:vpc": rule.vpc,
-                "peerstack:rule": rule.key,
-            },
+            tags=dict(rule.tags),
             opts=under(
                 "Link", rule.link, provider=providers[own.account], depends_on=waits or None
             ),

@@ -66,8 +66,6 @@ class LinkComponent(pulumi.ComponentResource):
         link: LinkPlan,
         *,
         prefix: str,
-        topology: str,
-        tags: Mapping[str, str],
         vpcs: Mapping[str, VpcComponent],
         routes: Iterable[RoutePlan],
         rules: Iterable[SecurityRulePlan] = (),
@@ -78,13 +76,6 @@ class LinkComponent(pulumi.ComponentResource):
         self.plan = link
         self.prefix = prefix
         self.vpcs = vpcs
-        self.base_tags = {
-            **tags,
-            **link.tags,
-            "peerstack:topology": topology,
-            "peerstack:link": link.name,
-            "Name": f"{topology}-{link.name}",
-        }
         self.connection = self._request(waits_for)
         self.peering_connection_id: pulumi.Output[str] = self.connection.id
         self.accepter = self._accept() if link.needs_accepter else None
@@ -133,7 +124,7 @@ class LinkComponent(pulumi.ComponentResource):
             peer_region=link.peer_region,
             auto_accept=True if link.sets_auto_accept else None,
             region=link.requester_region,
-            tags=None if link.adopted else {**self.base_tags, "peerstack:side": "requester"},
+            tags=dict(link.tags) or None,
             opts=self._opts(link.requester, depends_on=waits or None, **more),
         )
 
@@ -146,9 +137,12 @@ class LinkComponent(pulumi.ComponentResource):
             region=link.accepter_region,
             # An adopted connection is active already: creating the accepter only reads
             # it (vpc_peering_connection_accepter.go, Create accepts only a pending one),
-            # and leaves its owner's tags alone.
-            tags=None if link.adopted else {**self.base_tags, "peerstack:side": "accepter"},
-            opts=self._opts(link.accepter),
+            # and leaves its owner's tags alone (the plan gives it none, and the
+            # accepter's Read returns the connection's tags: they must not be diffed).
+            tags=dict(link.accepter_tags) or None,
+            opts=self._opts(
+                link.accepter, **({"ignore_changes": ["tags"]} if link.adopted else {})
+            ),
         )
 
     def _options(self) -> dict[str, aws.ec2.PeeringConnectionOptions]:
@@ -289,12 +283,7 @@ class LinkComponent(pulumi.ComponentResource):
             from_port=rule.from_port,
             to_port=rule.to_port,
             region=own.plan.region,
-            tags={
-                **self.base_tags,
-                "peerstack:vpc": rule.vpc,
-                "peerstack:rule": rule.key,
-                "Name": f"{self.base_tags['peerstack:topology']}-{rule.key}",
-            },
+            tags=dict(rule.tags),
             opts=self._opts(rule.vpc, depends_on=waits or None),
             **source,
         )
@@ -323,8 +312,6 @@ class AcceptedLinkComponent(pulumi.ComponentResource):
         accept: AcceptPlan,
         *,
         prefix: str,
-        topology: str,
-        tags: Mapping[str, str],
         vpc: VpcComponent,
         routes: Iterable[RoutePlan],
         parent: pulumi.Resource,
@@ -338,14 +325,7 @@ class AcceptedLinkComponent(pulumi.ComponentResource):
             vpc_peering_connection_id=accept.peering_id,
             auto_accept=True,
             region=accept.region,
-            tags={
-                **tags,
-                **accept.tags,
-                "peerstack:topology": topology,
-                "peerstack:link": accept.name,
-                "peerstack:side": "accepter",
-                "Name": f"{topology}-{accept.name}",
-            },
+            tags=dict(accept.tags),
             opts=opts,
         )
         self.accepted_id: pulumi.Output[str] = self.accepter.vpc_peering_connection_id

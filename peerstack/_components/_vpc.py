@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import pulumi
 
@@ -51,8 +51,6 @@ class VpcComponent(pulumi.ComponentResource):
         vpc: VpcPlan,
         *,
         prefix: str,
-        topology: str,
-        tags: Mapping[str, str],
         provider: aws.Provider,
         parent: pulumi.Resource,
         groups: Iterable[SecurityGroupPlan] = (),
@@ -71,16 +69,10 @@ class VpcComponent(pulumi.ComponentResource):
         self.vpc_id: pulumi.Input[str]
         self.route_table_ids: dict[str, pulumi.Input[str]]
         self.ipv6_cidr_block: pulumi.Output[str] | None = None
-        base_tags = {
-            **tags,
-            **vpc.tags,
-            "peerstack:topology": topology,
-            "peerstack:vpc": vpc.name,
-        }
         if vpc.managed:
-            self._create(vpc, topology, base_tags)
+            self._create(vpc)
             for group in groups:
-                self._group(group, base_tags)
+                self._group(group)
         else:
             self._adopt(vpc)
         self.security_group_ids: dict[str, pulumi.Output[str]] = {
@@ -102,10 +94,9 @@ class VpcComponent(pulumi.ComponentResource):
             }
         )
 
-    def _create(self, vpc: VpcPlan, topology: str, base_tags: dict[str, str]) -> None:
+    def _create(self, vpc: VpcPlan) -> None:
         opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
         region = vpc.region
-        label = f"{topology}-{vpc.name}"
         resource = aws.ec2.Vpc(
             names.vpc(self.prefix, vpc.name),
             cidr_block=vpc.cidrs[0],
@@ -113,7 +104,7 @@ class VpcComponent(pulumi.ComponentResource):
             enable_dns_hostnames=vpc.dns_hostnames,
             assign_generated_ipv6_cidr_block=vpc.ipv6,
             region=region,
-            tags={**base_tags, "Name": label},
+            tags=dict(vpc.tags),
             opts=opts,
         )
         self.resource = resource
@@ -134,7 +125,7 @@ class VpcComponent(pulumi.ComponentResource):
                 names.route_table(self.prefix, vpc.name, table),
                 vpc_id=resource.id,
                 region=region,
-                tags={**base_tags, "peerstack:route-table": table, "Name": f"{label}-{table}"},
+                tags=dict(vpc.route_table_tags[table]),
                 opts=opts,
             )
             self.route_tables[table] = route_table
@@ -158,7 +149,7 @@ class VpcComponent(pulumi.ComponentResource):
                 ipv6_cidr_block=ipv6_block,
                 assign_ipv6_address_on_creation=True if subnet.ipv6 else None,
                 region=region,
-                tags={**base_tags, "Name": f"{label}-{subnet.name}"},
+                tags=dict(subnet.tags),
                 opts=opts,
             )
             self.subnets[subnet.name] = created
@@ -171,17 +162,16 @@ class VpcComponent(pulumi.ComponentResource):
                     opts=opts,
                 )
 
-    def _group(self, group: SecurityGroupPlan, base_tags: dict[str, str]) -> None:
+    def _group(self, group: SecurityGroupPlan) -> None:
         opts = pulumi.ResourceOptions(parent=self, provider=self.provider)
         region = self.plan.region
-        tags = {**base_tags, "peerstack:security-group": group.name, "Name": group.group_name}
         created = aws.ec2.SecurityGroup(
             names.security_group(self.prefix, group),
             name=group.group_name,
             description=group.description,
             vpc_id=self.vpc_id,
             region=region,
-            tags=tags,
+            tags=dict(group.tags),
             opts=opts,
         )
         self.security_groups[group.name] = created
@@ -195,7 +185,7 @@ class VpcComponent(pulumi.ComponentResource):
                     cidr_ipv4=None if ipv6 else destination,
                     cidr_ipv6=destination if ipv6 else None,
                     region=region,
-                    tags={**tags, "Name": f"{group.group_name}-egress"},
+                    tags=dict(group.egress_tags),
                     opts=opts,
                 )
             )

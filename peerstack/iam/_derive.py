@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerstack._facts.regions import partition
+from peerstack._facts.tags import TagKey
 from peerstack._provider import tokens
 from peerstack._provider.calls import (
     AUTHORIZED_ON,
@@ -60,9 +61,9 @@ __all__ = [
     "principal_for",
 ]
 
-TOPOLOGY_TAG = "peerstack:topology"
-"""The tag every resource peerstack creates carries (the components set it last, so a
-topology's own tags cannot override it)."""
+TOPOLOGY_TAG = TagKey.TOPOLOGY.value
+"""The tag every resource peerstack creates carries (a topology cannot set it: the plan
+refuses keys starting with ``peerstack:``)."""
 
 USED_FEATURES: frozenset[str] = frozenset()
 """Provider features (``_actions.FEATURES``) peerstack's components use in every account.

@@ -22,7 +22,7 @@ from peerstack.plan._security import (
     plan_security_groups,
     plan_security_rules,
 )
-from peerstack.plan._tags import check_tag_quota
+from peerstack.plan._tags import tag_everything
 from peerstack.plan._vpcs import check_cidr_quota, resolve_accounts, resolve_vpcs
 from peerstack.plan.model import Plan
 from peerstack.topology import Topology
@@ -90,25 +90,26 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
     groups = plan_security_groups(ctx, vpcs)
     rules = plan_security_rules(ctx, links, vpcs, groups)
     check_rule_quota(ctx, rules)
-    check_tag_quota(ctx, vpcs, links, [(a.path, a.plan) for a in accepts])
+    tagged = tag_everything(ctx, vpcs, links, groups, rules, [(a.path, a.plan) for a in accepts])
     ctx.raise_if_any()
     link_plans = list(
-        schedule([link for _, link in links], topology.quotas.outstanding_requests_per_account)
+        schedule(
+            [link for _, link in tagged.links], topology.quotas.outstanding_requests_per_account
+        )
     )
-    accept_plans = [a.plan for a in accepts]
-    reach = plan_reachability(ctx, vpcs, link_plans, routes, accept_plans)
+    accept_plans = [accept for _, accept in tagged.accepts]
+    reach = plan_reachability(ctx, tagged.vpcs, link_plans, routes, accept_plans)
     return Plan(
         topology=topology.name,
-        accounts=resolve_accounts(topology, vpcs),
-        vpcs=tuple(vpcs.values()),
+        accounts=resolve_accounts(topology, tagged.vpcs),
+        vpcs=tuple(tagged.vpcs.values()),
         links=tuple(link_plans),
         routes=tuple(routes),
         reachability=reach.vpcs,
-        tags=dict(topology.defaults.tags),
         subnet_reachability=reach.endpoints,
         warnings=tuple(ctx.warnings),
         quotas=topology.quotas.model_dump(),
-        security_rules=tuple(rules),
-        security_groups=tuple(groups),
+        security_rules=tuple(tagged.rules),
+        security_groups=tuple(tagged.groups),
         accepts=tuple(accept_plans),
     )

@@ -102,6 +102,8 @@ class SubnetPlan:
     """Which /64 of its VPC's IPv6 block the subnet takes (AWS assigns the block at
     deploy, so the /64 is known only then: :func:`peerstack._cidr.subnet_ipv6_block`);
     None for an IPv4-only subnet."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The subnet's final tags (the VPC's, and its own ``Name``)."""
 
     @property
     def ipv6(self) -> bool:
@@ -136,6 +138,11 @@ class VpcPlan:
     security_groups: Mapping[str, str] = field(default_factory=dict)
     """Security group ids of an adopted VPC, by name (``existing.security_groups``)."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """The final tags of the ``Vpc`` peerstack creates: the topology's (``defaults.tags``
+    and the VPC's own) and peerstack's (:class:`~peerstack._facts.tags.TagKey`). Empty
+    for an adopted VPC, which peerstack never tags."""
+    route_table_tags: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """The final tags of each route table peerstack creates, by table name."""
 
     @property
     def discovers_route_tables(self) -> bool:
@@ -172,6 +179,11 @@ class LinkPlan:
     origin: str
     """Where the link was declared, e.g. ``peerings[0]`` or ``meshes[0] (apps)``."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """The final tags of the connection (the requester's side). Empty for an adopted
+    connection: its owner's tags are left as they are."""
+    accepter_tags: Mapping[str, str] = field(default_factory=dict)
+    """The final tags the accepter puts on the connection in the accepter's account
+    (empty for an adopted connection, and for one that needs no accepter)."""
     waits_for: str | None = None
     """The link whose acceptance this link's request waits for, so that its account never
     has more requests pending than its quota (``peerstack.plan._schedule``); None when
@@ -263,6 +275,7 @@ class AcceptPlan:
     origin: str
     """Where it was declared, e.g. ``accepts[0]``."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    """The final tags the acceptance puts on the connection in our account."""
 
     @property
     def cross_account(self) -> bool:
@@ -357,6 +370,10 @@ class SecurityGroupPlan:
     egress: tuple[str, ...]
     """Destinations of the allow-all egress rules: ``0.0.0.0/0``, and ``::/0`` when the
     VPC has IPv6."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The group's final tags."""
+    egress_tags: Mapping[str, str] = field(default_factory=dict)
+    """The final tags of each of its egress rules."""
 
     @property
     def key(self) -> str:
@@ -397,6 +414,9 @@ class SecurityRulePlan:
     """For a referenced group peerstack creates, in another account: that account's id
     (the prefix of the reference). None otherwise."""
     direction: str = "ingress"
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """The rule's final tags; ``peerstack:rule`` holds its :attr:`key` (bounded to the
+    256 characters AWS allows in a tag value)."""
 
     @property
     def creates_group(self) -> bool:
@@ -462,7 +482,6 @@ class Plan:
     routes: tuple[RoutePlan, ...]
     reachability: Mapping[str, tuple[str, ...]]
     """VPC-level: VPC name -> the VPCs it reaches (both ways, over their link)."""
-    tags: Mapping[str, str] = field(default_factory=dict)
     subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Subnet-level: ``vpc.subnet`` -> the subnets it reaches. A VPC without subnets
     (adopted, or created without any) counts as one endpoint named after the VPC."""

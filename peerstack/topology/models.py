@@ -43,6 +43,14 @@ from peerstack._facts.regions import (
     zone_id_region_prefix,
     zone_name_region,
 )
+from peerstack._facts.tags import (
+    AWS_PREFIX,
+    MAX_TAG_KEY,
+    MAX_TAG_VALUE,
+    OWN_PREFIX,
+    is_own_key,
+)
+from peerstack._facts.tags import TagKey as OwnTag
 from peerstack._text import shown
 from peerstack.errors import TopologyError
 from peerstack.topology._omitted import Omitted
@@ -89,23 +97,6 @@ _LONGEST_CIDR = 50
 # when it comes from an IPAM pool or BYOIP; always global unicast or unique local space.
 IPV6_VPC_PREFIXES = (44, 48, 52, 56, 60)
 _IPV6_SPACES = (ipaddress.IPv6Network("2000::/3"), ipaddress.IPv6Network("fc00::/7"))
-
-# AWS: 50 tags per resource, keys 1-128 and values 0-256 characters, `aws:` reserved.
-MAX_TAGS = 50
-MAX_TAG_KEY = 128
-MAX_TAG_VALUE = 256
-RESERVED_TAG_KEYS = frozenset(
-    {
-        "Name",
-        "peerstack:topology",
-        "peerstack:vpc",
-        "peerstack:link",
-        "peerstack:side",
-        "peerstack:route-table",
-        "peerstack:rule",
-    }
-)
-"""Tags peerstack puts on the resources it creates (a topology's own value would be lost)."""
 
 EXTENSION_PREFIX = "x-"
 """Top-level keys starting with this are ignored: a place for YAML anchors (as in Compose)."""
@@ -291,15 +282,17 @@ def _check_tag_key(key: str) -> str:
         raise _invalid(
             f"tag key {shown(key)} is {len(key)} characters long; AWS allows at most {MAX_TAG_KEY}"
         )
-    if key[:4].lower() == "aws:":
+    if key.lower().startswith(AWS_PREFIX):
         raise _invalid(
             f"tag key {shown(key)} starts with 'aws:', a prefix AWS reserves for its own tags",
             hint="use a prefix of your own, e.g. 'acme:'",
         )
-    if key in RESERVED_TAG_KEYS:
+    if is_own_key(key):
+        which = "every resource" if key == OwnTag.NAME else "the resources"
         raise _invalid(
-            f"tag key {key!r} is set by peerstack on every resource it creates, so this "
-            "value would be lost",
+            f"tag key {shown(key)} is set by peerstack on {which} it creates (it keeps "
+            f"{OwnTag.NAME.value!r} and every key starting with {OWN_PREFIX!r}), so this value "
+            "would be lost",
             hint="choose another key",
         )
     if _CONTROL_RE.search(key):

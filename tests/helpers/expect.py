@@ -516,7 +516,9 @@ def check_security_rules(run: MockRun) -> None:
 
 
 def check_tags(run: MockRun) -> None:
-    plan = run.plan
+    """Every tagged resource carries exactly the tags the plan computed for it (the
+    components pass the plan's sets through), within AWS's 50."""
+    expected = planned_tags(run.plan, _prefix(run))
     for resource in run.resources:
         if resource.type not in TAGGABLE:
             continue
@@ -525,22 +527,43 @@ def check_tags(run: MockRun) -> None:
             assert "tags" not in resource.inputs
             continue
         tags = resource.inputs["tags"]
-        assert tags["peerstack:topology"] == plan.topology
-        assert tags["Name"].startswith(f"{plan.topology}-")
-        for key, value in plan.tags.items():
-            assert tags[key] == value
-        if resource.type in (CONNECTION, ACCEPTER):
-            name = tags["peerstack:link"]
-            link = plan.accept(name) if name in _accept_names(plan) else plan.link(name)
-            assert tags["peerstack:side"] == (
-                "requester" if resource.type == CONNECTION else "accepter"
-            )
-            for key, value in link.tags.items():
-                assert tags[key] == value
-        else:
-            vpc = plan.vpc(tags["peerstack:vpc"])
-            for key, value in vpc.tags.items():
-                assert tags[key] == value
+        assert tags == expected[(resource.type, resource.name)], resource.name
+        assert len(tags) <= 50
+        assert tags["peerstack:topology"] == run.plan.topology
+        assert all(len(value) <= 256 for value in tags.values())
+
+
+def planned_tags(plan: Any, prefix: str) -> dict[tuple[str, str], dict[str, str]]:
+    """(type, resource name) -> the tags the plan gives that resource."""
+    from peerstack._components import names
+
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for vpc in plan.vpcs:
+        if not vpc.managed:
+            continue
+        found[(VPC, names.vpc(prefix, vpc.name))] = dict(vpc.tags)
+        for subnet in vpc.subnets:
+            found[(SUBNET, names.subnet(prefix, vpc.name, subnet.name))] = dict(subnet.tags)
+        for table, tags in vpc.route_table_tags.items():
+            found[(ROUTE_TABLE, names.route_table(prefix, vpc.name, table))] = dict(tags)
+    for group in plan.security_groups:
+        found[(SECURITY_GROUP, names.security_group(prefix, group))] = dict(group.tags)
+        for to in group.egress:
+            key = (SECURITY_EGRESS_RULE, names.security_egress_rule(prefix, group, to))
+            found[key] = dict(group.egress_tags)
+    for link in plan.links:
+        found[(CONNECTION, names.link(prefix, link.name))] = dict(link.tags)
+        found[(ACCEPTER, names.link(prefix, link.name))] = dict(link.accepter_tags)
+    for accept in plan.accepts:
+        found[(ACCEPTER, names.link(prefix, accept.name))] = dict(accept.tags)
+    for rule in plan.security_rules:
+        found[(SECURITY_RULE, names.security_rule(prefix, rule))] = dict(rule.tags)
+    return found
+
+
+def _prefix(run: MockRun) -> str:
+    """The PeeringTopology's name (its resources' names start with it)."""
+    return next(r.name for r in run.resources if r.type == tokens.TOPOLOGY)
 
 
 def _adopted(run: MockRun, resource: RegisteredResource) -> bool:
