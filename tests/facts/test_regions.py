@@ -137,3 +137,16 @@ def test_a_zone_id_of_another_region_is_refused(problems_of) -> None:
             "availability zone 'us-west-2-lax-1a' is not in the VPC's region 'us-east-1'",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [("aws", "us-east-1"), ("aws-cn", "cn-north-1"), ("aws-us-gov", "us-gov-west-1")],
+)
+def test_each_partition_signs_its_global_calls_in_its_own_region(name: str, region: str) -> None:
+    assert _regions.signing_region(name) == region
+
+
+def test_every_partition_botocore_knows_has_a_signing_region_of_its_own() -> None:
+    for name in _regions.partition_names():
+        assert _regions.partition(_regions.signing_region(name)) == name
