@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from peerstack._cidr import contains, parse_network, subnet_ipv6_block
 from peerstack._provider import tokens
-from peerstack.plan import window_of
+from peerstack.plan import connection_import_id, route_import, window_of
 from peerstack.plan.model import DISCOVERED, MAIN, Plan, slug
 
 
@@ -55,6 +55,7 @@ def raw_program(
         return pulumi.ResourceOptions(parent=parent, **kwargs)
 
     providers: dict[str, aws.Provider] = {}
+    account_region = {account.alias: account.region for account in plan.accounts}
     for account in plan.accounts:
         if not any(v.account == account.alias for v in plan.vpcs):
             continue
@@ -206,7 +207,13 @@ def raw_program(
         # An adopted connection is imported as the provider reads it: no auto_accept, and
         # its owner's tags left alone.
         imported: dict[str, Any] = (
-            {"import_": link.existing_id, "ignore_changes": ["tags"]} if link.adopted else {}
+            {
+                "import_": connection_import_id(link, account_region[requester.account]),
+                "ignore_changes": ["tags"],
+                "retain_on_delete": True,
+            }
+            if link.adopted
+            else {}
         )
         connection = aws.ec2.VpcPeeringConnection(
             base,
@@ -313,14 +320,32 @@ def raw_program(
         else:
             destination = {"destination_cidr_block": route.destination}
         tables_of_vpc = table_ids[route.vpc]
-        if route.route_table == DISCOVERED:
-            targets = list(tables_of_vpc.items())
+        targets: list[tuple[str, pulumi.Input[str]]]
+        if not own.managed:  # adopted tables, whose ids are known: routes named by id
+            ids = (
+                tables_of_vpc.values()
+                if route.route_table == DISCOVERED
+                else [tables_of_vpc[route.route_table]]
+            )
+            targets = [(str(table_id), table_id) for table_id in ids]
         else:
             targets = [(route.route_table, tables_of_vpc[route.route_table])]
         imports = route.link not in accepted_names and plan.link(route.link).imports_routes
         for table, table_id in targets:
-            # Routes that exist already are imported (ROUTETABLEID_DESTINATION).
-            existing = {"import_": f"{table_id}_{route.destination}"} if imports else {}
+            # Routes that exist already are imported (ROUTETABLEID_DESTINATION), and kept
+            # in AWS whatever happens to the stack; routes named by an adopted table's key
+            # before 0.2 move to their new names.
+            existing: dict[str, Any] = (
+                {
+                    "import_": route_import(route, table, own, account_region[own.account]),
+                    "retain_on_delete": True,
+                }
+                if imports
+                else {}
+            )
+            if not own.managed and route.route_table not in (DISCOVERED, table):
+                old = f"{prefix}.{route.vpc}.{slug(route.route_table)}.{slug(route.destination)}"
+                existing["aliases"] = [pulumi.Alias(name=old)]
             aws.ec2.Route(
                 f"{prefix}.{route.vpc}.{slug(table)}.{slug(route.destination)}",
                 route_table_id=table_id,

@@ -8,12 +8,20 @@ from typing import Any
 
 import pulumi
 
-from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack._components._vpc import VpcComponent
 from peerstack._facts.peering import PeeringStatus
 from peerstack._provider import tokens
-from peerstack.plan import AcceptPlan, LinkPlan, RoutePlan, SecurityRulePlan
+from peerstack.plan import (
+    DISCOVERED,
+    AcceptPlan,
+    LinkPlan,
+    RoutePlan,
+    SecurityRulePlan,
+    connection_import_id,
+    names,
+    route_import,
+)
 
 __all__ = ["AcceptedLinkComponent", "LinkComponent"]
 
@@ -71,11 +79,13 @@ class LinkComponent(pulumi.ComponentResource):
         rules: Iterable[SecurityRulePlan] = (),
         parent: pulumi.Resource,
         waits_for: pulumi.Resource | None = None,
+        kept_imports: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(tokens.LINK, name, None, pulumi.ResourceOptions(parent=parent))
         self.plan = link
         self.prefix = prefix
         self.vpcs = vpcs
+        self.kept_imports = kept_imports or {}
         self.connection = self._request(waits_for)
         self.peering_connection_id: pulumi.Output[str] = self.connection.id
         self.accepter = self._accept() if link.needs_accepter else None
@@ -98,6 +108,16 @@ class LinkComponent(pulumi.ComponentResource):
             }
         )
 
+    def _imported(self, name: str, planned: str | None) -> dict[str, Any]:
+        """Options of a resource taken over: its import id (the one the stack's state holds,
+        when the deployment passed it, so that a resource imported once stays imported
+        under one id), and kept in AWS whenever Pulumi deletes it: peerstack never deletes
+        what it did not create. None of that for a resource peerstack creates."""
+        found = self.kept_imports.get(name, planned)
+        if found is None:
+            return {}
+        return {"import_": found, "retain_on_delete": True}
+
     def _opts(self, vpc: str, **more: Any) -> pulumi.ResourceOptions:
         """Options for a resource of ``vpc``'s side: its account's provider, this parent."""
         return pulumi.ResourceOptions(parent=self, provider=self.vpcs[vpc].provider, **more)
@@ -110,14 +130,13 @@ class LinkComponent(pulumi.ComponentResource):
         waits: list[pulumi.Resource] = list(requester.cidr_associations.values())
         if waits_for is not None:
             waits.append(waits_for)
-        more: dict[str, Any] = {}
-        if link.adopted:
-            # Imported: Pulumi fails the import when an input differs from what the
-            # provider reads (vpc_id, peer_vpc_id, peer_owner_id, peer_region, tags; never
-            # auto_accept). The tags are the connection's owner's: left as they are.
-            more = {"import_": link.existing_id, "ignore_changes": ["tags"]}
+        name = names.link(self.prefix, link.name)
+        more = self._imported(name, connection_import_id(link, requester.provider_region))
+        if more:
+            # The tags are the connection's owner's: left as they are.
+            more["ignore_changes"] = ["tags"]
         return aws.ec2.VpcPeeringConnection(
-            names.link(self.prefix, link.name),
+            name,
             vpc_id=requester.vpc_id,
             peer_vpc_id=self.vpcs[link.accepter].vpc_id,
             peer_owner_id=link.peer_owner_id,
@@ -230,16 +249,18 @@ class LinkComponent(pulumi.ComponentResource):
             destination = {"destination_cidr_block": route.destination}
         resources = []
         for table, table_id in own.tables_for(route.route_table):
-            more: dict[str, Any] = {}
+            name = names.route(self.prefix, route, table)
+            planned = None
             if self.plan.imports_routes:
-                # The provider's import id, ROUTETABLEID_DESTINATION (vpc_route.go,
-                # resourceRouteImportState). An adopted link joins adopted VPCs, whose
-                # table ids and blocks are known while the program runs.
+                # An adopted link joins adopted VPCs, whose table ids and blocks are known
+                # while the program runs.
                 assert isinstance(table_id, str) and not route.deferred
-                more["import_"] = f"{table_id}_{route.destination}"
+                planned = route_import(route, table_id, own.plan, own.provider_region)
+            more = self._imported(name, planned)
+            more.update(_renamed(self.prefix, route, table, own))
             resources.append(
                 aws.ec2.Route(
-                    names.route(self.prefix, route, table),
+                    name,
                     route_table_id=table_id,
                     vpc_peering_connection_id=self.accepted_id,
                     region=own.plan.region,
@@ -342,7 +363,9 @@ class AcceptedLinkComponent(pulumi.ComponentResource):
                 route_table_id=table_id,
                 vpc_peering_connection_id=self.accepted_id,
                 region=accept.region,
-                opts=opts,
+                opts=pulumi.ResourceOptions.merge(
+                    opts, pulumi.ResourceOptions(**_renamed(prefix, route, table, vpc))
+                ),
                 **(
                     {"destination_ipv6_cidr_block": route.destination}
                     if route.ipv6
@@ -359,3 +382,12 @@ class AcceptedLinkComponent(pulumi.ComponentResource):
                 "routes": [route.id for route in self.routes],
             }
         )
+
+
+def _renamed(prefix: str, route: RoutePlan, table: str, vpc: VpcComponent) -> dict[str, Any]:
+    """Routes in an adopted VPC's tables are named by table id, so that renaming a table's
+    key, or listing tables that were discovered, renames no route; a route named by the
+    table's key (before 0.2) moves to its new name instead of being replaced."""
+    if vpc.plan.managed or route.route_table in (DISCOVERED, table):
+        return {}
+    return {"aliases": [pulumi.Alias(name=names.route(prefix, route, route.route_table))]}

@@ -13,23 +13,15 @@ from typing import Any
 import pulumi
 
 from peerstack._components._aws import aws
-from peerstack._components.settings import ENDPOINT_SERVICES, ProviderSettings, session_name
+from peerstack._components.settings import (
+    ENDPOINT_SERVICES,
+    ProviderSettings,
+    provider_region,
+    session_name,
+)
 from peerstack.plan import AccountPlan, Plan
 
 __all__ = ["make_providers"]
-
-
-def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:
-    """The provider's own region (STS calls); every resource names its region anyway.
-
-    The plan decides it (``defaults.region``, else the smallest of the account's VPC
-    regions), so reordering VPCs never changes it. If it does change, pulumi-aws v7
-    updates the provider in place; resources, which carry their own region, are neither
-    updated nor replaced.
-    """
-    if settings.default_region is not None:
-        return settings.default_region
-    return plan.account(alias).region
 
 
 def provider_args(

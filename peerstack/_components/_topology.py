@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any, cast
 
 import pulumi
 
-from peerstack._components import names
 from peerstack._components._link import AcceptedLinkComponent, LinkComponent
 from peerstack._components._providers import make_providers
 from peerstack._components._vpc import VpcComponent
-from peerstack._components.settings import ProviderSettings
+from peerstack._components.settings import ProviderSettings, provider_region
 from peerstack._provider import tokens
 from peerstack.plan import (
     LinkPlan,
@@ -19,6 +19,7 @@ from peerstack.plan import (
     SecurityRulePlan,
     TopologySource,
     build_plan,
+    names,
     window_of,
 )
 from peerstack.plan._outputs import OUTPUT_NAMES
@@ -31,7 +32,10 @@ class PeeringTopology(pulumi.ComponentResource):
 
     Give it a topology file's path, a :class:`~peerstack.Topology` (either is planned
     first: nothing is registered unless the whole topology is valid) or a
-    :class:`~peerstack.Plan`. The components make no networking decisions: each resource
+    :class:`~peerstack.Plan`. ``kept_imports`` (resource name -> import id) are the
+    import ids the stack's state already holds: a deployment that reads its state passes
+    them so that an adopted resource never switches import ids (which would make Pulumi
+    import it again in place of itself). The components make no networking decisions: each resource
     comes from the plan.
 
     Children are named from topology names only (see ``peerstack._components.names``):
@@ -59,17 +63,20 @@ class PeeringTopology(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         *,
         provider_settings: ProviderSettings | None = None,
+        kept_imports: Mapping[str, str] | None = None,
     ) -> None:
         plan = build_plan(topology)  # raises TopologyError before anything registers
         super().__init__(tokens.TOPOLOGY, name, None, opts)
         self.plan = plan
-        self.providers = make_providers(name, plan, provider_settings or ProviderSettings(), self)
+        settings = provider_settings or ProviderSettings()
+        self.providers = make_providers(name, plan, settings, self)
         self.vpcs = {
             vpc.name: VpcComponent(
                 names.vpc(name, vpc.name),
                 vpc,
                 prefix=name,
                 provider=self.providers[vpc.account],
+                provider_region=provider_region(plan, vpc.account, settings),
                 parent=self,
                 groups=plan.groups_of(vpc.name),
             )
@@ -93,6 +100,7 @@ class PeeringTopology(pulumi.ComponentResource):
                 rules=rules_by_link[link.name],
                 parent=self,
                 waits_for=None if earlier is None else earlier.accepter or earlier.connection,
+                kept_imports=kept_imports,
             )
 
         # Window by window (the plan's order within one): a request that waits for

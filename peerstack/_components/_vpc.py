@@ -8,11 +8,10 @@ from collections.abc import Iterable
 import pulumi
 
 from peerstack._cidr import subnet_ipv6_block
-from peerstack._components import names
 from peerstack._components._aws import aws
 from peerstack._provider import tokens
 from peerstack.errors import AdoptionError
-from peerstack.plan import DISCOVERED, MAIN, SecurityGroupPlan, VpcPlan
+from peerstack.plan import MAIN, SecurityGroupPlan, VpcPlan, names, route_tables_of
 
 __all__ = ["VpcComponent"]
 
@@ -52,6 +51,7 @@ class VpcComponent(pulumi.ComponentResource):
         *,
         prefix: str,
         provider: aws.Provider,
+        provider_region: str | None = None,
         parent: pulumi.Resource,
         groups: Iterable[SecurityGroupPlan] = (),
     ) -> None:
@@ -59,6 +59,10 @@ class VpcComponent(pulumi.ComponentResource):
         self.plan = vpc
         self.prefix = prefix
         self.provider = provider
+        self.provider_region = provider_region
+        """The region the account's provider acts in (import ids outside it carry theirs)."""
+        self.discovered: tuple[str, ...] = ()
+        """An adopted VPC's route tables found at deploy time (when it lists none)."""
         self.resource: aws.ec2.Vpc | None = None
         self.cidr_associations: dict[str, aws.ec2.VpcIpv4CidrBlockAssociation] = {}
         self.subnets: dict[str, aws.ec2.Subnet] = {}
@@ -214,6 +218,7 @@ class VpcComponent(pulumi.ComponentResource):
             opts=pulumi.InvokeOptions(parent=self, provider=self.provider),
         )
         ids = sorted(found.ids or ())
+        self.discovered = tuple(ids)
         if not ids:
             # Found while the program runs, so resources may already be registered (and,
             # in an `up`, created): a deploy failure, not an invalid topology.
@@ -226,7 +231,8 @@ class VpcComponent(pulumi.ComponentResource):
         self.route_table_ids = {rtb: rtb for rtb in ids}
 
     def tables_for(self, route_table: str) -> list[tuple[str, pulumi.Input[str]]]:
-        """``(name, id)`` of the tables a plan route in ``route_table`` goes into."""
-        if route_table == DISCOVERED:
-            return list(self.route_table_ids.items())
+        """``(name, id)`` of the tables a plan route in ``route_table`` goes into; an adopted
+        VPC's tables are named by their ids (``route_tables_of``)."""
+        if not self.plan.managed:
+            return list(route_tables_of(self.plan, route_table, {self.plan.name: self.discovered}))
         return [(route_table, self.route_table_ids[route_table])]

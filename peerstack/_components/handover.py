@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from peerstack._components import names
 from peerstack._provider import tokens
 from peerstack.errors import HandoverError
-from peerstack.plan import Plan
+from peerstack.plan import Plan, names
 
 __all__ = ["StateRecord", "check_handovers", "released_urns"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,16 +13,22 @@ __all__ = ["topology_program"]
 
 
 def topology_program(
-    plan: Plan, provider_settings: ProviderSettings | None = None
+    plan: Plan,
+    provider_settings: ProviderSettings | None = None,
+    *,
+    kept_imports: Mapping[str, str] | None = None,
 ) -> Callable[[], None]:
     """The program for ``plan``: the whole topology as one component, its outputs exported.
 
-    The Automation API runs it inline, the emulator under its mocks.
+    The Automation API runs it inline, the emulator under its mocks. ``kept_imports`` are
+    the import ids the stack's state holds (found by the pre-flight).
     """
 
     def peerstack_program() -> None:
         from peerstack._components._topology import PeeringTopology
 
-        PeeringTopology(plan.topology, plan, provider_settings=provider_settings).export()
+        PeeringTopology(
+            plan.topology, plan, provider_settings=provider_settings, kept_imports=kept_imports
+        ).export()
 
     return peerstack_program

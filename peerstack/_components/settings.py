@@ -8,10 +8,20 @@ that the topology does not say (an emulator's endpoint, static credentials) come
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from peerstack._facts.credentials import ENDPOINT_ACCESS_KEY
 
-__all__ = ["ENDPOINT_SERVICES", "ProviderSettings", "endpoint_settings", "session_name"]
+if TYPE_CHECKING:
+    from peerstack.plan import Plan
+
+__all__ = [
+    "ENDPOINT_SERVICES",
+    "ProviderSettings",
+    "endpoint_settings",
+    "provider_region",
+    "session_name",
+]
 
 ENDPOINT_SERVICES = ("ec2", "iam", "sts")
 """Services pointed at :attr:`ProviderSettings.endpoint` (all the providers call)."""
@@ -74,3 +84,16 @@ def endpoint_settings(url: str, *, default_region: str | None = None) -> Provide
         secret_key=ENDPOINT_ACCESS_KEY,
         default_region=default_region,
     )
+
+
+def provider_region(plan: Plan, alias: str, settings: ProviderSettings) -> str | None:
+    """The provider's own region (STS calls); every resource names its region anyway.
+
+    The plan decides it (``defaults.region``, else the smallest of the account's VPC
+    regions), so reordering VPCs never changes it. If it does change, pulumi-aws v7
+    updates the provider in place; resources, which carry their own region, are neither
+    updated nor replaced.
+    """
+    if settings.default_region is not None:
+        return settings.default_region
+    return plan.account(alias).region

@@ -92,6 +92,10 @@ class RegisteredResource:
     """Input keys passed as secrets; masked in ``repr``."""
     import_id: str | None = None
     """The id of an existing resource to import (the ``import_`` option), else None."""
+    retain_on_delete: bool = False
+    """Deleting it leaves it in AWS (the ``retain_on_delete`` option)."""
+    aliases: tuple[str, ...] = ()
+    """The URNs of its aliases (its former names; the ``aliases`` option)."""
 
     def __repr__(self) -> str:
         shown = {k: (_MASK if k in self.secret_inputs else v) for k, v in self.inputs.items()}
@@ -356,6 +360,20 @@ class _RecordingMonitor(Monitor):
             self._invokes.append(self.mocks.local.call)
         return response
 
+    def _alias_urns(self, request: Any) -> list[str]:
+        """What each alias spec stands for: the missing parts are the registration's own."""
+        found: list[str] = []
+        for alias in request.aliases:
+            if alias.urn:
+                found.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            found.append(
+                self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            )
+        return found
+
     def result(self, plan: Plan, preview: bool, component: PeeringTopology) -> MockRun:
         if self._duplicates:
             raise ProgramError(
@@ -395,6 +413,8 @@ class _RecordingMonitor(Monitor):
                     custom=bool(request.custom),
                     secret_inputs=secrets,
                     import_id=request.importId or None,
+                    retain_on_delete=bool(request.retainOnDelete),
+                    aliases=tuple(self._alias_urns(request)),
                 )
             )
         invokes = tuple(

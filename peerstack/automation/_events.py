@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from peerstack._components import names
 from peerstack._provider import tokens
+from peerstack.plan import names
 
 if TYPE_CHECKING:
     from pulumi.automation import EngineEvent

@@ -13,12 +13,27 @@ github.com/pulumi/pulumi ``pkg/resource/deploy``: step_generator.go, step.go):
   deleted, dependents before their dependencies, children before parents, resources
   before their provider; a resource whose state says ``retain_on_delete`` leaves the
   state and stays in AWS (step.go: DeleteStep skips the provider then);
-- a resource registered with ``import_`` and no state of that import id is imported:
-  read from AWS, failing as Pulumi does when an input (outside ``ignore_changes``)
-  differs from what the provider reads; the state keeps the import id, so the next run
-  compares as usual (step_generator.go: an import happens only when the old state's
-  import id differs);
+- a resource registered with ``import_`` is imported when the state holds no resource of
+  that URN, holds an external one, or holds one whose import id (else its id) differs
+  (step_generator.go, ``isImport``). Since Pulumi v3.174 (pulumi/pulumi#19339) the import
+  step only reads the resource (no Check, no Diff), saves what it read as the state, and
+  the normal diff then runs against it: a mismatch becomes an update, or a replace,
+  *after* the import is saved. Replacing a resource that still has an import id is a
+  warning in a preview and an error in an update (step_generator.go: "previously-imported
+  resources that still specify an ID may not be replaced"). An import that takes the
+  place of a resource the state held (another import id) is an import-replacement: the
+  original is deleted at the end (step.go, ImportStep.Apply: ``s.original.Delete = true``),
+  unless its state says ``retain_on_delete``. The read happens in the region the import
+  id names (``id@region``), else in the provider's (``peerstack._provider.imports``);
+- a resource registered with aliases takes over the state of the first alias URN the
+  state holds (the engine's alias lookup, step_generator.go), so a rename moves it;
+- tags are diffed against what the provider read back (the bridge diffs the program's
+  inputs against the prior state), so a resource that sends no tags removes the ones it
+  read unless ``ignore_changes`` names them;
 - a preview computes the same steps and applies none.
+
+(Read in pulumi/pulumi ``pkg/resource/deploy`` at v3.259, the newest snapshot at hand;
+the import semantics are those of every version since 3.174.)
 
 The AWS side of each step is the resource type's handler (``_handlers``).
 """
@@ -29,13 +44,14 @@ import json
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pulumi
 
 from peerstack._provider import tokens
 from peerstack._provider.changes import Change, classify
+from peerstack._provider.imports import split_import_id
 from peerstack._provider.tokens import short_type
 from peerstack._runtime import Monitor, Program, run_program
 from peerstack.emulator._handlers import HANDLERS, INVOKES, Request, ResourceHandler
@@ -81,7 +97,11 @@ class _Run:
     on_step: OnStep | None
     old: StackState = field(init=False)
     registered: set[str] = field(default_factory=set)
+    moved: set[str] = field(default_factory=set)
+    """Old URNs whose state an alias moved to a new URN (never deleted)."""
     replaced: list[ResourceState] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the engine would warn about (a preview's replace of an imported resource)."""
     steps: list[EmulatedStep] = field(default_factory=list)
     providers: dict[str, _Provider] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -92,7 +112,13 @@ class _Run:
     # -- registrations ---------------------------------------------------------------------
 
     def register(
-        self, request: Any, args: pulumi.runtime.MockResourceArgs, urn: str, *, read: bool = False
+        self,
+        request: Any,
+        args: pulumi.runtime.MockResourceArgs,
+        urn: str,
+        *,
+        read: bool = False,
+        aliases: tuple[str, ...] = (),
     ) -> tuple[str, dict[str, Any]]:
         if urn in self.registered:
             raise EmulatorError(
@@ -101,7 +127,7 @@ class _Run:
             )
         self.registered.add(urn)
         inputs = dict(args.inputs)
-        old = self.old.get(urn)
+        old = self.old.get(urn) or self._aliased(urn, aliases)
         if read:
             return self._read_step(request, args, urn, inputs)
         if args.typ.startswith("pulumi:providers:"):
@@ -168,20 +194,27 @@ class _Run:
                 f"(resource {args.name!r}); supported: {', '.join(known)}"
             )
         import_id = getattr(request, "importId", "") or ""
-        if import_id and (old is None or old.external or (old.import_id or old.id) != import_id):
-            if old is not None and not old.external:
-                raise EmulatorError(
-                    f"{short_type(args.typ)} {args.name!r}: importing {import_id!r} in place "
-                    f"of {old.import_id or old.id!r} (an import replacement) is not emulated"
-                )
-            return self._import_step(request, args, urn, inputs, provider, region, import_id)
+        imported = bool(import_id) and (
+            old is None or old.external or (old.import_id or old.id) != import_id
+        )
+        if imported:
+            old = self._import_step(request, args, urn, inputs, provider, import_id, old)
+        ignored = frozenset(getattr(request, "ignoreChanges", ()) or ())
+        if old is not None and ignored:
+            # The engine's processIgnoreChanges: ignored inputs keep their old values.
+            inputs = {**inputs, **{k: old.inputs.get(k) for k in ignored if k in old.inputs}}
         req = self._request(args.typ, args.name, inputs, provider, region)
         change, keys = Change.CREATE, frozenset(inputs)
         if old is not None:
-            change, keys = classify(args.typ, old.inputs, inputs)
+            change, keys = _diff(args.typ, old, inputs, ignored)
             moved = (old.account_id, old.region) != (provider.account_id, region)
             if moved or old.provider_urn != args.provider.rsplit("::", 1)[0]:
                 change = Change.REPLACE
+            if change is Change.REPLACE and import_id:
+                self._replace_imported(args, old, keys, import_id)
+            if imported and change is Change.SAME:
+                # The import step stands for the resource (no same step after it).
+                return old.id, {**old.outputs, "region": old.region}
         if self.preview:
             self._record(
                 change,
@@ -269,18 +302,23 @@ class _Run:
         urn: str,
         inputs: dict[str, Any],
         provider: _Provider,
-        region: str,
         import_id: str,
-    ) -> tuple[str, dict[str, Any]]:
-        """The ``import_`` option: read the resource (in a preview too, as Pulumi does)
-        and refuse inputs that differ from what the provider reads back."""
+        original: ResourceState | None,
+    ) -> ResourceState:
+        """The ``import_`` option: read the resource (in a preview too, as Pulumi does) and
+        save what was read as its state; the caller then diffs the program's inputs
+        against it. Replacing a managed resource of another import id, the original is
+        deleted once everything else is done (an import-replacement)."""
         what = f"{short_type(args.typ)} {args.name!r}"
         handler = HANDLERS.get(args.typ)
         if handler is None or handler.read is None:
             raise EmulatorError(f"the emulator does not support importing {what}")
-        req = self._request(args.typ, args.name, {**inputs, "id": import_id}, provider, region)
+        resource_id, read_region = split_import_id(import_id, provider.region)
+        region = read_region or inputs.get("region") or provider.region
+        assert region  # the caller checked that the resource has one
+        req = self._request(args.typ, args.name, {**inputs, "id": resource_id}, provider, region)
         try:
-            resource_id, outputs = handler.read(req)
+            found_id, outputs = handler.read(req)
         except EmulatorError:
             raise
         except Exception as exc:
@@ -288,45 +326,69 @@ class _Run:
                 f"importing {what} ({import_id}) in account {provider.account_id}, {region} "
                 f"failed: {exc}"
             ) from exc
-        ignored = set(getattr(request, "ignoreChanges", ()) or ())
-        differs = [
-            f"{key}: the program has {_shown(inputs.get(key))}, AWS {_shown(outputs[key])}"
-            for key in sorted(outputs)
-            if key in inputs
-            and key not in ignored
-            and _known(inputs.get(key))
-            and _normal_input(inputs.get(key)) != _normal_input(outputs[key])
-        ]
-        if differs:
-            # What the engine says (step.go, ImportStep.Apply), with the differences.
-            raise EmulatorError(
-                f"importing {what} ({import_id}) in account {provider.account_id}, {region} "
-                f"failed: inputs to import do not match the existing resource; "
-                + "; ".join(differs)
-            )
-        state = {**inputs, **outputs, "region": region}
-        self._keep(
-            request,
-            args,
-            urn,
-            resource_id,
-            inputs,
-            state,
-            provider.account_id,
-            region,
+        # What the provider's Read hands back as the resource's inputs: the arguments
+        # the program sets, and the tags (which the provider diffs even when unset).
+        read_inputs = {k: v for k, v in outputs.items() if k in inputs or k == "tags"}
+        read_inputs["region"] = region
+        state = ResourceState(
+            urn=urn,
+            type=args.typ,
+            name=args.name,
+            custom=True,
+            id=found_id,
+            inputs=read_inputs,
+            outputs={**outputs, "region": region},
+            parent=request.parent or "",
+            provider=args.provider or "",
+            account_id=provider.account_id,
+            region=region,
+            retain_on_delete=bool(getattr(request, "retainOnDelete", False)),
             import_id=import_id,
         )
+        if original is not None and not original.external:
+            self.replaced.append(original)  # step.go: s.original.Delete = true
+        if not self.preview:
+            self.state.put(state)
         self._record(
             Change.IMPORT,
             args.typ,
             args.name,
             urn,
-            resource_id,
+            found_id,
             provider.account_id,
             region,
             parent=request.parent,
         )
-        return resource_id, state
+        return state
+
+    def _replace_imported(
+        self, args: Any, old: ResourceState, keys: frozenset[str], import_id: str
+    ) -> None:
+        """step_generator.go: a replace of a resource whose registration still names an
+        import id warns in a preview and fails an update (after the import was saved)."""
+        message = (
+            f"{short_type(args.typ)} {args.name!r} ({import_id}): previously-imported "
+            "resources that still specify an ID may not be replaced; please remove the "
+            f"`import` declaration from your program; {', '.join(sorted(keys))} would change "
+            f"(the resource in AWS has {_what_changed(old, keys)})"
+        )
+        if self.preview:
+            self.warnings.append(message)
+            return
+        raise EmulatorError(message)
+
+    def _aliased(self, urn: str, aliases: tuple[str, ...]) -> ResourceState | None:
+        """The state of the first alias the old state holds and no registration took: the
+        resource moves to ``urn`` (renamed without being replaced)."""
+        for alias in aliases:
+            found = self.old.get(alias)
+            if found is None or alias in self.registered or alias in self.moved:
+                continue
+            self.moved.add(alias)
+            if not self.preview:
+                self.state.remove(alias)
+            return replace(found, urn=urn)
+        return None
 
     def _read_step(
         self, request: Any, args: Any, urn: str, inputs: dict[str, Any]
@@ -368,7 +430,7 @@ class _Run:
 
     def finish(self) -> None:
         """Delete what the program no longer registers, and what was replaced."""
-        gone = [r for r in self.old if r.urn not in self.registered]
+        gone = [r for r in self.old if r.urn not in self.registered and r.urn not in self.moved]
         for resource in delete_order([*gone, *self.replaced]):
             replacement = resource.urn in self.registered
             if self.preview:
@@ -603,8 +665,9 @@ class _Mocks(pulumi.runtime.Mocks):
     ) -> tuple[str | None, dict[str, Any]]:
         request, read = self._monitor.local.request, self._monitor.local.read
         urn = self._monitor.make_urn(request.parent, args.typ, args.name)
+        aliases = tuple(self._monitor.alias_urns(request))
         with self._run.lock:
-            return self._run.register(request, args, urn, read=read)
+            return self._run.register(request, args, urn, read=read, aliases=aliases)
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
@@ -625,6 +688,21 @@ class _Monitor(Monitor):
     def RegisterResource(self, request: Any) -> Any:  # gRPC method names
         self.local.request, self.local.read = request, False
         return super().RegisterResource(request)
+
+    def alias_urns(self, request: Any) -> list[str]:
+        """The URNs a registration's aliases stand for: a spec's missing parts are the
+        registration's own (its name, type and parent)."""
+        found: list[str] = []
+        for alias in getattr(request, "aliases", ()) or ():
+            if alias.urn:
+                found.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            found.append(
+                self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            )
+        return found
 
     def ReadResource(self, request: Any) -> Any:
         self.local.request, self.local.read = request, True
@@ -649,8 +727,8 @@ def run(
     preview: bool,
     quotas: Mapping[str, int] | None = None,
     on_step: OnStep | None = None,
-) -> tuple[dict[str, Any], list[EmulatedStep]]:
-    """Run ``program`` against ``state`` in ``cloud``: ``(stack outputs, steps)``.
+) -> tuple[dict[str, Any], list[EmulatedStep], list[str]]:
+    """Run ``program`` against ``state`` in ``cloud``: ``(stack outputs, steps, warnings)``.
 
     ``state`` is updated step by step, as a checkpoint is: when a step fails, what was
     done before it stays recorded.
@@ -664,7 +742,7 @@ def run(
     )
     with the_run.lock:
         the_run.finish()
-    return outputs, the_run.steps
+    return outputs, the_run.steps, the_run.warnings
 
 
 def destroy(
@@ -689,16 +767,25 @@ def _with_outputs(resource: ResourceState, outputs: Mapping[str, Any]) -> Resour
     return replace(resource, outputs=dict(outputs))
 
 
-def _known(value: Any) -> bool:
-    """A value the program knows (not unknown in a preview, not unset)."""
-    from pulumi.runtime import rpc
+def _diff(
+    type_: str, old: ResourceState, inputs: Mapping[str, Any], ignored: frozenset[str]
+) -> tuple[Change, frozenset[str]]:
+    """What changes, by the provider's rules, between the state and the program's inputs.
 
-    return (
-        value is not None
-        and value != ""
-        and value != rpc.UNKNOWN
-        and not isinstance(value, pulumi.output.Unknown)
-    )
+    Inputs compare with the inputs the state recorded, but tags with what the provider
+    read back (the bridge diffs against the prior state; ``tags`` is Optional and not
+    Computed, so tags AWS holds and the program does not send are removed); inputs named
+    by ``ignore_changes`` never count.
+    """
+    olds = {k: v for k, v in old.inputs.items() if k not in ignored}
+    if "tags" in old.outputs and "tags" not in ignored:
+        olds["tags"] = old.outputs["tags"]
+    news = {k: v for k, v in inputs.items() if k not in ignored}
+    return classify(type_, olds, news)
+
+
+def _what_changed(old: ResourceState, keys: frozenset[str]) -> str:
+    return ", ".join(f"{key} {_shown(old.inputs.get(key))}" for key in sorted(keys))
 
 
 def _normal_input(value: Any) -> Any:

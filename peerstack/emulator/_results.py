@@ -76,6 +76,8 @@ class _Run:
 
     plan: Plan
     steps: tuple[EmulatedStep, ...]
+    warnings: tuple[str, ...] = ()
+    """What the engine warned about (a preview's replace of an imported resource)."""
 
     @property
     def resources(self) -> tuple[EmulatedStep, ...]:

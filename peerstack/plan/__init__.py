@@ -1,6 +1,18 @@
-"""The planner: a pure function from a topology to every networking decision."""
+"""The planner: a pure function from a topology to every networking decision.
 
+Public on purpose: :mod:`peerstack.plan.names` gives the Pulumi name of every resource a
+plan registers (for tests of programs that use ``PeeringTopology``).
+"""
+
+from peerstack.plan import names
 from peerstack.plan._build import TopologySource, build_plan
+from peerstack.plan._imports import (
+    PlannedImport,
+    connection_import_id,
+    planned_imports,
+    route_import,
+    route_tables_of,
+)
 from peerstack.plan._outputs import OUTPUT_NAMES, OutputsLike, StackOutputs
 from peerstack.plan._schedule import window_of
 from peerstack.plan.model import (
@@ -30,6 +42,7 @@ __all__ = [
     "LinkPlan",
     "OutputsLike",
     "Plan",
+    "PlannedImport",
     "RoutePlan",
     "SecurityGroupPlan",
     "SecurityRulePlan",
@@ -38,5 +51,10 @@ __all__ = [
     "TopologySource",
     "VpcPlan",
     "build_plan",
+    "connection_import_id",
+    "names",
+    "planned_imports",
+    "route_import",
+    "route_tables_of",
     "window_of",
 ]

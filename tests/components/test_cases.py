@@ -98,7 +98,7 @@ def test_ipv6_literal_and_deferred_destinations(plan_of: PlanOf, expect: ModuleT
     assert "destinationCidrBlock" not in literal.inputs
     # legacy routes back to app's whole space: its IPv4 block and its IPv6 block once AWS
     # has assigned it (the Vpc's output).
-    back = run.get(ROUTE, "t.legacy.main.ipv6_app")
+    back = run.get(ROUTE, "t.legacy.rtb-0123456789abcdef0.ipv6_app")
     app = run.get(tokens.VPC, "t.app")
     assert back.property_dependencies["destinationIpv6CidrBlock"] == {app.urn}
 

@@ -145,13 +145,25 @@ def test_adopt_example_imports_the_connection_and_its_routes() -> None:
     )
     assert adopted.inputs["peerOwnerId"] == "444444444444"
     assert "autoAccept" not in adopted.inputs and "tags" not in adopted.inputs
+    assert adopted.retain_on_delete, "peerstack never deletes what it did not create"
     routes = {r.name: r.import_id for r in run.of_type(tokens.ROUTE)}
+    # Routes in adopted VPCs' tables are named by table id; created tables by name.
+    core_main, core_private = "rtb-0a0a0a0a0a0a0a0a0", "rtb-0b0b0b0b0b0b0b0b0"
     assert routes == {
-        "takeover.core.private.10.20.0.0-16": "rtb-0b0b0b0b0b0b0b0b0_10.20.0.0/16",
-        "takeover.warehouse.main.10.10.0.0-16": "rtb-0c0c0c0c0c0c0c0c0_10.10.0.0/16",
+        f"takeover.core.{core_private}.10.20.0.0-16": f"{core_private}_10.20.0.0/16",
+        "takeover.warehouse.rtb-0c0c0c0c0c0c0c0c0.10.10.0.0-16": (
+            "rtb-0c0c0c0c0c0c0c0c0_10.10.0.0/16"
+        ),
         "takeover.tools.main.10.10.0.0-16": None,
-        "takeover.core.main.10.30.0.0-16": None,
-        "takeover.core.private.10.30.0.0-16": None,
+        f"takeover.core.{core_main}.10.30.0.0-16": None,
+        f"takeover.core.{core_private}.10.30.0.0-16": None,
     }
+    imported = [r for r in run.of_type(tokens.ROUTE) if r.import_id]
+    assert all(r.retain_on_delete for r in imported)
+    created = [r for r in run.of_type(tokens.ROUTE) if not r.import_id]
+    assert not any(r.retain_on_delete for r in created)
+    # A state that named them by the tables' keys (before 0.2) moves to the new names.
+    private = run.get(tokens.ROUTE, f"takeover.core.{core_private}.10.20.0.0-16")
+    assert [a.rsplit("::", 1)[1] for a in private.aliases] == ["takeover.core.private.10.20.0.0-16"]
     requested = run.get(tokens.CONNECTION, "takeover.tools--core")
     assert requested.import_id is None and requested.inputs["autoAccept"] is True

@@ -230,8 +230,8 @@ def test_change_a_route_destination(env: Emulation) -> None:
     narrowed = up_and_verify(env, changed(specific))
     # The route to the whole VPC is replaced by one to the subnet: a new resource, and
     # the old one deleted (a destination is ForceNew, and the names differ anyway).
-    assert "corp.legacy.main.10.0.1.0-24" in created(narrowed)
-    assert "corp.legacy.main.10.0.0.0-16" in deleted(narrowed)
+    assert "corp.legacy.rtb-0123456789abcdef0.10.0.1.0-24" in created(narrowed)
+    assert "corp.legacy.rtb-0123456789abcdef0.10.0.0.0-16" in deleted(narrowed)
     assert not replaced(narrowed)
     destroy_and_check(env)
 

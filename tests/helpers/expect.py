@@ -535,7 +535,7 @@ def check_tags(run: MockRun) -> None:
 
 def planned_tags(plan: Any, prefix: str) -> dict[tuple[str, str], dict[str, str]]:
     """(type, resource name) -> the tags the plan gives that resource."""
-    from peerstack._components import names
+    from peerstack.plan import names
 
     found: dict[tuple[str, str], dict[str, str]] = {}
     for vpc in plan.vpcs:

@@ -176,7 +176,19 @@ def _create_accepter(req: Request) -> Outputs:
         req.ec2.create_tags(
             Resources=[pcx_id], Tags=[{"Key": k, "Value": v} for k, v in req.tags.items()]
         )
+    # Create ends with Read, which sets the tags the connection carries in this account
+    # (the ones it had, an adopted connection's owner's included, and the ones just added).
+    outputs["tags"] = outputs["tagsAll"] = _account_tags(req, pcx_id)
     return pcx_id, outputs
+
+
+def _account_tags(req: Request, pcx_id: str) -> dict[str, str]:
+    """The connection's tags as this account sees them, which the provider's Read takes
+    from DescribeVpcPeeringConnections: each account tags a connection for itself. moto
+    answers that describe with the requester's tags only, so they are looked up in this
+    account's own tag store (no API call: the provider makes none for it)."""
+    found = req.backend().tags.get(pcx_id, {})
+    return {str(k): str(v) for k, v in found.items()}
 
 
 def _accepter_outputs(req: Request, pcx: Mapping[str, Any]) -> dict[str, Any]:
@@ -204,6 +216,7 @@ def _update_accepter(req: Request, old: ResourceState, changed: frozenset[str]) 
         outputs.update(_set_options(req, pcx_id))
     if "tags" in changed:
         req.update_tags(pcx_id, old)
+        outputs["tags"] = outputs["tagsAll"] = dict(req.tags)
     return pcx_id, outputs
 
 

@@ -8,8 +8,7 @@ two topologies (two prefixes) in one stack never collide.
 
 from __future__ import annotations
 
-from peerstack.plan import RoutePlan, SecurityGroupPlan, SecurityRulePlan
-from peerstack.plan.model import slug
+from peerstack.plan.model import RoutePlan, SecurityGroupPlan, SecurityRulePlan, slug
 
 __all__ = [
     "association",
