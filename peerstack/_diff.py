@@ -21,6 +21,7 @@ from typing import Any
 
 from peerstack._provider import tokens
 from peerstack._provider.changes import RULES, Change, DeleteEffect, classify
+from peerstack._provider.imports import split_import_id
 from peerstack.plan import (
     AcceptPlan,
     LinkPlan,
@@ -388,6 +389,10 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
                 op = Change.IMPORT if resource.import_id else Change.CREATE
                 changes[urn] = ResourceChange(op, resource.type, resource.name)
             continue
+        refused = _refused_import(previous, resource)
+        if refused is not None:
+            changes[urn] = ResourceChange(Change.IMPORT, resource.type, resource.name, note=refused)
+            continue
         op, keys = classify(resource.type, previous.inputs, resource.inputs)
         reasons = set(keys)
         if previous.provider != resource.provider:
@@ -425,7 +430,9 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
             continue
         rules = RULES.get(resource.type)
         note = None
-        if rules is not None and rules.delete is DeleteEffect.NOTHING:
+        if resource.retain_on_delete:
+            note = _KEPT
+        elif rules is not None and rules.delete is DeleteEffect.NOTHING:
             if resource.parent not in links_gone:  # its link's connection stays
                 note = _NOTHING.get(resource.type, "deleting it changes nothing in AWS")
             parent = before.get(resource.parent or "")
@@ -446,6 +453,31 @@ def _resources(old_run: Any, new_run: Any) -> list[ResourceChange]:
 
 
 _OUTSIDE = "leaves the connection as it is: its requester, outside the topology, deletes it"
+
+_KEPT = "only leaves the stack: it existed before peerstack, which never deletes it"
+
+
+def _refused_import(previous: Any, resource: Any) -> str | None:
+    """Why `up` refuses to import ``resource`` in place of ``previous`` (the pre-flight,
+    before anything registers), or None. The engine would import it, then delete what the
+    stack held (an import-replacement): a route the stack created, or another connection."""
+    if not resource.import_id:
+        return None
+    new_id = split_import_id(resource.import_id, None)[0]
+    if previous.import_id is None:
+        if resource.type == tokens.CONNECTION:
+            return None  # the stack's own connection, named by its id: nothing to import
+        return (
+            "refused before deploy: the stack created it, and importing it in its place "
+            "would delete it (keep `routes_exist: false` for routes the stack made)"
+        )
+    if split_import_id(previous.import_id, None)[0] != new_id:
+        return (
+            f"refused before deploy: the stack holds {previous.import_id}; remove the link "
+            "first (what it holds stays in AWS), then adopt the other one"
+        )
+    return None
+
 
 _NOTHING = {
     tokens.ACCEPTER: "leaves the connection as it is (the connection's own delete removes it)",

@@ -4,6 +4,7 @@ Every exception peerstack raises on purpose derives from one base::
 
     PeerstackError
     ├── TopologyError        the topology is invalid; carries every Problem found
+    │   └── PreflightError   what it adopts is not in AWS (or the stack) as it says
     ├── DeployError          a Pulumi operation failed (see automation for subclasses)
     │   ├── PulumiNotInstalledError
     │   ├── PulumiVersionError
@@ -35,6 +36,7 @@ __all__ = [
     "HandoverError",
     "PeerstackError",
     "PluginInstallError",
+    "PreflightError",
     "Problem",
     "ProgramError",
     "PulumiNotInstalledError",
@@ -117,6 +119,19 @@ class TopologyError(PeerstackError):
         cls, path: str, message: str, *, hint: str | None = None, file: str | None = None
     ) -> TopologyError:
         return cls([Problem(path=path, message=message, hint=hint, file=file)])
+
+
+class PreflightError(TopologyError):
+    """What the topology adopts is not in AWS, or in the stack's state, as it says: found
+    by reading both before anything was registered, so nothing changed."""
+
+    def _summary(self) -> str:
+        count = len(self.problems)
+        head = (
+            f"{count} problem{'s' if count != 1 else ''} with what the topology adopts "
+            "(read in AWS before anything was registered)"
+        )
+        return "\n".join([head, *(str(p) for p in self.problems)])
 
 
 class DeployError(PeerstackError):

@@ -127,7 +127,12 @@ def test_the_interactive_up_shown_is_what_users_get(
     monkeypatch.chdir(tmp_path)
     args = command.removeprefix("$ peerstack ").split()
     args[1] = str(ROOT / args[1])
-    result = CliRunner().invoke(app, args, input="y\n", env={"COLUMNS": "400"})
+    from peerstack.automation import _deployment
+    from peerstack.emulator import Emulation
+
+    with Emulation(plan) as aws:  # what the pre-flight reads: the adopted VPC is there
+        monkeypatch.setattr(_deployment, "AwsClients", lambda endpoint=None: aws.ec2)
+        result = CliRunner().invoke(app, args, input="y\n", env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     printed = [
         " ".join(line.replace("│", " ").replace("┃", " ").split())

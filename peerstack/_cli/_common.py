@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from peerstack._text import plural, printable
-from peerstack.errors import DeployError, PeerstackError, Problem, TopologyError
+from peerstack.errors import DeployError, PeerstackError, PreflightError, Problem, TopologyError
 
 if TYPE_CHECKING:
     from peerstack.plan import Plan
@@ -82,7 +82,11 @@ def print_problems(error: TopologyError) -> None:
         err.print(f"[bold red]error[/]: {safe(where + problem.message)}")
         if problem.hint:
             err.print(f"       [cyan]hint[/]: {safe(problem.hint)}")
-    err.print(f"[red]{plural(len(error.problems), 'problem')} found; nothing was deployed.[/]")
+    found = plural(len(error.problems), "problem")
+    if isinstance(error, PreflightError):
+        err.print(f"[red]{found} found reading AWS before the deploy; nothing was changed.[/]")
+    else:
+        err.print(f"[red]{found} found; nothing was deployed.[/]")
 
 
 def problem_dict(problem: Problem, file: object = None) -> dict[str, object]:

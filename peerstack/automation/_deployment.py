@@ -20,6 +20,7 @@ from pulumi.automation import errors as auto_errors
 
 from peerstack._components import ProviderSettings, endpoint_settings, topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
+from peerstack._components.settings import provider_region
 from peerstack.automation._errors import (
     MIN_INLINE_REFRESH_DESTROY,
     classify_error,
@@ -38,6 +39,7 @@ from peerstack.automation._results import (
 )
 from peerstack.errors import DeployError, PeerstackError, PluginInstallError, PulumiVersionError
 from peerstack.plan import Plan, TopologySource, build_plan
+from peerstack.verify import AwsClients, ClientFactory, StateResource, adopts_anything, preflight
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -113,6 +115,7 @@ class Deployment:
         pulumi_command: auto.PulumiCommand | None = None,
         pulumi_home: str | os.PathLike[str] | None = None,
         install_plugins: bool = True,
+        aws_clients: ClientFactory | None = None,
     ) -> None:
         """
         :param topology: a :class:`~peerstack.Topology`, a :class:`~peerstack.Plan`, or
@@ -137,6 +140,10 @@ class Deployment:
         :param pulumi_command: the Pulumi CLI to run; default ``pulumi`` on PATH.
         :param pulumi_home: PULUMI_HOME for the CLI (plugins, credentials).
         :param install_plugins: install the ``aws`` plugin matching pulumi-aws first.
+        :param aws_clients: how the pre-flight reads AWS before a preview or an up of a
+            topology that adopts anything (``(account, region) -> EC2 client``); default
+            :class:`~peerstack.verify.AwsClients` (the environment's credentials, then
+            each account's role; the ``endpoint`` when one is given).
         """
         if not stack or not _STACK_NAME.match(stack):
             raise ValueError(
@@ -169,7 +176,10 @@ class Deployment:
         self._pulumi_home = os.fspath(pulumi_home) if pulumi_home is not None else None
         self._install_plugins = install_plugins
         self._raised: list[BaseException] = []
-        self._program = self._recording(topology_program(self._plan, provider_settings))
+        self._aws_clients = aws_clients
+        self._kept_imports: dict[str, str] = {}
+        """Import ids the stack's state holds, found by the last pre-flight."""
+        self._program = self._recording(self._topology_program)
         self._stack: auto.Stack | None = None
         self._plugin_ready = False
 
@@ -233,7 +243,9 @@ class Deployment:
     ) -> PreviewResult:
         """What ``up`` would change, without changing anything (``release``: see :meth:`up`)."""
         stack = self._ready_stack(create=True, operation=Operation.PREVIEW)
-        self._check_handovers(stack, release)
+        exported = self._export(stack)
+        check_handovers(self._plan, self._plan.topology, _records(exported), release=release)
+        self._preflight(exported)
         tracker = self._tracker(Operation.PREVIEW, on_event)
         started = time.monotonic()
         with self._classified(Operation.PREVIEW, tracker):
@@ -255,6 +267,9 @@ class Deployment:
         :class:`~peerstack.errors.HandoverError` before anything changes.
         """
         stack = self._ready_stack(create=True, operation=Operation.UP)
+        exported = self._export(stack)
+        check_handovers(self._plan, self._plan.topology, _records(exported), release=release)
+        self._preflight(exported)
         self._release(stack, release)
         tracker = self._tracker(Operation.UP, on_event)
         started = time.monotonic()
@@ -458,6 +473,27 @@ class Deployment:
                 raised=list(self._raised),
             ) from exc
 
+    def _topology_program(self) -> None:
+        topology_program(self._plan, self._provider_settings, kept_imports=self._kept_imports)()
+
+    def _preflight(self, exported: auto.Deployment) -> None:
+        """Before anything registers: read AWS for what the topology adopts, and the
+        stack's state for what it imported, and refuse what does not fit
+        (:class:`~peerstack.errors.PreflightError`); keep the state's import ids."""
+        held = list(_state_resources(exported))
+        if not adopts_anything(self._plan) and not any(r.import_id for r in held):
+            self._kept_imports = {}
+            return
+        settings = self._provider_settings or ProviderSettings()
+        checked = preflight(
+            self._plan,
+            self._aws_clients or AwsClients(endpoint=self._endpoint),
+            prefix=self._plan.topology,
+            provider_region=lambda alias: provider_region(self._plan, alias, settings),
+            state=held,
+        )
+        self._kept_imports = dict(checked.kept_imports)
+
     def _recording(self, program: Callable[[], None]) -> Callable[[], None]:
         """``program``, keeping what it raises: the failure is explained from the exception
         itself rather than from the text the engine prints of it."""
@@ -478,11 +514,6 @@ class Deployment:
     def _export(self, stack: auto.Stack) -> auto.Deployment:
         with self._classified("export", None):
             return stack.export_stack()
-
-    def _check_handovers(self, stack: auto.Stack, release: Collection[str]) -> list[str]:
-        return check_handovers(
-            self._plan, self._plan.topology, _records(self._export(stack)), release=release
-        )
 
     def _release(self, stack: auto.Stack, release: Collection[str]) -> None:
         """Mark the resources of released VPCs retainOnDelete in the stack's state.
@@ -539,6 +570,22 @@ def _changes(summary: Any, tracker: ProgressTracker) -> ChangeSummary:
 
 def _since(started: float) -> timedelta:
     return timedelta(seconds=time.monotonic() - started)
+
+
+def _state_resources(exported: auto.Deployment) -> Iterator[StateResource]:
+    """What the pre-flight needs of each custom resource of an exported checkpoint."""
+    for resource in (exported.deployment or {}).get("resources") or []:
+        if not resource.get("custom") or resource.get("external"):
+            continue
+        urn = str(resource.get("urn", ""))
+        outputs = resource.get("outputs") or {}
+        yield StateResource(
+            type=str(resource.get("type", "")),
+            name=urn.rsplit("::", 1)[-1],
+            id=str(resource.get("id", "") or ""),
+            import_id=str(resource.get("importID", "") or ""),
+            region=str(outputs.get("region") or "") or None,
+        )
 
 
 def _records(exported: auto.Deployment) -> Iterator[StateRecord]:

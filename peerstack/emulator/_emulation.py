@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, overload
 from peerstack._components import topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
 from peerstack._gc import long_lived_objects_frozen
+from peerstack._runtime import Program
 from peerstack.emulator import _engine
 from peerstack.emulator._cloud import EMULATION_ROLE, EmulatedAws
 from peerstack.emulator._results import (
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_sts import STSClient
 
-    from peerstack._runtime import Program
     from peerstack.verify import VerifyResult
 
 __all__ = ["Checkpoint", "Emulation", "with_emulation_roles"]
@@ -250,8 +250,8 @@ class Emulation:
         self._cloud.require_running()
         self._release(plan, release, self._state)
         self._seed(plan)
-        outputs, steps = _engine.run(
-            program or topology_program(plan),
+        outputs, steps, warnings = _engine.run(
+            program or self._program(plan, self._state),
             cloud=self._cloud,
             state=self._state,
             project=_PROJECT,
@@ -261,7 +261,9 @@ class Emulation:
             on_step=on_step or on_resource,
         )
         self._plan = plan
-        self._deployment = EmulatedDeployment(plan=plan, steps=tuple(steps), outputs=outputs)
+        self._deployment = EmulatedDeployment(
+            plan=plan, steps=tuple(steps), warnings=tuple(warnings), outputs=outputs
+        )
         return self._deployment
 
     def preview(
@@ -281,8 +283,8 @@ class Emulation:
         state = self._state.copy()
         self._release(plan, release, state)
         self._seed(plan)
-        _, steps = _engine.run(
-            program or topology_program(plan),
+        _, steps, warnings = _engine.run(
+            program or self._program(plan, state),
             cloud=self._cloud,
             state=state,
             project=_PROJECT,
@@ -290,7 +292,7 @@ class Emulation:
             preview=True,
             quotas=plan.quotas,
         )
-        return EmulatedPreview(plan=plan, steps=tuple(steps))
+        return EmulatedPreview(plan=plan, steps=tuple(steps), warnings=tuple(warnings))
 
     def destroy(self, *, on_step: OnResource | None = None) -> EmulatedDestroy:
         """Delete every resource the stack holds (adopted VPCs are not among them)."""
@@ -343,6 +345,27 @@ class Emulation:
         plan = build_plan(topology) if topology is not None else self.plan
         self._cloud.know(plan.accounts)
         return plan
+
+    def _program(self, plan: Plan, state: StackState) -> Program:
+        """The topology's program, once the pre-flight has read the emulated AWS and the
+        stack's state: what the topology adopts is there as it says, and no import takes
+        the place of what the stack holds (PreflightError otherwise, before anything
+        registers)."""
+        from peerstack.verify import StateResource, preflight
+
+        held = [
+            StateResource(r.type, r.name, r.id, r.import_id, r.region)
+            for r in state
+            if r.custom and not r.external
+        ]
+        checked = preflight(
+            plan,
+            self.ec2,
+            prefix=plan.topology,
+            provider_region=lambda alias: plan.account(alias).region,
+            state=held,
+        )
+        return topology_program(plan, kept_imports=checked.kept_imports)
 
     def _stack_name(self, plan: Plan) -> str:
         # Fixed by the first run: URNs stay the same from one topology version to the next.

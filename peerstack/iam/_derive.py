@@ -84,6 +84,10 @@ VERIFY_ACTIONS: tuple[str, ...] = (
 (``peerstack/verify/_read.py``), besides DescribeVpcAttribute on created VPCs that
 resolve DNS, and DescribeSecurityGroupRules where the plan adds security group rules."""
 
+PREFLIGHT = "peerstack:preflight"
+"""What grants the pre-flight's reads stand for: before a preview or an up of a topology
+that adopts anything, peerstack reads the adopted VPCs, their tables and connections."""
+
 VERSION = "2012-10-17"
 
 
@@ -128,6 +132,8 @@ class Footprint:
     carry no peerstack tag (the import leaves their owner's tags alone)."""
     verify_regions: set[str] = field(default_factory=set)
     verify_dns_regions: set[str] = field(default_factory=set)
+    preflight_regions: set[str] = field(default_factory=set)
+    """Regions of adopted VPCs, which the pre-flight reads before every preview and up."""
 
     def merge(self, other: Footprint) -> None:
         self.topologies |= other.topologies
@@ -146,6 +152,7 @@ class Footprint:
         self.adopted_peerings |= other.adopted_peerings
         self.verify_regions |= other.verify_regions
         self.verify_dns_regions |= other.verify_dns_regions
+        self.preflight_regions |= other.preflight_regions
 
     def regions_of(self, *types: str) -> set[str]:
         found: set[str] = set()
@@ -175,6 +182,7 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
         fp = of(vpc)
         fp.verify_regions.add(vpc.region)
         if not vpc.managed:
+            fp.preflight_regions.add(vpc.region)
             if vpc.discovers_route_tables:
                 fp.invokes[tokens.GET_ROUTE_TABLES].add(vpc.region)
             continue
@@ -395,6 +403,11 @@ def _grants(fp: Footprint) -> list[Grant]:
     for token in sorted(fp.invokes):
         for call in INVOKE_CALLS[token]:
             grants.append(Grant(call.action, token, None, call.source))
+    if fp.preflight_regions:
+        grants += [
+            Grant(action, PREFLIGHT, None, "peerstack/verify/_preflight.py (read_snapshot)")
+            for action in VERIFY_ACTIONS
+        ]
     return [g for g in grants if g.action not in NO_PERMISSION_NEEDED]
 
 

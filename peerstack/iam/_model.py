@@ -29,7 +29,9 @@ class Grant:
     @property
     def reason(self) -> str:
         what = self.type.rsplit(":", 1)[-1]
-        return f"{what} {self.operation}" if self.operation is not None else f"{what} (invoke)"
+        if self.operation is not None:
+            return f"{what} {self.operation}"
+        return f"{what} (read)" if self.type.startswith("peerstack:") else f"{what} (invoke)"
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,6 +108,7 @@ def resolve_accepts(
                         else entry.dns_resolution
                     ),
                     origin=f"accepts[{index}]",
+                    path=path,
                     tags={**topology.defaults.tags, **entry.tags},
                 ),
             )

@@ -112,4 +112,5 @@ def _plan(topology: Topology, *, prior: tuple[Problem, ...] = ()) -> Plan:
         security_rules=tuple(tagged.rules),
         security_groups=tuple(tagged.groups),
         accepts=tuple(accept_plans),
+        source=topology.source,
     )

@@ -240,6 +240,7 @@ def resolve_links(
                     tags=link.tags,
                     existing_id=existing.peering_id if existing is not None else None,
                     imports_routes=existing is not None and existing.routes_exist,
+                    existing_path=link.existing_path if existing is not None else (),
                 ),
             )
         )

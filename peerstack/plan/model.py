@@ -15,6 +15,7 @@ from typing import Any
 from peerstack._cidr import subnet_ipv6_block
 from peerstack._facts.regions import partition, signing_region
 from peerstack.errors import Problem, UnknownVpcError
+from peerstack.topology import SourceMap
 
 __all__ = [
     "DISCOVERED",
@@ -192,6 +193,9 @@ class LinkPlan:
     """The id of an existing connection the link adopts (imported, never requested)."""
     imports_routes: bool = False
     """The link's routes exist already and are imported (only for an adopted connection)."""
+    existing_path: tuple[str | int, ...] = ()
+    """Where the adopted connection's id is written (``peerings.0.existing.peering_id``),
+    for the pre-flight's problems."""
 
     @property
     def adopted(self) -> bool:
@@ -276,6 +280,8 @@ class AcceptPlan:
     """Where it was declared, e.g. ``accepts[0]``."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """The final tags the acceptance puts on the connection in our account."""
+    path: tuple[str | int, ...] = ()
+    """Where the entry is written (``accepts.0``), for the pre-flight's problems."""
 
     @property
     def cross_account(self) -> bool:
@@ -498,6 +504,9 @@ class Plan:
     """Connections outside parties requested to our VPCs, accepted on our side only; their
     routes are in :attr:`routes`, their peers in :attr:`reachability` (assumed to route
     back: their side is not ours to see)."""
+    source: SourceMap = field(default_factory=SourceMap, repr=False, compare=False)
+    """Where each field of the topology was written: problems found later (the
+    pre-flight's, which reads AWS) point at the file and line too."""
     _vpc_index: dict[str, VpcPlan] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )

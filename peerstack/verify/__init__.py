@@ -14,6 +14,13 @@ or a moto server); an emulation passes its own clients.
 
 from peerstack.verify._aws import AwsClients, ClientFactory, Credentials, assume_role
 from peerstack.verify._compare import compare
+from peerstack.verify._preflight import (
+    Preflight,
+    StateResource,
+    adopts_anything,
+    check_adoption,
+    preflight,
+)
 from peerstack.verify._read import read_snapshot
 from peerstack.verify._result import Difference, DifferenceKind, LinkStatus, VerifyResult
 from peerstack.verify._snapshot import (
@@ -36,14 +43,19 @@ __all__ = [
     "LinkStatus",
     "PeeringSide",
     "PeeringSnapshot",
+    "Preflight",
     "RouteSnapshot",
     "RouteTableSnapshot",
     "Snapshot",
+    "StateResource",
     "SubnetSnapshot",
     "VerifyResult",
     "VpcSnapshot",
+    "adopts_anything",
     "assume_role",
+    "check_adoption",
     "compare",
+    "preflight",
     "read_snapshot",
     "verify",
 ]

@@ -94,13 +94,14 @@ class _Reader:
     def describe(self, place: Place, operation: str, key: str, **kwargs: Any) -> list[Any]:
         client: Any = self.ec2(place)
         items: list[Any] = []
-        with self.reporting(place, key):
+        action = "ec2:" + "".join(part.title() for part in operation.split("_"))
+        with self.reporting(place, key, action):
             for page in client.get_paginator(operation).paginate(**kwargs):
                 items.extend(page.get(key, []))
         return items
 
     @contextlib.contextmanager
-    def reporting(self, place: Place, what: str) -> Iterator[None]:
+    def reporting(self, place: Place, what: str, action: str = "") -> Iterator[None]:
         """Credentials that may not read, or an AWS that does not answer: CredentialsError."""
         from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -110,9 +111,13 @@ class _Reader:
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if is_auth_error(code):
+                denied = f"not authorized to perform: {action} ({code})" if action else code
                 raise CredentialsError(
-                    f"cannot read {what} in account {account!r}, {region}: {code}",
-                    hint="verify needs ec2:Describe* in every account of the topology",
+                    f"cannot read {what} in account {account!r} "
+                    f"({self.plan.account(account).id}), {region}: {denied}",
+                    hint="verify, and the pre-flight of an adopting preview or up, need "
+                    "ec2:Describe* in every account of what they read (`peerstack iam` "
+                    "lists the actions)",
                 ) from exc
             raise
         except EndpointConnectionError as exc:

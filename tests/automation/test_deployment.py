@@ -23,6 +23,7 @@ from peerstack.automation import (
     Outputs,
     aws_plugin_version,
 )
+from peerstack.emulator import Emulation
 from peerstack.errors import (
     DeployError,
     HandoverError,
@@ -512,7 +513,9 @@ def test_a_released_vpc_is_kept_in_aws_by_the_state(
         up={"events": []},
         last_operation={"kind": "update", "resourceChanges": {"delete": 2}},
     )
-    deployment(plan, fake, tmp_path).up(release=["b"])
+    # The VPC is in AWS (the stack created it): the pre-flight finds it there.
+    with Emulation(plan) as env:
+        deployment(plan, fake, tmp_path, aws_clients=env.ec2).up(release=["b"])
 
     imported = json.loads((fake.root / "imported.json").read_text())
     retained = {

@@ -31,7 +31,7 @@ def run_block(code: str, tmp_path: Path, fake: FakePulumi) -> subprocess.Complet
     scenario: dict[str, object] = {}
     for path in EXAMPLES:
         plan: Plan = build_plan(load_topology(path))
-        if plan.topology == "corp":
+        if plan.topology == "mesh":
             project = f"peerstack-{plan.topology}"
             for operation, op in (("preview", "create"), ("up", "create"), ("destroy", "delete")):
                 scenario[operation] = {

@@ -217,8 +217,8 @@ def test_adopting_a_connection_is_predicted_as_the_imports_the_engine_does() -> 
     imported = {c.name for c in result.resources if c.op is Change.IMPORT}
     assert imported == {
         "takeover.core--warehouse",
-        "takeover.core.private.10.20.0.0-16",
-        "takeover.warehouse.main.10.10.0.0-16",
+        "takeover.core.rtb-0b0b0b0b0b0b0b0b0.10.20.0.0-16",
+        "takeover.warehouse.rtb-0c0c0c0c0c0c0c0c0.10.10.0.0-16",
     }
     predicted = {
         (str(c.op), c.type, c.name) for c in result.resources if c.type != tokens.AWS_PROVIDER
@@ -255,7 +255,7 @@ def test_accepting_a_request_is_predicted_as_the_engine_does_and_removing_it_lea
     assert predicted == {
         ("create", tokens.ACCEPTER, "partner.atlas--app"),
         ("create", tokens.OPTIONS, "partner.atlas--app.accepter"),
-        ("create", tokens.ROUTE, "partner.app.private.192.168.248.0-21"),
+        ("create", tokens.ROUTE, "partner.app.rtb-0b1b1b1b1b1b1b1b1.192.168.248.0-21"),
     }
     with Emulation(before) as env:
         env.up()
@@ -273,3 +273,32 @@ def test_accepting_a_request_is_predicted_as_the_engine_does_and_removing_it_lea
     (accepter,) = [c for c in removed.resources if c.type == tokens.ACCEPTER]
     assert accepter.op is Change.DELETE
     assert accepter.note and "its requester, outside the topology, deletes it" in accepter.note
+
+
+def test_letting_go_of_an_adopted_link_says_it_stays_in_aws() -> None:
+    from tests.emulator.test_adoption import BASE as ADOPTED
+
+    after = copy.deepcopy(ADOPTED)
+    after["peerings"] = []
+    result = diff(ADOPTED, after)
+    kept = {c.name: c.note for c in result.resources if c.op is Change.DELETE and c.note}
+    assert kept["takeover.core--warehouse"] == (
+        "only leaves the stack: it existed before peerstack, which never deletes it"
+    )
+    assert (
+        kept["takeover.core.rtb-0b0b0b0b0b0b0b0b0.10.20.0.0-16"] == kept["takeover.core--warehouse"]
+    )
+
+
+def test_importing_routes_the_stack_created_is_shown_as_refused() -> None:
+    from tests.emulator.test_adoption import BASE as ADOPTED
+
+    created = copy.deepcopy(ADOPTED)
+    created["peerings"][0]["existing"]["routes_exist"] = False
+    result = diff(created, ADOPTED)
+    refused = [c for c in result.resources if c.note and c.note.startswith("refused")]
+    assert {c.name for c in refused} == {
+        "takeover.core.rtb-0b0b0b0b0b0b0b0b0.10.20.0.0-16",
+        "takeover.warehouse.rtb-0c0c0c0c0c0c0c0c0.10.10.0.0-16",
+    }
+    assert all("the stack created it" in (c.note or "") for c in refused)

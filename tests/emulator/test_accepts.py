@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
+from peerstack._components import topology_program
 from peerstack._provider import tokens
 from peerstack._provider.changes import Change
 from peerstack.emulator import Emulation
-from peerstack.errors import PeerstackError
+from peerstack.errors import PeerstackError, PreflightError
+from peerstack.plan import build_plan
 from peerstack.verify import DifferenceKind
 from tests.helpers.paths import example
 
@@ -89,7 +91,7 @@ def test_day_2_dns_and_routes_change_our_side_and_destroy_leaves_the_connection(
         second = env.up(changed(dns_on_and_every_table))
         assert {(str(s.op), s.name) for s in second.steps if s.aws and s.op is not Change.SAME} == {
             ("update", "partner.atlas--app.accepter"),
-            ("create", "partner.app.main.192.168.248.0-21"),
+            ("create", "partner.app.rtb-0a1a1a1a1a1a1a1a1.192.168.248.0-21"),
         }
         assert connection(env)["AccepterVpcInfo"]["PeeringOptions"][
             "AllowDnsResolutionFromRemoteVpc"
@@ -124,9 +126,10 @@ def test_a_request_the_partner_deleted_cannot_be_accepted() -> None:
             env.up()
 
 
-def test_a_request_to_another_vpc_fails_at_our_routes_and_verify_names_it() -> None:
-    """The id names a request to another of our VPCs: AWS accepts it all the same, but
-    refuses our routes over it; without routes, verify says it does not join the VPC."""
+def test_a_request_to_another_vpc_is_refused_first_and_verify_names_it() -> None:
+    """The id names a request to another of our VPCs: the pre-flight refuses it before
+    anything registers (AWS would accept it all the same, and refuse our routes over it);
+    accepted anyway by a program of one's own, verify says it does not join the VPC."""
 
     def to_db(data: Data) -> None:
         data["vpcs"]["db"] = {
@@ -145,11 +148,14 @@ def test_a_request_to_another_vpc_fails_at_our_routes_and_verify_names_it() -> N
 
     with Emulation(changed(to_db)) as env:
         env.up()
-        with pytest.raises(PeerstackError, match="not a side of peering connection"):
+        with pytest.raises(
+            PreflightError, match="is a request to vpc-0c1c1c1c1c1c1c1c1, not to 'app'"
+        ):
             env.up(changed(to_app))
     with Emulation(changed(to_db)) as env:
         env.up()
-        env.up(changed(to_app_without_routes))
+        plan = build_plan(changed(to_app_without_routes))
+        env.up(plan, program=topology_program(plan))  # a program without the pre-flight
         differences = env.verify().differences
         wrong = [d for d in differences if d.kind is DifferenceKind.LINK_WRONG_VPCS]
         assert [d.subject for d in wrong] == ["atlas--app"]

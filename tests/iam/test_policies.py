@@ -216,7 +216,9 @@ def test_an_account_that_only_accepts_into_an_adopted_vpc_gets_nothing_else() ->
         "ec2:DeleteRoute",
         "ec2:DeleteTags",
         "ec2:DescribeRouteTables",
+        "ec2:DescribeSubnets",  # the pre-flight reads the adopted VPC
         "ec2:DescribeVpcPeeringConnections",
+        "ec2:DescribeVpcs",
         "ec2:ModifyVpcPeeringConnectionOptions",
         "ec2:ReplaceRoute",
     }
@@ -258,7 +260,9 @@ def test_accepting_a_request_from_outside_allows_only_that_peer_into_that_vpc() 
         "ec2:DeleteRoute",
         "ec2:DeleteTags",
         "ec2:DescribeRouteTables",
+        "ec2:DescribeSubnets",  # the pre-flight reads the adopted VPC
         "ec2:DescribeVpcPeeringConnections",
+        "ec2:DescribeVpcs",
         "ec2:ModifyVpcPeeringConnectionOptions",
         "ec2:ReplaceRoute",
     }

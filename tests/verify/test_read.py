@@ -216,5 +216,9 @@ def test_credentials_that_may_not_describe_are_a_credentials_error(plan: Plan, a
     client = boto3.client("ec2", region_name=REGION)
     stubber = Stubber(client)
     stubber.add_client_error("describe_vpcs", "UnauthorizedOperation")
-    with stubber, pytest.raises(CredentialsError, match="cannot read Vpcs in account 'main'"):
+    with (
+        stubber,
+        pytest.raises(CredentialsError, match="cannot read Vpcs in account 'main'") as info,
+    ):
         read_snapshot(plan, lambda account, region: client)
+    assert "not authorized to perform: ec2:DescribeVpcs (UnauthorizedOperation)" in str(info.value)
