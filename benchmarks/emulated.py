@@ -29,6 +29,7 @@ from benchmarks.overhead import refused
 from benchmarks.raw_program import raw_program
 from benchmarks.topologies import mesh
 from peerstack import Plan, build_plan, topology_from_data
+from peerstack._facts.tags import TagKey
 from peerstack.plan import MAIN
 
 SIZE = 20
@@ -173,13 +174,16 @@ def direct_calls(plan: Plan) -> int:
             )
             made += 1
 
-        # What verify reads back, per account and region: the VPCs, their subnets and
-        # tables, the connections on either side of them; DNS attributes.
+        # What verify reads back, per account and region: the VPCs (by id, and any tagged
+        # as the topology's, so that a leftover is seen), their subnets and tables, the
+        # connections on either side of them; DNS attributes.
         places: dict[tuple[str, str], list[str]] = {}
         for vpc in plan.vpcs:
             places.setdefault((vpc.account_id, vpc.region), []).append(vpc_ids[vpc.name])
         for (account, region), ids in places.items():
             client = ec2(account, region)
+            ours = [{"Name": f"tag:{TagKey.TOPOLOGY}", "Values": [plan.topology]}]
+            _read(client, "describe_vpcs", "Vpcs", Filters=ours)
             for operation, key, name in (
                 ("describe_vpcs", "Vpcs", "vpc-id"),
                 ("describe_subnets", "Subnets", "vpc-id"),

@@ -5,12 +5,16 @@ from __future__ import annotations
 import ipaddress
 
 from peerstack._reachability import (
+    AcceptedConnection,
     Endpoint,
     Link,
     Route,
+    SubnetEndpoint,
     VpcModel,
     carried,
+    outside_peers,
     reachability,
+    vpc_model,
 )
 
 
@@ -185,3 +189,68 @@ def test_a_wide_route_keeps_what_a_thousand_narrow_ones_leave() -> None:
     parts = carried(routes)
     assert all(len(p) == 1 for p in parts[:-1])
     assert len(parts[-1]) == 1  # 10.3.232.0 .. 10.255.255.255
+
+
+# -- the builders both sides describe their VPCs with --------------------------------------
+
+
+def test_a_vpc_taken_whole_is_one_endpoint_per_table_covering_every_block() -> None:
+    blocks = (net("10.0.0.0/16"), net("10.100.0.0/16"))
+    model = vpc_model("old", blocks, {"main": [], "edge": [route("10.1.0.0/16", "ab")]}, None)
+    assert model.endpoints == (
+        Endpoint("old", blocks, "main"),
+        Endpoint("old", blocks, "edge"),
+    )
+    b = vpc(
+        "b", "10.1.0.0/16", {"main": [route("10.100.0.0/16", "ab")]}, ("s", "10.1.1.0/24", "main")
+    )
+    # one table reaches, through the secondary block: the VPC does, named as a whole.
+    found = reachability([model, b], [Link("ab", ("old", "b"))])
+    assert found.endpoints == {"old": ("b.s",), "b.s": ("old",)}
+
+
+def test_a_vpcs_subnets_are_its_endpoints_named_after_it() -> None:
+    model = vpc_model(
+        "a",
+        (net("10.0.0.0/16"),),
+        {"main": [], "app": []},
+        [
+            SubnetEndpoint("app", (net("10.0.1.0/24"),), "app"),
+            SubnetEndpoint("subnet-0abc", (net("10.0.9.0/24"),), "main"),
+        ],
+    )
+    assert [(e.name, e.table) for e in model.endpoints] == [
+        ("a.app", "app"),
+        ("a.subnet-0abc", "main"),
+    ]
+    assert vpc_model("a", (net("10.0.0.0/16"),), {"main": []}, []).endpoints == ()
+
+
+def test_an_outside_peer_routes_back_every_block_of_each_vpc_that_accepted_it() -> None:
+    a_blocks = (net("10.0.0.0/16"),)
+    b_blocks = (net("10.1.0.0/16"), net("2600:1::/56"))
+    models, links = outside_peers(
+        [
+            AcceptedConnection("a<-atlas", "atlas", (net("172.16.0.0/16"),), "a", a_blocks),
+            AcceptedConnection("b<-atlas", "atlas", (net("172.16.0.0/16"),), "b", b_blocks),
+        ]
+    )
+    (atlas,) = models
+    assert links == [Link("a<-atlas", ("atlas", "a")), Link("b<-atlas", ("atlas", "b"))]
+    assert atlas.endpoints == (Endpoint("atlas", (net("172.16.0.0/16"),), "assumed"),)
+    assert [(r.destination, r.link) for r in atlas.tables["assumed"]] == [
+        (net("172.16.0.0/16"), None),
+        (net("10.0.0.0/16"), "a<-atlas"),
+        (net("10.1.0.0/16"), "b<-atlas"),
+        (net("2600:1::/56"), "b<-atlas"),
+    ]
+    # reached exactly where our side routes some of its addresses over the connection
+    a = vpc(
+        "a",
+        "10.0.0.0/16",
+        {"main": [route("172.16.0.0/24", "a<-atlas")]},
+        ("s", "10.0.1.0/24", "main"),
+    )
+    b = vpc("b", "10.1.0.0/16", {"main": []}, ("s", "10.1.1.0/24", "main"))
+    found = reachability([a, b, *models], links)
+    assert found.vpcs == {"a": ("atlas",), "b": (), "atlas": ("a",)}

@@ -11,7 +11,6 @@ The first rule that matches builds the error; the last one matches anything.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from peerstack._facts.credentials import (
     NO_CREDENTIALS_HINT,
     WRONG_ACCOUNT_HINT,
 )
+from peerstack._text import scrub
 from peerstack.errors import (
     AdoptionError,
     CredentialsError,
@@ -68,14 +68,6 @@ _PLUGIN_HINT = (
     "`pulumi plugin install resource aws <version of pulumi-aws>` and copy "
     "~/.pulumi/plugins over, or set PULUMI_HOME to a directory that has it. "
     "`--emulate` works offline"
-)
-
-_SECRET_ENV = (
-    "PULUMI_CONFIG_PASSPHRASE",
-    "PULUMI_ACCESS_TOKEN",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
 )
 
 _LOCKED = (
@@ -136,30 +128,6 @@ _ERROR_LINE = re.compile(r"^\s*(?:error|Error|ERROR)\s*:?\s*(.*)$")
 _UNPREFIX = re.compile(r"^\s*(?:stdout|stderr):\s?")
 _CODE_LINE = re.compile(r"^code:\s*-?\d+$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]|<\{%[^%]*%\}>")
-
-
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every known secret replaced by ``[secret]``.
-
-    Besides ``secrets``, the values of PULUMI_CONFIG_PASSPHRASE (and the contents of the
-    file PULUMI_CONFIG_PASSPHRASE_FILE names), PULUMI_ACCESS_TOKEN, AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are scrubbed.
-    """
-    values = {s for s in secrets if s and len(s) >= 4}
-    values.update(v for name in _SECRET_ENV if len(v := os.environ.get(name, "")) >= 4)
-    passphrase_file = os.environ.get("PULUMI_CONFIG_PASSPHRASE_FILE")
-    if passphrase_file:
-        try:
-            with open(passphrase_file, encoding="utf-8") as handle:
-                passphrase = handle.read(4096)
-        except OSError:
-            passphrase = ""
-        for value in (passphrase, passphrase.strip()):
-            if len(value) >= 4:
-                values.add(value)
-    for value in sorted(values, key=len, reverse=True):
-        text = text.replace(value, "[secret]")
-    return text
 
 
 def pulumi_not_installed(detail: str | None = None) -> PulumiNotInstalledError:

@@ -17,14 +17,16 @@ from peerstack._cidr import (
 )
 from peerstack._facts.quotas import QUOTAS
 from peerstack._reachability import (
-    Endpoint,
+    AcceptedConnection,
     Link,
     Reachability,
     Route,
+    SubnetEndpoint,
     VpcModel,
     carried,
-    external_model,
+    outside_peers,
     reachability,
+    vpc_model,
 )
 from peerstack.plan._accepts import Accepted
 from peerstack.plan._context import Context
@@ -377,6 +379,17 @@ def check_route_quota(ctx: Context, routes: list[RoutePlan]) -> None:
             )
 
 
+def endpoint_subnets(vpc: VpcPlan) -> tuple[SubnetPlan, ...] | None:
+    """The subnets that are ``vpc``'s endpoints in reachability; None: it is taken whole.
+
+    A VPC whose plan has no subnets is taken whole, by the plan and by verify alike,
+    whatever subnets AWS shows: an adopted VPC's subnets are not the topology's (any of
+    its tables may serve some), and a created VPC without subnets has only the tables
+    that subnets added later would use.
+    """
+    return vpc.subnets if vpc.managed and vpc.subnets else None
+
+
 def plan_reachability(
     ctx: Context,
     vpcs: Mapping[str, VpcPlan],
@@ -387,70 +400,72 @@ def plan_reachability(
     """Reachability of the planned network, by the model verify applies to AWS; warnings
     for routes that make nothing reachable.
 
-    Endpoints: each subnet of a created VPC, with its route table. A VPC without subnets
-    is one endpoint per route table, covering all its blocks: an adopted VPC's subnets are
-    unknown to the plan (any of its tables may serve some), and a created VPC without
-    subnets has only its main table, the one subnets added later would use. Tables hold
-    the planned routes and a local route per block of their VPC; an IPv6 block AWS assigns
-    at deploy time is stood for by a distinct private block. An outside peer is one
-    endpoint assumed to route our VPC's blocks back (:func:`external_model`).
+    Endpoints: each subnet of a created VPC, with its route table, or the VPC taken whole
+    (:func:`endpoint_subnets`). Tables hold the planned routes and a local route per
+    block of their VPC; an IPv6 block AWS assigns at deploy time is stood for by a
+    distinct private block. An outside peer is one endpoint assumed to route our VPC's
+    blocks back (:func:`~peerstack._reachability.outside_peers`).
     """
     ipv6 = _ipv6_blocks(vpcs)
     by_table: dict[tuple[str, str], list[RoutePlan]] = defaultdict(list)
     for route in routes:
         by_table[(route.vpc, route.route_table)].append(route)
-    models: list[VpcModel] = []
-    for vpc in vpcs.values():
-        blocks = (*(parse_network(c) for c in vpc.cidrs), *ipv6.get(vpc.name, ()))
-        if vpc.managed and vpc.subnets:
-            endpoints = tuple(
-                Endpoint(
-                    f"{vpc.name}.{s.name}", _subnet_addresses(s, ipv6.get(vpc.name)), s.route_table
-                )
-                for s in vpc.subnets
-            )
-        else:
-            endpoints = tuple(Endpoint(vpc.name, blocks, table) for table in vpc.route_tables)
-        used = {e.table for e in endpoints}
-        tables: dict[str, tuple[Route, ...]] = {}
-        for table in vpc.route_tables:
-            planned = by_table.get((vpc.name, table), [])
-            entries: list[tuple[Route, RoutePlan | None]] = [(Route(b), None) for b in blocks]
-            entries += [
-                (Route(destination, route.link), route)
-                for route in planned
-                for destination in _destinations_of(route, ipv6)
-            ]
-            tables[table] = tuple(r for r, _ in entries)
-            if not planned:
-                continue
-            if table not in used:
-                _warn_unused(ctx, vpc, table, planned)
-            else:
-                _warn_covered(ctx, vpc, table, entries)
-        models.append(VpcModel(vpc.name, endpoints, tables))
-    back: dict[str, list[tuple[str, tuple[Network, ...]]]] = defaultdict(list)
-    outside: dict[str, ExternalPeerPlan] = {}
-    for accept in accepts:
-        own = vpcs[accept.vpc]
-        blocks = (*(parse_network(c) for c in own.cidrs), *ipv6.get(own.name, ()))
-        back[accept.peer.name].append((accept.name, blocks))
-        outside[accept.peer.name] = accept.peer
-    models.extend(
-        external_model(
-            name,
-            tuple(parse_network(c) for c in (*peer.cidrs, *peer.ipv6_cidrs)),
-            back[name],
+    models = [_vpc_model(ctx, vpc, ipv6, by_table) for vpc in vpcs.values()]
+    peers, peer_links = outside_peers(
+        AcceptedConnection(
+            accept.name,
+            accept.peer.name,
+            tuple(parse_network(c) for c in (*accept.peer.cidrs, *accept.peer.ipv6_cidrs)),
+            accept.vpc,
+            _blocks(vpcs[accept.vpc], ipv6),
         )
-        for name, peer in outside.items()
+        for accept in accepts
     )
     return reachability(
-        models,
-        [
-            *(Link(link.name, (link.requester, link.accepter)) for link in links),
-            *(Link(accept.name, (accept.peer.name, accept.vpc)) for accept in accepts),
-        ],
+        [*models, *peers],
+        [*(Link(link.name, (link.requester, link.accepter)) for link in links), *peer_links],
     )
+
+
+def _blocks(vpc: VpcPlan, ipv6: Mapping[str, tuple[Network, ...]]) -> tuple[Network, ...]:
+    return (*(parse_network(c) for c in vpc.cidrs), *ipv6.get(vpc.name, ()))
+
+
+def _vpc_model(
+    ctx: Context,
+    vpc: VpcPlan,
+    ipv6: Mapping[str, tuple[Network, ...]],
+    by_table: Mapping[tuple[str, str], list[RoutePlan]],
+) -> VpcModel:
+    """One VPC as planned: its tables' routes (warning about routes that reach nothing)."""
+    blocks = _blocks(vpc, ipv6)
+    planned_subnets = endpoint_subnets(vpc)
+    subnets = (
+        None
+        if planned_subnets is None
+        else [
+            SubnetEndpoint(s.name, _subnet_addresses(s, ipv6.get(vpc.name)), s.route_table)
+            for s in planned_subnets
+        ]
+    )
+    used = set(vpc.route_tables) if subnets is None else {s.table for s in subnets}
+    tables: dict[str, tuple[Route, ...]] = {}
+    for table in vpc.route_tables:
+        planned = by_table.get((vpc.name, table), [])
+        entries: list[tuple[Route, RoutePlan | None]] = [(Route(b), None) for b in blocks]
+        entries += [
+            (Route(destination, route.link), route)
+            for route in planned
+            for destination in _destinations_of(route, ipv6)
+        ]
+        tables[table] = tuple(r for r, _ in entries)
+        if not planned:
+            continue
+        if table not in used:
+            _warn_unused(ctx, vpc, table, planned)
+        else:
+            _warn_covered(ctx, vpc, table, entries)
+    return vpc_model(vpc.name, blocks, tables, subnets)
 
 
 def _warn_unused(ctx: Context, vpc: VpcPlan, table: str, planned: list[RoutePlan]) -> None:
@@ -533,4 +548,10 @@ def _destinations_of(
     return (parse_network(route.destination),)
 
 
-__all__ = ["check_route_quota", "plan_accept_routes", "plan_reachability", "plan_routes"]
+__all__ = [
+    "check_route_quota",
+    "endpoint_subnets",
+    "plan_accept_routes",
+    "plan_reachability",
+    "plan_routes",
+]

@@ -24,6 +24,7 @@ from peerstack._facts.credentials import (
     UNREACHABLE_HINT,
     WRONG_ACCOUNT_HINT,
 )
+from peerstack._text import scrub
 from peerstack.errors import CredentialsError
 from peerstack.plan.model import AccountPlan
 
@@ -143,7 +144,8 @@ class AwsClients:
 
     def _resolve(self, account: AccountPlan) -> Credentials | None:
         """Assume the account's role (None: use the base credentials as they are)."""
-        from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+        from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+        from botocore.exceptions import ConnectionError as Unreachable
 
         if account.role_arn is None and self._endpoint is not None:
             return None
@@ -163,17 +165,17 @@ class AwsClients:
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             raise CredentialsError(
-                f"cannot act in account {account.alias!r} ({account.id}): {code or exc}",
+                scrub(f"cannot act in account {account.alias!r} ({account.id}): {code or exc}"),
                 hint=ASSUME_ROLE_HINT if account.role_arn else NO_CREDENTIALS_HINT,
             ) from exc
-        except EndpointConnectionError as exc:
+        except (Unreachable, HTTPClientError) as exc:
             raise CredentialsError(
-                f"cannot reach STS for account {account.alias!r}: {exc}",
+                scrub(f"cannot reach STS for account {account.alias!r}: {exc}"),
                 hint=UNREACHABLE_HINT,
             ) from exc
         except BotoCoreError as exc:
             raise CredentialsError(
-                f"no usable AWS credentials for account {account.alias!r}: {exc}",
+                scrub(f"no usable AWS credentials for account {account.alias!r}: {exc}"),
                 hint=NO_CREDENTIALS_HINT,
             ) from exc
 

@@ -1,12 +1,14 @@
 """Read what AWS has for a plan into a :class:`~peerstack.verify.Snapshot`.
 
-Reads are batched per account and region where the plan has VPCs: the VPCs (by id, else
-by peerstack's tags), then every subnet and route table of the VPCs found, and the
+Reads are batched per account and region where the plan has VPCs: the VPCs (by id, and
+every VPC tagged as the topology's: the plan's VPCs without a known id, and any leftover
+of an interrupted run), then every subnet and route table of the VPCs found, and the
 peering connections on either side of them (two describes: as requester, as accepter),
-plus the DNS attributes of the created VPCs whose links resolve remote DNS, and any
-connection the stack's outputs name that those reads did not return. Filters narrow what
-AWS returns, and every result is matched again here, so an AWS (or an emulation) that
-ignores a filter reads the same.
+plus the DNS attributes of the created VPCs whose links resolve remote DNS, any
+connection the stack's outputs name that those reads did not return, and the security
+groups and rules peerstack manages. Filters narrow what AWS returns, and every result is
+matched again here, so an AWS (or an emulation) that ignores a filter reads the same.
+AWS's shapes become snapshot types in :mod:`~peerstack.verify._from_aws`.
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from peerstack._cidr import aws_network
 from peerstack._facts.credentials import UNREACHABLE_HINT
+from peerstack._facts.tags import TagKey
+from peerstack._text import scrub
 from peerstack.errors import CredentialsError
 from peerstack.plan._outputs import OutputsLike, StackOutputs
 from peerstack.plan.model import Plan, VpcPlan
+from peerstack.verify import _from_aws as from_aws
 from peerstack.verify._aws import ClientFactory, is_auth_error
-from peerstack.verify._identify import TOPOLOGY_TAG, VPC_TAG, known_vpc_id, vpc_candidates
+from peerstack.verify._match import known_vpc_id, vpc_candidates
 from peerstack.verify._snapshot import (
-    PeeringSide,
     PeeringSnapshot,
-    RouteSnapshot,
     RouteTableSnapshot,
     SecurityGroupSnapshot,
     SecurityRuleSnapshot,
@@ -43,19 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["read_snapshot"]
 
 _CHUNK = 200  # AWS accepts at most 200 values per filter
-_GONE = frozenset({"disassociating", "disassociated", "failing", "failed"})
-_TARGET_KEYS = (
-    "VpcPeeringConnectionId",
-    "GatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "NetworkInterfaceId",
-    "InstanceId",
-    "EgressOnlyInternetGatewayId",
-    "LocalGatewayId",
-    "CarrierGatewayId",
-    "CoreNetworkArn",
-)
 
 
 def read_snapshot(
@@ -102,8 +91,10 @@ class _Reader:
 
     @contextlib.contextmanager
     def reporting(self, place: Place, what: str, action: str = "") -> Iterator[None]:
-        """Credentials that may not read, or an AWS that does not answer: CredentialsError."""
-        from botocore.exceptions import ClientError, EndpointConnectionError
+        """Credentials that may not read, or an AWS that does not answer: CredentialsError,
+        its message scrubbed (botocore quotes the endpoint URL whole, credentials too)."""
+        from botocore.exceptions import ClientError, HTTPClientError
+        from botocore.exceptions import ConnectionError as Unreachable
 
         account, region = place
         try:
@@ -113,16 +104,18 @@ class _Reader:
             if is_auth_error(code):
                 denied = f"not authorized to perform: {action} ({code})" if action else code
                 raise CredentialsError(
-                    f"cannot read {what} in account {account!r} "
-                    f"({self.plan.account(account).id}), {region}: {denied}",
+                    scrub(
+                        f"cannot read {what} in account {account!r} "
+                        f"({self.plan.account(account).id}), {region}: {denied}"
+                    ),
                     hint="verify, and the pre-flight of an adopting preview or up, need "
                     "ec2:Describe* in every account of what they read (`peerstack iam` "
                     "lists the actions)",
                 ) from exc
             raise
-        except EndpointConnectionError as exc:
+        except (Unreachable, HTTPClientError) as exc:
             raise CredentialsError(
-                f"cannot reach EC2 for account {account!r} in {region}: {exc}",
+                scrub(f"cannot reach EC2 for account {account!r} in {region}: {exc}"),
                 hint=UNREACHABLE_HINT,
             ) from exc
 
@@ -136,56 +129,76 @@ class _Reader:
         return items
 
     def read(self) -> Snapshot:
-        places: dict[Place, list[VpcPlan]] = defaultdict(list)
-        for vpc in self.plan.vpcs:
-            places[(vpc.account, vpc.region)].append(vpc)
-        vpcs: dict[str, VpcSnapshot] = {}
-        in_place: dict[Place, list[str]] = {}
-        for place, planned in places.items():
-            found = self.read_vpcs(place, planned)
-            vpcs.update((v.id, v) for v in found)
-            in_place[place] = [v.id for v in found]
-        for vpc in self.plan.vpcs:
-            if vpc.managed and vpc.dns_hostnames:
-                for found_vpc in vpc_candidates(self.plan.topology, vpc, vpcs.values(), self.ids):
-                    vpcs[found_vpc.id] = self.read_dns_attributes(
-                        (vpc.account, vpc.region), found_vpc
-                    )
+        vpcs = self.read_vpcs()
+        in_place = {place: [v.id for v in found] for place, found in vpcs.items()}
         subnets: dict[str, SubnetSnapshot] = {}
         tables: dict[str, RouteTableSnapshot] = {}
         peerings: dict[str, PeeringSnapshot] = {}
         for place, vpc_ids in in_place.items():
-            wanted = set(vpc_ids)
-            for item in self.describe_by(place, "describe_subnets", "Subnets", "vpc-id", vpc_ids):
-                if item.get("VpcId") in wanted:
-                    subnets[item["SubnetId"]] = _subnet(item)
-            for item in self.describe_by(
-                place, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids
-            ):
-                if item.get("VpcId") in wanted:
-                    tables[item["RouteTableId"]] = _route_table(item)
-            for side in ("requester", "accepter"):
-                for item in self.describe_by(
-                    place,
-                    "describe_vpc_peering_connections",
-                    "VpcPeeringConnections",
-                    f"{side}-vpc-info.vpc-id",
-                    vpc_ids,
-                ):
-                    connection = _peering(item)
-                    if any(connection.joins(v) for v in wanted):
-                        peerings.setdefault(connection.id, connection)
+            subnets.update((s.id, s) for s in self.read_subnets(place, vpc_ids))
+            tables.update((t.id, t) for t in self.read_route_tables(place, vpc_ids))
+            for connection in self.read_peerings(place, vpc_ids):
+                peerings.setdefault(connection.id, connection)
         for connection in self.read_named_connections(peerings):
             peerings.setdefault(connection.id, connection)
         groups = list(self.read_security_groups(in_place))
         return Snapshot(
-            vpcs=tuple(vpcs.values()),
+            vpcs=tuple(v for found in vpcs.values() for v in found),
             subnets=tuple(subnets.values()),
             route_tables=tuple(tables.values()),
             peerings=tuple(peerings.values()),
             security_rules=tuple(self.read_security_rules(groups)),
             security_groups=tuple(groups),
         )
+
+    def read_vpcs(self) -> dict[Place, list[VpcSnapshot]]:
+        """The VPCs found in each place of the plan, with the DNS attributes of those
+        that may stand for a created VPC whose links resolve remote DNS."""
+        places: dict[Place, list[VpcPlan]] = defaultdict(list)
+        for vpc in self.plan.vpcs:
+            places[(vpc.account, vpc.region)].append(vpc)
+        found = {place: self.read_vpcs_in(place, planned) for place, planned in places.items()}
+        for vpc in self.plan.vpcs:
+            if not (vpc.managed and vpc.dns_hostnames):
+                continue
+            place = (vpc.account, vpc.region)
+            candidates = {
+                v.id for v in vpc_candidates(self.plan.topology, vpc, found[place], self.ids)
+            }
+            found[place] = [
+                self.read_dns_attributes(place, v) if v.id in candidates else v
+                for v in found[place]
+            ]
+        return found
+
+    def read_subnets(self, place: Place, vpc_ids: list[str]) -> Iterator[SubnetSnapshot]:
+        wanted = set(vpc_ids)
+        for item in self.describe_by(place, "describe_subnets", "Subnets", "vpc-id", vpc_ids):
+            if item.get("VpcId") in wanted:
+                yield from_aws.subnet(item)
+
+    def read_route_tables(self, place: Place, vpc_ids: list[str]) -> Iterator[RouteTableSnapshot]:
+        wanted = set(vpc_ids)
+        for item in self.describe_by(
+            place, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids
+        ):
+            if item.get("VpcId") in wanted:
+                yield from_aws.route_table(item)
+
+    def read_peerings(self, place: Place, vpc_ids: list[str]) -> Iterator[PeeringSnapshot]:
+        """The connections on either side of the VPCs (two describes: as requester, as
+        accepter)."""
+        for side in ("requester", "accepter"):
+            for item in self.describe_by(
+                place,
+                "describe_vpc_peering_connections",
+                "VpcPeeringConnections",
+                f"{side}-vpc-info.vpc-id",
+                vpc_ids,
+            ):
+                connection = from_aws.peering(item)
+                if any(connection.joins(v) for v in vpc_ids):
+                    yield connection
 
     def read_security_groups(
         self, in_place: Mapping[Place, list[str]]
@@ -201,8 +214,8 @@ class _Reader:
             for item in self.describe_by(
                 place, "describe_security_groups", "SecurityGroups", "vpc-id", vpc_ids
             ):
-                tags = _tags(item)
-                if tags.get(TOPOLOGY_TAG) == self.plan.topology and item.get("VpcId") in vpc_ids:
+                tags = from_aws.tags(item)
+                if tags.get(TagKey.TOPOLOGY) == self.plan.topology and item.get("VpcId") in vpc_ids:
                     yield SecurityGroupSnapshot(
                         id=item["GroupId"],
                         vpc_id=item["VpcId"],
@@ -214,17 +227,21 @@ class _Reader:
         self, created: Iterable[SecurityGroupSnapshot] = ()
     ) -> Iterator[SecurityRuleSnapshot]:
         """The inbound rules of every group the plan adds rules to (adopted groups by id,
-        created groups as found)."""
+        created groups as found), and the outbound rules of the groups peerstack creates
+        (its allow-all egress rules)."""
         groups: dict[Place, set[str]] = defaultdict(set)
         for rule in self.plan.security_rules:
             vpc = self.plan.vpc(rule.vpc)
             if rule.group_id is not None:
                 groups[(vpc.account, vpc.region)].add(rule.group_id)
+        ours: set[str] = set()
+        names = {v.name for v in self.plan.vpcs}
         for group in created:
-            vpc_name = group.tags.get(VPC_TAG)
-            if vpc_name is not None and vpc_name in {v.name for v in self.plan.vpcs}:
+            vpc_name = group.tags.get(TagKey.VPC)
+            if vpc_name is not None and vpc_name in names:
                 vpc = self.plan.vpc(vpc_name)
                 groups[(vpc.account, vpc.region)].add(group.id)
+                ours.add(group.id)
         for place, ids in groups.items():
             for item in self.describe_by(
                 place,
@@ -233,30 +250,29 @@ class _Reader:
                 "group-id",
                 sorted(ids),
             ):
-                if item.get("GroupId") in ids and not item.get("IsEgress"):
-                    yield _security_rule(item)
+                group_id = item.get("GroupId")
+                if group_id in ids and (group_id in ours or not item.get("IsEgress")):
+                    yield from_aws.security_rule(item)
 
-    def read_vpcs(self, place: Place, planned: list[VpcPlan]) -> list[VpcSnapshot]:
+    def read_vpcs_in(self, place: Place, planned: list[VpcPlan]) -> list[VpcSnapshot]:
+        """The VPCs of one place: the plan's by their ids, and every VPC tagged as the
+        topology's (the plan's VPCs without a known id, and any leftover)."""
         known = [i for i in (known_vpc_id(v, self.ids) for v in planned) if i]
         items = self.describe_by(place, "describe_vpcs", "Vpcs", "vpc-id", known)
-        by_tag = [v.name for v in planned if not known_vpc_id(v, self.ids)]
-        for chunk in _chunks(by_tag):
-            items += self.describe(
-                place,
-                "describe_vpcs",
-                "Vpcs",
-                Filters=[
-                    {"Name": f"tag:{TOPOLOGY_TAG}", "Values": [self.plan.topology]},
-                    {"Name": f"tag:{VPC_TAG}", "Values": chunk},
-                ],
-            )
+        items += self.describe(
+            place,
+            "describe_vpcs",
+            "Vpcs",
+            Filters=[{"Name": f"tag:{TagKey.TOPOLOGY}", "Values": [self.plan.topology]}],
+        )
         account = self.plan.account(place[0])
-        found = {item["VpcId"]: _vpc(item, account.id, place[1]) for item in items}
-        # Only what could stand for a planned VPC (an emulation may ignore the filters).
+        found = {item["VpcId"]: from_aws.vpc(item, account.id, place[1]) for item in items}
+        # Only what is ours or stands for a planned VPC (an emulation may ignore filters).
         return [
             v
             for v in found.values()
-            if any(vpc_candidates(self.plan.topology, p, [v], self.ids) for p in planned)
+            if v.tags.get(TagKey.TOPOLOGY) == self.plan.topology
+            or any(vpc_candidates(self.plan.topology, p, [v], self.ids) for p in planned)
         ]
 
     def read_dns_attributes(self, place: Place, vpc: VpcSnapshot) -> VpcSnapshot:
@@ -294,121 +310,10 @@ class _Reader:
                 pcx_ids,
             ):
                 if item["VpcPeeringConnectionId"] in pcx_ids:
-                    yield _peering(item)
-
-
-# -- from AWS's shapes -------------------------------------------------------------------
+                    yield from_aws.peering(item)
 
 
 def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
     items = list(values)
     for start in range(0, len(items), _CHUNK):
         yield items[start : start + _CHUNK]
-
-
-def _tags(item: Mapping[str, Any]) -> dict[str, str]:
-    return {str(t.get("Key")): str(t.get("Value", "")) for t in item.get("Tags") or []}
-
-
-def _normal(cidr: str) -> str:
-    return str(aws_network(cidr))
-
-
-def _vpc(item: Mapping[str, Any], account_id: str, region: str) -> VpcSnapshot:
-    ipv4: list[str] = []
-    for association in item.get("CidrBlockAssociationSet") or []:
-        if association.get("CidrBlockState", {}).get("State") not in _GONE:
-            ipv4.append(_normal(association["CidrBlock"]))
-    primary = item.get("CidrBlock")
-    if primary and _normal(primary) in ipv4:  # primary first
-        ipv4.remove(_normal(primary))
-        ipv4.insert(0, _normal(primary))
-    elif primary and not item.get("CidrBlockAssociationSet"):
-        ipv4.append(_normal(primary))
-    ipv6 = [
-        _normal(a["Ipv6CidrBlock"])
-        for a in item.get("Ipv6CidrBlockAssociationSet") or []
-        if a.get("Ipv6CidrBlock") and a.get("Ipv6CidrBlockState", {}).get("State") not in _GONE
-    ]
-    return VpcSnapshot(
-        id=item["VpcId"],
-        account_id=item.get("OwnerId") or account_id,
-        region=region,
-        cidrs=tuple(ipv4),
-        ipv6_cidrs=tuple(ipv6),
-        tags=_tags(item),
-    )
-
-
-def _subnet(item: Mapping[str, Any]) -> SubnetSnapshot:
-    ipv6 = [
-        _normal(a["Ipv6CidrBlock"])
-        for a in item.get("Ipv6CidrBlockAssociationSet") or []
-        if a.get("Ipv6CidrBlock") and a.get("Ipv6CidrBlockState", {}).get("State") not in _GONE
-    ]
-    return SubnetSnapshot(
-        id=item["SubnetId"],
-        vpc_id=item["VpcId"],
-        cidr=_normal(item["CidrBlock"]),
-        ipv6_cidrs=tuple(ipv6),
-        tags=_tags(item),
-    )
-
-
-def _route_table(item: Mapping[str, Any]) -> RouteTableSnapshot:
-    routes: list[RouteSnapshot] = []
-    for route in item.get("Routes") or []:
-        cidr = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-        if not cidr:
-            continue  # a prefix-list destination: not an address range verify can place
-        target = next((str(route[k]) for k in _TARGET_KEYS if route.get(k)), "none")
-        routes.append(RouteSnapshot(_normal(cidr), target, route.get("State") == "blackhole"))
-    associations = [
-        a
-        for a in item.get("Associations") or []
-        if a.get("AssociationState", {}).get("State") not in _GONE
-    ]
-    return RouteTableSnapshot(
-        id=item["RouteTableId"],
-        vpc_id=item["VpcId"],
-        routes=tuple(routes),
-        main=any(a.get("Main") for a in associations),
-        subnet_ids=tuple(a["SubnetId"] for a in associations if a.get("SubnetId")),
-        tags=_tags(item),
-    )
-
-
-def _side(info: Mapping[str, Any]) -> PeeringSide:
-    options = info.get("PeeringOptions") or {}
-    return PeeringSide(
-        vpc_id=str(info.get("VpcId", "")),
-        account_id=str(info.get("OwnerId", "")),
-        region=str(info.get("Region", "")),
-        dns_resolution=bool(options.get("AllowDnsResolutionFromRemoteVpc")),
-    )
-
-
-def _peering(item: Mapping[str, Any]) -> PeeringSnapshot:
-    return PeeringSnapshot(
-        id=item["VpcPeeringConnectionId"],
-        status=str((item.get("Status") or {}).get("Code", "unknown")),
-        requester=_side(item.get("RequesterVpcInfo") or {}),
-        accepter=_side(item.get("AccepterVpcInfo") or {}),
-        tags=_tags(item),
-    )
-
-
-def _security_rule(item: Mapping[str, Any]) -> SecurityRuleSnapshot:
-    cidr = item.get("CidrIpv4") or item.get("CidrIpv6")
-    referenced = item.get("ReferencedGroupInfo") or {}
-    return SecurityRuleSnapshot(
-        id=item["SecurityGroupRuleId"],
-        group_id=item["GroupId"],
-        protocol=str(item.get("IpProtocol", "-1")),
-        from_port=int(item.get("FromPort", -1)),
-        to_port=int(item.get("ToPort", -1)),
-        cidr=_normal(cidr) if cidr else None,
-        referenced_group_id=referenced.get("GroupId"),
-        referenced_account_id=referenced.get("UserId"),
-        tags=_tags(item),
-    )

@@ -17,6 +17,11 @@ class DifferenceKind(enum.StrEnum):
     """What kind of thing differs from the plan."""
 
     VPC_MISSING = "vpc-missing"
+    VPC_AMBIGUOUS = "vpc-ambiguous"
+    """Several VPCs are tagged as one planned VPC and nothing tells which is in use: the
+    checks that depend on that VPC are skipped."""
+    VPC_UNEXPECTED = "vpc-unexpected"
+    """A VPC tagged as this topology's that stands for none of its VPCs (a leftover)."""
     VPC_BLOCK_MISSING = "vpc-block-missing"
     """A block the plan gives a VPC is not associated with it."""
     VPC_BLOCK_UNEXPECTED = "vpc-block-unexpected"
@@ -49,11 +54,13 @@ class DifferenceKind(enum.StrEnum):
     SUBNET_REACHABILITY = "subnet-reachability"
     """Two subnets reach each other, or not, unlike the plan, while their VPCs agree."""
     SECURITY_RULE_MISSING = "security-rule-missing"
-    """A planned inbound rule is not in its security group."""
+    """A planned rule (inbound, or the egress of a group peerstack creates) is not in its
+    security group."""
     SECURITY_RULE_CHANGED = "security-rule-changed"
-    """peerstack's rule is there with another protocol, port range or source."""
+    """peerstack's rule is there with another protocol, port range, source or
+    destination."""
     SECURITY_RULE_UNEXPECTED = "security-rule-unexpected"
-    """A rule tagged as this topology's that the plan does not have."""
+    """A rule tagged as this topology's that is no planned rule (whatever its tags say)."""
     SECURITY_GROUP_MISSING = "security-group-missing"
     """A security group the plan creates is not in its VPC."""
 
@@ -108,7 +115,8 @@ class VerifyResult:
     """VPC-level reachability recomputed from the route tables found."""
     routes_checked: int = 0
     rules_checked: int = 0
-    """Security group rules of the plan looked for."""
+    """Security group rules of the plan looked for: inbound ones, and the egress rules of
+    the groups peerstack creates."""
     subnet_reachability: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Subnet-level reachability recomputed from the subnets and tables found, named as in
     :attr:`Plan.subnet_reachability <peerstack.plan.Plan.subnet_reachability>` (a subnet the

@@ -1,9 +1,10 @@
 """What verify found in AWS, as immutable data: the snapshot a comparison reads.
 
 :func:`~peerstack.verify.read_snapshot` fills it from AWS, per account and region: the
-plan's VPCs (by id, or by peerstack's tags) with their address blocks and DNS attributes,
-every subnet and route table of those VPCs (routes, associations, which is main), and
-every peering connection that touches them or that the stack's outputs name. Tests build
+plan's VPCs (by id, or by peerstack's tags) and any other VPC tagged as the topology's,
+with their address blocks and DNS attributes, every subnet and route table of those VPCs
+(routes, associations, which is main), every peering connection that touches them or
+that the stack's outputs name, and the security groups and rules peerstack manages. Tests build
 snapshots by hand and hand them to :func:`~peerstack.verify.compare`, no AWS needed.
 """
 
@@ -116,7 +117,8 @@ class PeeringSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class SecurityRuleSnapshot:
-    """An inbound rule of a security group the plan adds rules to."""
+    """A rule of a security group the plan adds rules to (inbound), or creates (inbound
+    and outbound)."""
 
     id: str
     group_id: str
@@ -126,10 +128,13 @@ class SecurityRuleSnapshot:
     """-1 for every port or ICMP type."""
     to_port: int
     cidr: str | None = None
-    """The source block (IPv4 or IPv6), for a rule with one."""
+    """The source block (IPv4 or IPv6), for a rule with one; an outbound rule's
+    destination."""
     referenced_group_id: str | None = None
     referenced_account_id: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    egress: bool = False
+    """An outbound rule (read only in the groups peerstack creates)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +157,8 @@ class Snapshot:
     route_tables: tuple[RouteTableSnapshot, ...] = ()
     peerings: tuple[PeeringSnapshot, ...] = ()
     security_rules: tuple[SecurityRuleSnapshot, ...] = ()
-    """Inbound rules of the groups the plan's rules go into."""
+    """Inbound rules of the groups the plan's rules go into; outbound ones too of the
+    groups peerstack creates."""
     security_groups: tuple[SecurityGroupSnapshot, ...] = ()
     """Groups tagged as this topology's, in the VPCs found."""
     _subnets_by_vpc: dict[str, tuple[SubnetSnapshot, ...]] = field(
@@ -162,7 +168,7 @@ class Snapshot:
         init=False, repr=False, compare=False
     )
     _peerings_by_id: dict[str, PeeringSnapshot] = field(init=False, repr=False, compare=False)
-    _rules_by_group: dict[str, tuple[SecurityRuleSnapshot, ...]] = field(
+    _rules_by_group: dict[tuple[str, bool], tuple[SecurityRuleSnapshot, ...]] = field(
         init=False, repr=False, compare=False
     )
 
@@ -177,9 +183,9 @@ class Snapshot:
         object.__setattr__(self, "_subnets_by_vpc", {k: tuple(v) for k, v in subnets.items()})
         object.__setattr__(self, "_tables_by_vpc", {k: tuple(v) for k, v in tables.items()})
         object.__setattr__(self, "_peerings_by_id", {p.id: p for p in self.peerings})
-        rules: dict[str, list[SecurityRuleSnapshot]] = {}
+        rules: dict[tuple[str, bool], list[SecurityRuleSnapshot]] = {}
         for rule in self.security_rules:
-            rules.setdefault(rule.group_id, []).append(rule)
+            rules.setdefault((rule.group_id, rule.egress), []).append(rule)
         object.__setattr__(self, "_rules_by_group", {k: tuple(v) for k, v in rules.items()})
 
     def subnets_of(self, vpc_id: str) -> tuple[SubnetSnapshot, ...]:
@@ -191,6 +197,6 @@ class Snapshot:
     def peering(self, peering_id: str) -> PeeringSnapshot | None:
         return self._peerings_by_id.get(peering_id)
 
-    def rules_of(self, group_id: str) -> tuple[SecurityRuleSnapshot, ...]:
-        """Inbound rules of one security group."""
-        return self._rules_by_group.get(group_id, ())
+    def rules_of(self, group_id: str, *, egress: bool = False) -> tuple[SecurityRuleSnapshot, ...]:
+        """Inbound rules of one security group (outbound ones with ``egress``)."""
+        return self._rules_by_group.get((group_id, egress), ())

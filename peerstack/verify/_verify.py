@@ -31,11 +31,16 @@ def verify(
     resolve remote DNS); each subnet of a created VPC exists and uses its planned route
     table, and no other subnet is there; each link's connection joins the planned VPCs,
     is ``active`` and resolves remote DNS as planned on both sides; no other connection
-    touches a planned VPC; every planned route is in its table, through its link's
-    connection, and not a blackhole; no other route goes over a peering connection, and
-    none to another target hides part of a planned destination; and reachability,
-    recomputed by the plan's model (each subnet's effective table, longest prefix over
-    every route), equals the plan's, VPC by VPC and subnet by subnet.
+    touches a planned VPC, and no other VPC is tagged as the topology's; every planned
+    route is in its table, through its link's connection, and not a blackhole; no other
+    route goes over a peering connection, and none to another target hides part of a
+    planned destination; each planned security group rule (inbound, and the allow-all
+    egress of the groups peerstack creates) is there, matched by what it allows, and no
+    other rule carries the topology's tags; and reachability, recomputed by the plan's
+    model (each subnet's effective table, longest prefix over every route), equals the
+    plan's, VPC by VPC and subnet by subnet.
+
+    Error messages are scrubbed of secrets, credentials in an endpoint URL included.
     """
     ids = StackOutputs.parse(outputs)
     snapshot = read_snapshot(plan, clients if clients is not None else AwsClients(), outputs=ids)

@@ -56,7 +56,9 @@ def test_every_example_deploys_and_verifies(path: Path) -> None:
     ) >= len(plan.routes)
     assert counts.get("SecurityGroupIngressRule", 0) == len(plan.security_rules)
     assert {s.status for s in result.verification.links} == {"active"}
+    # One reachability model on both sides: verify's, of what was deployed, is the plan's.
     assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
+    assert result.verification.subnet_reachability == plan.subnet_reachability
 
 
 def test_each_vpc_lives_in_its_own_account_and_region(

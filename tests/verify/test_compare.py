@@ -118,16 +118,47 @@ def test_the_outputs_ids_stand_in_for_tags(plan: Plan, snapshot: Snapshot) -> No
     assert subjects(compare(plan, untagged), DifferenceKind.VPC_MISSING) == {"h", "x", "y"}
 
 
-def test_a_vpc_tagged_twice_cannot_be_told_apart(plan: Plan, snapshot: Snapshot) -> None:
-    (y,) = [v for v in snapshot.vpcs if v.id == "vpc-y"]
-    twice = dataclasses.replace(
-        snapshot, vpcs=(*snapshot.vpcs, dataclasses.replace(y, id="vpc-y2"))
+def twice(snapshot: Snapshot, vpc: str, copy: str) -> Snapshot:
+    """``snapshot`` with a second VPC tagged as ``vpc``'s, as an interrupted run leaves."""
+    (found,) = [v for v in snapshot.vpcs if v.id == vpc]
+    return dataclasses.replace(snapshot, vpcs=(*snapshot.vpcs, dataclasses.replace(found, id=copy)))
+
+
+def test_a_vpc_tagged_twice_is_the_one_its_connections_join(plan: Plan, snapshot: Snapshot) -> None:
+    result = compare(plan, twice(snapshot, "vpc-y", "vpc-y2"))
+    (extra,) = result.differences
+    assert (extra.kind, extra.subject, extra.expected, extra.actual) == (
+        DifferenceKind.VPC_UNEXPECTED,
+        "y vpc-y2",
+        "vpc-y",
+        "vpc-y2",
     )
-    (missing,) = [
-        d for d in compare(plan, twice).differences if d.kind is DifferenceKind.VPC_MISSING
-    ]
-    assert missing.subject == "y" and missing.actual == "vpc-y, vpc-y2"
-    assert "give the stack's outputs" in missing.message
+    assert "the links' connections join" in extra.message
+    assert result.reachability == plan.reachability
+
+
+def test_a_vpc_nothing_tells_apart_skips_what_depends_on_it(plan: Plan, snapshot: Snapshot) -> None:
+    """No connection of y's link is left to tell vpc-y from vpc-y2: verify says so, and
+    reports nothing whose advice would follow from a guess."""
+    changed = dataclasses.replace(
+        twice(snapshot, "vpc-y", "vpc-y2"),
+        peerings=tuple(p for p in snapshot.peerings if p.id != "pcx-h--y"),
+    )
+    for table in ("rtb-h-main", "rtb-h-app"):
+        changed = without_route(changed, table, "10.2.0.0/16")
+    result = compare(plan, changed)
+    (ambiguous,) = [d for d in result.differences if d.kind is DifferenceKind.VPC_AMBIGUOUS]
+    assert (ambiguous.subject, ambiguous.actual) == ("y", "vpc-y, vpc-y2")
+    assert "give the stack's outputs" in ambiguous.message
+    assert kinds(result) == {
+        DifferenceKind.VPC_AMBIGUOUS,
+        DifferenceKind.LINK_MISSING,
+        DifferenceKind.ROUTE_MISSING,
+    }
+    assert subjects(result, DifferenceKind.ROUTE_MISSING) == {
+        "h/main -> 10.2.0.0/16",
+        "h/app -> 10.2.0.0/16",
+    }
 
 
 def test_dns_attributes_off_or_unread(plan: Plan, snapshot: Snapshot) -> None:
@@ -382,8 +413,11 @@ def test_subnet_pairs_are_not_repeated_when_their_vpcs_differ(
     assert kinds(result) == {DifferenceKind.ROUTE_MISSING, DifferenceKind.REACHABILITY}
 
 
-def test_an_adopted_vpcs_subnets_count_as_the_vpc(plan: Plan, snapshot: Snapshot) -> None:
-    """The plan cannot know them: found ones are named after the VPC and use their tables."""
+def test_an_adopted_vpc_is_taken_whole_whatever_subnets_aws_shows(
+    plan: Plan, snapshot: Snapshot
+) -> None:
+    """The plan cannot know an adopted VPC's subnets, so both sides take it whole: one
+    endpoint per route table, each covering every block, named after the VPC."""
     with_subnets = dataclasses.replace(
         snapshot,
         subnets=(
@@ -391,16 +425,17 @@ def test_an_adopted_vpcs_subnets_count_as_the_vpc(plan: Plan, snapshot: Snapshot
             SubnetSnapshot("subnet-o1", "vpc-0123456789abcdef0", "172.31.1.0/24"),
         ),
     )
+    # the subnet uses main, and only the edge table routes back to h: the edge table
+    # still reaches h.app for whatever subnets use it.
     result = compare(plan, with_subnets)
-    # the subnet uses main, and only the edge table routes back to h: nothing reaches.
-    assert subjects(result, DifferenceKind.REACHABILITY) == {"h <-> old"}
-    assert not subjects(result, DifferenceKind.SUBNET_UNEXPECTED)
-    on_edge = edit_table(
-        with_subnets,
-        "rtb-0123456789abcdef1",
-        lambda t: dataclasses.replace(t, subnet_ids=("subnet-o1",)),
+    assert result.ok, [str(d) for d in result.differences]
+    assert result.subnet_reachability == plan.subnet_reachability
+    assert result.subnet_reachability["old"] == ("h.app",)
+    without_edge_routes = edit_table(
+        with_subnets, "rtb-0123456789abcdef1", lambda t: dataclasses.replace(t, routes=t.routes[:1])
     )
-    assert compare(plan, on_edge).ok
+    result = compare(plan, without_edge_routes)
+    assert subjects(result, DifferenceKind.REACHABILITY) == {"h <-> old"}
 
 
 # -- plan and verify agree by construction -------------------------------------------------

@@ -13,9 +13,11 @@ from moto import mock_aws
 from peerstack.errors import CredentialsError
 from peerstack.plan import AccountPlan, Plan
 from peerstack.verify import (
+    DifferenceKind,
     PeeringSide,
     RouteSnapshot,
     Snapshot,
+    compare,
     read_snapshot,
 )
 
@@ -148,10 +150,19 @@ def test_a_deployed_topology_reads_into_a_snapshot(plan: Plan, aws: Any) -> None
 def test_vpcs_come_by_the_outputs_ids_without_tags(plan: Plan, aws: Any) -> None:
     a = make_vpc(aws, "10.0.0.0/16")
     b = make_vpc(aws, "10.1.0.0/16")
-    make_vpc(aws, "10.2.0.0/16", tagged("vpc", "a"))  # a decoy: ids win over tags
-    snapshot = read_snapshot(plan, clients, outputs={"vpc_ids": {"a": a, "b": b}})
-    assert {v.id for v in snapshot.vpcs} == {a, b}
+    decoy = make_vpc(aws, "10.2.0.0/16", tagged("vpc", "a"))
+    make_vpc(aws, "10.3.0.0/16")  # not ours: not read
+    outputs = {"vpc_ids": {"a": a, "b": b}}
+    snapshot = read_snapshot(plan, clients, outputs=outputs)
+    # Every VPC tagged as the topology's is read too, so that a leftover is seen.
+    assert {v.id for v in snapshot.vpcs} == {a, b, decoy}
     assert [v.dns_hostnames for v in snapshot.vpcs if v.id == a] == [False]
+    # ids win over tags: the decoy is a leftover, a is the VPC of the outputs.
+    result = compare(plan, snapshot, outputs=outputs)
+    assert (DifferenceKind.VPC_UNEXPECTED, f"a {decoy}") in {
+        (d.kind, d.subject) for d in result.differences
+    }
+    assert not [d for d in result.differences if d.kind is DifferenceKind.VPC_MISSING]
 
 
 def test_connections_on_either_side_of_a_planned_vpc_and_no_others(plan: Plan, aws: Any) -> None:

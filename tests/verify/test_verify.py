@@ -547,3 +547,90 @@ def test_an_adopted_connection_is_found_by_its_id_before_any_deploy() -> None:
         gone = verify(plan, clients=env.ec2)
     (link,) = [d for d in gone.differences if d.kind is DifferenceKind.LINK_NOT_ACTIVE]
     assert (link.subject, link.actual) == ("core--warehouse", "deleted")
+
+
+# -- a leftover VPC tagged as one of ours (issue 19, item 3) ------------------------------
+
+
+def leave_a_vpc_tagged_as(env: Emulation, name: str, cidr: str) -> str:
+    """A VPC tagged as the topology's ``name``, as an interrupted run would leave it."""
+    vpc = env.plan.vpc(name)
+    return str(
+        env.ec2(vpc.account, vpc.region).create_vpc(
+            CidrBlock=cidr,
+            TagSpecifications=[
+                {
+                    "ResourceType": "vpc",
+                    "Tags": [
+                        {"Key": "peerstack:topology", "Value": env.plan.topology},
+                        {"Key": "peerstack:vpc", "Value": name},
+                    ],
+                }
+            ],
+        )["Vpc"]["VpcId"]
+    )
+
+
+def test_a_leftover_vpc_is_reported_once_by_outputs_and_by_tags(hub: Emulation) -> None:
+    leftover = leave_a_vpc_tagged_as(hub, "shared", "10.0.0.0/16")
+    shared = hub.outputs["vpc_ids"]["shared"]
+    for result in (hub.verify(), verify(hub.plan, clients=hub.ec2)):
+        (extra,) = result.differences
+        assert (extra.kind, extra.subject, extra.actual) == (
+            DifferenceKind.VPC_UNEXPECTED,
+            f"shared {leftover}",
+            leftover,
+        )
+        assert extra.expected == shared
+        assert "if nothing runs in it, delete it" in extra.message
+        assert result.reachability == {k: tuple(v) for k, v in hub.plan.reachability.items()}
+        assert [s.status for s in result.links] == ["active"] * len(hub.plan.links)
+
+
+def test_a_leftover_vpc_of_a_name_the_plan_no_longer_has(hub: Emulation) -> None:
+    vpc = hub.plan.vpc("shared")
+    leftover = hub.ec2(vpc.account, vpc.region).create_vpc(
+        CidrBlock="10.50.0.0/16",
+        TagSpecifications=[
+            {
+                "ResourceType": "vpc",
+                "Tags": [
+                    {"Key": "peerstack:topology", "Value": "corp"},
+                    {"Key": "peerstack:vpc", "Value": "retired"},
+                ],
+            }
+        ],
+    )["Vpc"]["VpcId"]
+    (extra,) = hub.verify().differences
+    assert (extra.kind, extra.subject) == (DifferenceKind.VPC_UNEXPECTED, f"retired {leftover}")
+    assert "which the plan does not have" in extra.message
+
+
+# -- verify's messages are scrubbed (issue 19, item 4) ----------------------------------
+
+
+def test_credentials_in_an_endpoint_url_are_never_shown(hub_plan: Plan) -> None:
+    clients = AwsClients(endpoint="http://peer:s3cret-Passw0rd@127.0.0.1:9")
+    with pytest.raises(CredentialsError) as info:
+        verify(hub_plan, clients=clients)
+    shown = f"{info.value} {info.value.hint}"
+    assert "s3cret-Passw0rd" not in shown and "peer:" not in shown
+    assert "http://[secret]@127.0.0.1:9" in shown
+
+
+# -- adopted VPCs are taken whole, whatever subnets AWS shows --------------------------
+
+
+def test_an_adopted_vpcs_own_subnets_leave_its_reachability_as_planned(hub: Emulation) -> None:
+    """legacy is adopted: its subnets are not the topology's, so it is taken whole on both
+    sides (one endpoint per route table), even where AWS shows one on a bare table."""
+    ec2 = hub.ec2("prod", "us-east-1")
+    legacy = hub.plan.vpc("legacy")
+    assert legacy.vpc_id is not None
+    bare = ec2.create_route_table(VpcId=legacy.vpc_id)["RouteTable"]["RouteTableId"]
+    subnet = ec2.create_subnet(VpcId=legacy.vpc_id, CidrBlock=legacy.cidrs[0].replace("/16", "/24"))
+    ec2.associate_route_table(RouteTableId=bare, SubnetId=subnet["Subnet"]["SubnetId"])
+    result = hub.verify()
+    assert result.ok, [str(d) for d in result.differences]
+    assert result.subnet_reachability == hub.plan.subnet_reachability
+    assert result.reachability == {k: tuple(v) for k, v in hub.plan.reachability.items()}
