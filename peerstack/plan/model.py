@@ -103,7 +103,7 @@ class SubnetPlan:
     """Which /64 of its VPC's IPv6 block the subnet takes (AWS assigns the block at
     deploy, so the /64 is known only then: :func:`peerstack._cidr.subnet_ipv6_block`);
     None for an IPv4-only subnet."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict, compare=False)
     """The subnet's final tags (the VPC's, and its own ``Name``)."""
 
     @property
@@ -376,9 +376,9 @@ class SecurityGroupPlan:
     egress: tuple[str, ...]
     """Destinations of the allow-all egress rules: ``0.0.0.0/0``, and ``::/0`` when the
     VPC has IPv6."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict, compare=False)
     """The group's final tags."""
-    egress_tags: Mapping[str, str] = field(default_factory=dict)
+    egress_tags: Mapping[str, str] = field(default_factory=dict, compare=False)
     """The final tags of each of its egress rules."""
 
     @property
@@ -420,7 +420,7 @@ class SecurityRulePlan:
     """For a referenced group peerstack creates, in another account: that account's id
     (the prefix of the reference). None otherwise."""
     direction: str = "ingress"
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: Mapping[str, str] = field(default_factory=dict, compare=False)
     """The rule's final tags; ``peerstack:rule`` holds its :attr:`key` (bounded to the
     256 characters AWS allows in a tag value)."""
 

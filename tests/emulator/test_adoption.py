@@ -349,3 +349,32 @@ def test_a_hub_adopts_one_spokes_connection_and_requests_the_others() -> None:
             PCX,
             env.outputs["peering_connection_ids"]["core--tools"],
         ]
+
+
+def test_another_id_for_a_connection_the_stack_holds_is_refused(tmp_path: Any) -> None:
+    with Emulation(BASE) as env:
+        env.up()
+        ec2 = env.client("ec2", account="net", region="us-east-1")
+        other = ec2.create_vpc_peering_connection(
+            VpcId="vpc-0a0a0a0a0a0a0a0a0",
+            PeerVpcId="vpc-0c0c0c0c0c0c0c0c0",
+            PeerOwnerId="444444444444",
+        )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+        env.client("ec2", account="data", region="us-east-1").accept_vpc_peering_connection(
+            VpcPeeringConnectionId=other
+        )
+
+        def elsewhere(data: Data) -> None:
+            data["peerings"][0]["existing"] = {"peering_id": other, "routes_exist": False}
+
+        with pytest.raises(PreflightError) as info:
+            env.up(_write(tmp_path, changed(elsewhere)))
+        for pcx in (PCX, other):
+            (found,) = ec2.describe_vpc_peering_connections(VpcPeeringConnectionIds=[pcx])[
+                "VpcPeeringConnections"
+            ]
+            assert found["Status"]["Code"] == "active"
+    (problem,) = info.value.problems
+    assert problem.line is not None and problem.path == "peerings[0].existing.peering_id"
+    assert problem.message.startswith(f"the stack holds {PCX} for 'takeover.core--warehouse'")
+    assert problem.hint is not None and "remove the link 'core--warehouse'" in problem.hint
