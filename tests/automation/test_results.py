@@ -46,9 +46,14 @@ def test_results_as_json_data() -> None:
     destroyed = DestroyResult(stack="dev", changes=changes, duration=timedelta(seconds=1.23456))
     assert destroyed.to_dict() == {
         "operation": "destroy",
+        "topology": "",
         "stack": "dev",
+        "engine": "pulumi",
+        "emulated": False,
         "changes": {"delete": 4},
         "duration_seconds": 1.235,
+        "steps": [],
+        "resources": {},
     }
     up = UpResult(
         stack="dev",

@@ -102,9 +102,10 @@ def test_preview_emulate_json() -> None:
     result = run("preview", str(HUB), "--emulate", "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["operation"] == "preview"
-    assert sum(data["resources"].values()) == len(data["create"]) == 44
-    routes = [r for r in data["create"] if r["type"] == tokens.ROUTE]
+    assert data["operation"] == "preview" and data["emulated"] is True
+    created = [s for s in data["steps"] if s["op"] == "create"]
+    assert sum(data["resources"].values()) == len(created) == data["changes"]["create"] == 44
+    routes = [r for r in created if r["type"] == tokens.ROUTE]
     assert {r["account_id"] for r in routes} == {"111111111111", "222222222222", "333333333333"}
 
 
@@ -294,7 +295,10 @@ def test_up_from_as_json_lists_the_steps(tmp_path: Path) -> None:
     result = run("up", str(new), "--emulate", "--from", str(HUB), "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["from"] == str(HUB)
+    # What deploying OLD did comes first, in the same shape.
+    assert data["previous"]["topology"] == "corp" and data["previous"]["previous"] is None
+    assert data["previous"]["changes"]["create"] == 44
+    assert data["previous"]["verification"]["ok"] is True
     assert "create" not in data["changes"] and data["changes"]["update"] >= 1
     assert {s["op"] for s in data["steps"]} == {"update"}
     assert data["verification"]["ok"] is True

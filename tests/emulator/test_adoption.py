@@ -91,7 +91,7 @@ def test_adopting_imports_the_connection_and_its_routes_and_creates_neither() ->
         assert routes_in(env, "net", CORE_MAIN) == []
         # The import id is kept: the next run compares as usual and changes nothing.
         again = env.up()
-        assert set(again.changes()) == {"same"}
+        assert set(again.changes) == {"same"}
 
 
 def test_after_adoption_routes_exist_false_keeps_them_and_new_routes_are_created() -> None:
