@@ -78,7 +78,11 @@ class ChangeSummary(Mapping[str, int]):
         return cls(MappingProxyType(counts))
 
     def __getitem__(self, op: str) -> int:
+        """How many resources this operation concerns (0 for one it does not)."""
         return self.counts.get(op, 0)
+
+    def __contains__(self, op: object) -> bool:
+        return op in self.counts
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.counts)
