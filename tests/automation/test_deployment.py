@@ -250,6 +250,40 @@ def test_refresh(mesh: Plan, fake: FakePulumi, tmp_path: Path) -> None:
     assert result.changes.changed == 0
 
 
+def test_up_verifies_only_when_asked(plan_of: Any, fake: FakePulumi, tmp_path: Path) -> None:
+    """``up(verify=True)`` reads AWS back, as `peerstack verify` does (moto here, holding
+    what the fake engine's outputs name); by default an up is not verified (above)."""
+    from moto import mock_aws
+
+    from peerstack.testing import emulated
+
+    # Ambient credentials are moto's default account; prod is reached by its role.
+    plan = plan_of(
+        """
+        name: real
+        defaults: {account: net, region: us-east-1}
+        accounts:
+          net: {id: "123456789012"}
+          prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/p"}
+        vpcs:
+          a: {cidr: 10.1.0.0/16}
+          b: {cidr: 10.2.0.0/16, account: prod, region: eu-west-1}
+        peerings: [{requester: a, accepter: b}]
+        """
+    )
+    stack = deployment(plan, fake, tmp_path)
+    with mock_aws(), emulated(plan) as env:
+        fake.update(up={"events": []}, outputs=env.outputs)
+        verified = stack.up(verify=True)
+        fake.update(outputs={**env.outputs, "peering_connection_ids": {"a--b": "pcx-0f"}})
+        wrong = stack.up(verify=True)
+
+    assert verified.verification is not None and verified.ok
+    assert verified.verification.summary() == "verified: 1 link, 2 routes match the plan of 'real'"
+    assert wrong.verification is not None and not wrong.ok
+    assert "link-missing" in {d.kind for d in wrong.verification.differences}
+
+
 # -- several stacks -----------------------------------------------------------------------
 
 
