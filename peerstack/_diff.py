@@ -22,6 +22,7 @@ from typing import Any
 from peerstack._provider import tokens
 from peerstack._provider.changes import RULES, Change, DeleteEffect, classify
 from peerstack._provider.imports import split_import_id
+from peerstack._results import ChangeSummary, ResourceStep
 from peerstack.plan import (
     AcceptPlan,
     LinkPlan,
@@ -136,11 +137,11 @@ class TopologyDiff:
         )
 
     def counts(self) -> dict[str, int]:
-        """Resources by operation (``{"create": 3, "delete": 1}``)."""
-        counts: dict[str, int] = {}
-        for change in self.resources:
-            counts[str(change.op)] = counts.get(str(change.op), 0) + 1
-        return counts
+        """AWS resources by operation (``{"create": 3, "delete": 1}``), counted as an
+        ``up`` counts its changes (:class:`~peerstack.automation.ChangeSummary`): each
+        AWS resource once, a replacement once, providers and components not at all."""
+        steps = (ResourceStep(op=c.op, type=c.type, name=c.name) for c in self.resources)
+        return ChangeSummary.count(steps).to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -24,7 +24,9 @@ plan
 iam
 _components, verify
 _runtime
-emulator, automation, _diff
+_results
+automation, _diff
+emulator
 testing
 _render
 _cli
@@ -32,8 +34,9 @@ _cli
 """The layers of peerstack, lowest first (CONTRIBUTING.md quotes this block): a module
 imports only from the lines before its own, or from its own part. AWS facts
 (``_facts``) and provider and engine facts (``_provider``) are leaves every layer may
-import; render, the presentation, sits above automation and verify; the command line is
-last. ``peerstack/__init__.py`` is the front door and may name anything."""
+import; the result types (``_results``) sit below both engines, which share them; the
+emulator sits above automation, since it runs the real engine against itself too;
+render, the presentation, sits above automation and verify; the command line is last. ``peerstack/__init__.py`` is the front door and may name anything."""
 
 RANKS: dict[str, int] = {
     f"peerstack.{part.strip()}": rank

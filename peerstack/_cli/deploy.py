@@ -174,14 +174,14 @@ def up(
             _require_terminal("up")
             preview_result = _previewed(plan, deployment, release or [])
             _show_preview(plan, preview_result, OutputFormat.table, asking=True)
-            if not preview_result.changes.changed:
+            if not preview_result.changes_anything:
                 raise typer.Exit(int(Exit.OK))
             _confirm("Deploy these changes?", "nothing was changed")
         from peerstack._render.progress import ProgressView
 
         with ProgressView(err, "up", stack) as view:
             result = deployment.up(on_event=view.on_event, release=release or [])
-        _show_result(plan, "up", result, output_format)
+        _show_result(plan, result, output_format)
 
 
 def refresh(
@@ -205,7 +205,7 @@ def refresh(
             result = deployment.refresh(
                 on_event=view.on_event, clear_pending_creates=clear_pending_creates
             )
-        _show_result(plan, "refresh", result, output_format)
+        _show_result(plan, result, output_format)
         if clear_pending_creates and output_format is OutputFormat.table:
             out.print(
                 "creates a killed run left unfinished were dropped from the state; any that "
@@ -244,7 +244,7 @@ def destroy(
 
         with ProgressView(err, "destroy", stack) as view:
             result = deployment.destroy(on_event=view.on_event)
-        _show_result(plan, "destroy", result, output_format)
+        _show_result(plan, result, output_format)
 
 
 def outputs(
@@ -381,49 +381,22 @@ def _show_preview(
     plan: Plan, result: PreviewResult, output_format: OutputFormat, *, asking: bool = False
 ) -> None:
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps({"topology": plan.topology, **result.to_dict()}, indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    from peerstack._render.deploy import changes_by_place
+    from peerstack._render.deploy import preview_report
 
     console = err if asking else out
-    if not asking:
-        out.print(
-            f"[green]previewed[/] stack [bold]{escape(result.stack)}[/] of topology "
-            f"[bold]{escape(plan.topology)}[/]: {escape(str(result.changes))}"
-        )
-    table = changes_by_place(result.steps)
-    if table is None:
-        console.print(
-            f"[green]no changes[/]: stack [bold]{escape(result.stack)}[/] already is topology "
-            f"[bold]{escape(plan.topology)}[/]"
-        )
-        return
-    console.print(table)
-    console.print(f"resources: {escape(str(result.changes))}")
-    if not asking:
-        out.print("nothing was changed; `peerstack up` applies these changes")
+    for renderable in preview_report(plan, result, asking=asking):
+        console.print(renderable)
 
 
 def _show_result(
-    plan: Plan,
-    operation: str,
-    result: UpResult | RefreshResult | DestroyResult,
-    output_format: OutputFormat,
+    plan: Plan, result: UpResult | RefreshResult | DestroyResult, output_format: OutputFormat
 ) -> None:
-    from peerstack.automation import UpResult
-
     if output_format is OutputFormat.json:
-        typer.echo(json.dumps({"topology": plan.topology, **result.to_dict()}, indent=2))
+        typer.echo(json.dumps(result.to_dict(), indent=2))
         return
-    seconds = result.duration.total_seconds()
-    verb = {"up": "updated", "refresh": "refreshed"}
-    out.print(
-        f"[green]{verb.get(operation, 'destroyed')}[/] stack [bold]{escape(result.stack)}[/] "
-        f"of topology [bold]{escape(plan.topology)}[/] in {seconds:.1f}s"
-    )
-    out.print(f"resources: {escape(str(result.changes))}")
-    if isinstance(result, UpResult):
-        from peerstack._render.deploy import output_tables
+    from peerstack._render.deploy import result_report
 
-        for renderable in output_tables(plan, result.outputs):
-            out.print(renderable)
+    for renderable in result_report(plan, result):
+        out.print(renderable)

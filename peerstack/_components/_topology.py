@@ -38,7 +38,7 @@ class PeeringTopology(pulumi.ComponentResource):
     import it again in place of itself). The components make no networking decisions: each resource
     comes from the plan.
 
-    Children are named from topology names only (see ``peerstack._components.names``):
+    Children are named from topology names only (see ``peerstack.plan.names``):
     ``{name}.{vpc}``, ``{name}.{link}``, ``{name}.{vpc}.{subnet}``, ``{name}.{vpc}.{table}``,
     ``{name}.{vpc}.{table}.{destination}`` (routes) and ``{name}.{account}`` (providers),
     so adding a VPC or a link never renames an existing resource, and two topologies in

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
+from rich.markup import escape
 from rich.text import Text
 
 from peerstack._provider import tokens
@@ -17,14 +18,66 @@ from peerstack._text import plural
 
 if TYPE_CHECKING:
     from peerstack._components.handover import StateRecord
-    from peerstack.automation import Outputs, ResourceStep
+    from peerstack._results import (
+        DestroyResult,
+        Outputs,
+        PreviewResult,
+        RefreshResult,
+        ResourceStep,
+        UpResult,
+    )
     from peerstack.plan import Plan
 
 __all__ = [
     "changes_by_place",
     "output_tables",
+    "preview_report",
+    "result_report",
     "state_summary",
 ]
+
+_DONE = {"up": "updated", "refresh": "refreshed", "destroy": "destroyed"}
+
+
+def preview_report(
+    plan: Plan, result: PreviewResult, *, asking: bool = False
+) -> Iterator[RenderableType]:
+    """What ``up`` would change, per link and per VPC. ``asking``: the lines shown before
+    `Deploy these changes?` (no headline, no closing note)."""
+    stack, topology = escape(result.stack), escape(plan.topology)
+    if not asking:
+        yield (
+            f"[green]previewed[/] stack [bold]{stack}[/] of topology [bold]{topology}[/]: "
+            f"{escape(str(result.changes))}"
+        )
+    table = changes_by_place(result.steps)
+    if table is None:
+        yield (
+            f"[green]no changes[/]: stack [bold]{stack}[/] already is topology [bold]{topology}[/]"
+        )
+        return
+    yield table
+    yield f"resources: {escape(str(result.changes))}"
+    if not asking:
+        yield "nothing was changed; `peerstack up` applies these changes"
+
+
+def result_report(
+    plan: Plan, result: UpResult | RefreshResult | DestroyResult
+) -> Iterator[RenderableType]:
+    """What ``up``, ``refresh`` or ``destroy`` did; for ``up``, the stack's ids."""
+    from peerstack._results import UpResult
+
+    done = _DONE[result.operation]
+    seconds = result.duration.total_seconds()
+    yield (
+        f"[green]{done}[/] stack [bold]{escape(result.stack)}[/] "
+        f"of topology [bold]{escape(plan.topology)}[/] in {seconds:.1f}s"
+    )
+    yield f"resources: {escape(str(result.changes))}"
+    if isinstance(result, UpResult):
+        yield from output_tables(plan, result.outputs)
+
 
 _OP_ORDER = ("create", "import", "update", "replace", "delete")
 
@@ -74,7 +127,7 @@ def changes_by_place(steps: Iterable[ResourceStep]) -> FittedTable | None:
 
 def output_tables(plan: Plan, outputs: Outputs) -> Iterator[RenderableType]:
     """The stack's ids: a table of peering connections, one of VPCs and route tables."""
-    from peerstack.automation import SECRET
+    from peerstack._results import SECRET
 
     def shown(name: str, value: Any) -> str:
         return SECRET if name in outputs.secret_names else str(value)

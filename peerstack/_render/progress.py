@@ -1,7 +1,9 @@
 """Live progress of an operation: resources done of planned, and each link's state.
 
 One view for every operation the CLI runs, on a real engine (automation events) or in
-the emulation (its steps, turned into the same events).
+the emulation (its steps, turned into the same events), and for a sequence of them (an
+emulated day 2 deploys the previous version first): each operation's events start
+with ``STARTED``.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class ProgressView:
         from peerstack.automation import EventKind, LinkState
 
         with self._lock:
+            if event.kind is EventKind.STARTED:
+                self._reported.clear()  # the next operation's links finish anew
             if event.kind is EventKind.DIAGNOSTIC and event.severity == "warning":
                 self._console.print(f"[yellow]warning[/]: {escape(event.message or '')}")
             if self._live is not None:
@@ -68,7 +72,7 @@ class ProgressView:
                     self._drawn = now
                     self._live.update(self._render(event.progress))
                 return
-            if self._operation == "preview":
+            if event.progress.operation == "preview":
                 return  # nothing is done in a preview: the changes table says what would be
             if event.kind is EventKind.FINISHED:
                 names: Iterable[str] = event.progress.links
@@ -88,7 +92,7 @@ class ProgressView:
         from peerstack.automation import LinkState
 
         head = Text.assemble(
-            (f"{self._operation} ", "bold"),
+            (f"{progress.operation or self._operation} ", "bold"),
             (self._stack, "bold cyan"),
             f": {progress.done} of {progress.planned} resources done",
             (f", {progress.failed} failed" if progress.failed else "", "red"),

@@ -15,6 +15,16 @@ Failures raise :class:`~peerstack.errors.DeployError` subclasses, each with a ``
 """
 
 from peerstack._components import endpoint_settings
+from peerstack._results import (
+    SECRET,
+    ChangeSummary,
+    DestroyResult,
+    Outputs,
+    PreviewResult,
+    RefreshResult,
+    ResourceStep,
+    UpResult,
+)
 from peerstack.automation._deployment import (
     PASSPHRASE_ENV,
     Deployment,
@@ -31,16 +41,6 @@ from peerstack.automation._events import (
     Operation,
     Progress,
     ProgressTracker,
-    ResourceStep,
-)
-from peerstack.automation._results import (
-    SECRET,
-    ChangeSummary,
-    DestroyResult,
-    Outputs,
-    PreviewResult,
-    RefreshResult,
-    UpResult,
 )
 from peerstack.plan import OUTPUT_NAMES, StackOutputs
 

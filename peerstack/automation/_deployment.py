@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import timedelta
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import yaml
 from pulumi import automation as auto
@@ -21,6 +21,14 @@ from pulumi.automation import errors as auto_errors
 from peerstack._components import ProviderSettings, endpoint_settings, topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
 from peerstack._components.settings import provider_region
+from peerstack._results import (
+    ChangeSummary,
+    DestroyResult,
+    Outputs,
+    PreviewResult,
+    RefreshResult,
+    UpResult,
+)
 from peerstack.automation._errors import (
     MIN_INLINE_REFRESH_DESTROY,
     classify_error,
@@ -29,17 +37,12 @@ from peerstack.automation._errors import (
     scrub,
 )
 from peerstack.automation._events import OnEvent, Operation, ProgressTracker
-from peerstack.automation._results import (
-    ChangeSummary,
-    DestroyResult,
-    Outputs,
-    PreviewResult,
-    RefreshResult,
-    UpResult,
-)
 from peerstack.errors import DeployError, PeerstackError, PluginInstallError, PulumiVersionError
 from peerstack.plan import Plan, TopologySource, build_plan
 from peerstack.verify import AwsClients, ClientFactory, StateResource, adopts_anything, preflight
+
+if TYPE_CHECKING:
+    from peerstack.verify import VerifyResult
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -249,22 +252,34 @@ class Deployment:
         tracker = self._tracker(Operation.PREVIEW, on_event)
         started = time.monotonic()
         with self._classified(Operation.PREVIEW, tracker):
-            result = stack.preview(parallel=self._parallel, on_event=tracker)
+            stack.preview(parallel=self._parallel, on_event=tracker)
+        steps = tracker.steps()
         return PreviewResult(
             stack=self._stack_name,
-            changes=ChangeSummary.from_op_map(result.change_summary),
+            topology=self._plan.topology,
+            changes=ChangeSummary.count(steps),
             duration=_since(started),
-            steps=tracker.steps(),
+            steps=steps,
         )
 
-    def up(self, *, on_event: OnEvent | None = None, release: Collection[str] = ()) -> UpResult:
+    def up(
+        self,
+        *,
+        on_event: OnEvent | None = None,
+        release: Collection[str] = (),
+        verify: bool = False,
+    ) -> UpResult:
         """Create, update, replace or delete resources until the stack is the topology;
-        return the stack's outputs.
+        return what changed and the stack's outputs.
 
         ``release`` names VPCs this stack created that the topology now adopts
         (``existing:``): their VPC, subnets, route tables and associations are marked to
         be kept in AWS, then leave the stack's state. Without it such a VPC raises
         :class:`~peerstack.errors.HandoverError` before anything changes.
+
+        ``verify`` reads AWS back afterwards (through ``endpoint`` when one is set) and
+        compares it with the plan, as ``peerstack verify`` does: the result's
+        ``verification``. Without it that is None.
         """
         stack = self._ready_stack(create=True, operation=Operation.UP)
         exported = self._export(stack)
@@ -275,11 +290,16 @@ class Deployment:
         started = time.monotonic()
         with self._classified(Operation.UP, tracker):
             result = stack.up(parallel=self._parallel, on_event=tracker)
+        outputs = Outputs.from_output_map(result.outputs)
+        steps = tracker.steps()
         return UpResult(
             stack=self._stack_name,
-            changes=_changes(result.summary, tracker),
+            topology=self._plan.topology,
+            changes=ChangeSummary.count(steps),
             duration=_since(started),
-            outputs=Outputs.from_output_map(result.outputs),
+            steps=steps,
+            outputs=outputs,
+            verification=self._verify(outputs) if verify else None,
         )
 
     def refresh(
@@ -296,15 +316,18 @@ class Deployment:
         tracker = self._tracker(Operation.REFRESH, on_event)
         started = time.monotonic()
         with self._classified(Operation.REFRESH, tracker):
-            result = stack.refresh(
+            stack.refresh(
                 parallel=self._parallel,
                 on_event=tracker,
                 clear_pending_creates=clear_pending_creates or None,
             )
+        steps = tracker.steps()
         return RefreshResult(
             stack=self._stack_name,
-            changes=_changes(result.summary, tracker),
+            topology=self._plan.topology,
+            changes=ChangeSummary.count(steps),
             duration=_since(started),
+            steps=steps,
         )
 
     def destroy(
@@ -318,15 +341,16 @@ class Deployment:
         tracker = self._tracker(Operation.DESTROY, on_event)
         started = time.monotonic()
         with self._classified(Operation.DESTROY, tracker):
-            result = stack.destroy(
-                parallel=self._parallel, on_event=tracker, remove=remove_stack or None
-            )
+            stack.destroy(parallel=self._parallel, on_event=tracker, remove=remove_stack or None)
         if remove_stack:
             self._stack = None
+        steps = tracker.steps()
         return DestroyResult(
             stack=self._stack_name,
-            changes=_changes(result.summary, tracker),
+            topology=self._plan.topology,
+            changes=ChangeSummary.count(steps),
             duration=_since(started),
+            steps=steps,
         )
 
     def state(self) -> tuple[StateRecord, ...]:
@@ -535,6 +559,13 @@ class Deployment:
         with self._classified("import", None):
             stack.import_stack(exported)
 
+    def _verify(self, outputs: Outputs) -> VerifyResult:
+        """AWS (or the endpoint) read back and compared with the plan."""
+        from peerstack.verify import AwsClients, verify
+
+        clients = AwsClients(endpoint=self._endpoint) if self._endpoint else None
+        return verify(self._plan, clients=clients, outputs=outputs)
+
     def _secrets(self) -> list[str]:
         values = [
             value.value
@@ -561,11 +592,6 @@ def _require_inline_support(command: auto.PulumiCommand, operation: str) -> None
             f">= {needed}; the installed one is {version}",
             hint="upgrade it: `curl -fsSL https://get.pulumi.com | sh` (or `brew upgrade pulumi`)",
         )
-
-
-def _changes(summary: Any, tracker: ProgressTracker) -> ChangeSummary:
-    changes = getattr(summary, "resource_changes", None)
-    return ChangeSummary.from_op_map(changes if changes is not None else tracker.summary)
 
 
 def _since(started: float) -> timedelta:

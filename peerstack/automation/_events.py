@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from peerstack._provider import tokens
-from peerstack.plan import names
+from peerstack._results.steps import Places, ResourceStep, normalize_op, parse_urn
 
 if TYPE_CHECKING:
     from pulumi.automation import EngineEvent
@@ -42,6 +42,8 @@ __all__ = [
     "Progress",
     "ProgressTracker",
     "ResourceStep",
+    "normalize_op",
+    "parse_urn",
 ]
 
 logger = logging.getLogger("peerstack")
@@ -87,50 +89,6 @@ class LinkState(enum.StrEnum):
     in a destroy, is gone); or the engine stopped without a failure in the link."""
     FAILED = "failed"
     """A resource of the link failed."""
-
-
-_REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced"})
-
-_STAGES: Mapping[str, str] = {
-    tokens.CONNECTION: "peering connection",
-    tokens.ACCEPTER: "accepter",
-    tokens.OPTIONS: "peering options",
-    tokens.ROUTE: "route",
-    tokens.SECURITY_RULE: "security group rule",
-}
-"""Resource types that make up a link, and what a person calls them."""
-
-
-def normalize_op(op: object) -> str:
-    """``OpType.CREATE`` or ``"create"`` -> ``"create"``; the replace family -> ``"replace"``."""
-    text = str(getattr(op, "value", op))
-    if text in _REPLACE_OPS:
-        return "replace"
-    return text
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceStep:
-    """One resource the engine is working on."""
-
-    urn: str
-    type: str
-    """The Pulumi type token, e.g. ``aws:ec2/route:Route``."""
-    name: str
-    """The resource's logical name (the last part of its URN)."""
-    op: str
-    """``create``, ``update``, ``delete``, ``replace``, ``same``, ``refresh``, ``read`` ..."""
-    link: str | None
-    """The peering link this resource belongs to, when it belongs to one."""
-    vpc: str | None = None
-    """The VPC this resource belongs to (its VPC, subnets, tables), when it belongs to one."""
-    custom: bool = True
-    """False for component resources (and the stack)."""
-
-    @property
-    def stage(self) -> str | None:
-        """``peering connection``, ``accepter``, ``peering options`` or ``route``."""
-        return _STAGES.get(self.type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,14 +162,6 @@ class _Resource:
     failed: bool = False
 
 
-def parse_urn(urn: str) -> tuple[str, str]:
-    """``(type, name)`` of a URN ``urn:pulumi:STACK::PROJECT::PARENT$TYPE::NAME``."""
-    parts = urn.split("::", 3)
-    if len(parts) < 4:
-        return "", urn
-    return parts[2].rsplit("$", 1)[-1], parts[3]
-
-
 class ProgressTracker:
     """Folds engine events into :class:`Progress` and typed :class:`Event` objects.
 
@@ -233,13 +183,8 @@ class ProgressTracker:
         is what every peerstack deployment uses)."""
         self.operation = operation
         self.stack = stack
-        # A resource belongs to the link whose peerstack:index:Link component is its
-        # parent; the components are named by the one function that names them.
-        prefix = plan.topology if prefix is None else prefix
-        # An accepted request from outside is a link too (its component is a Link).
-        link_names = [link.name for link in plan.links] + [a.name for a in plan.accepts]
-        self._link_of_component = {names.link(prefix, name): name for name in link_names}
-        self._vpc_of_component = {names.vpc(prefix, vpc.name): vpc.name for vpc in plan.vpcs}
+        self._places = Places(plan, prefix)
+        link_names = self._places.link_names
         self._on_event = on_event
         self._resources: dict[str, _Resource] = {}
         self._by_link: dict[str, dict[str, _Resource]] = {name: {} for name in link_names}
@@ -327,19 +272,19 @@ class ProgressTracker:
         # The engine's step metadata carries the parent URN (new state, or old for deletes).
         state = getattr(metadata, "new", None) or getattr(metadata, "old", None)
         parent = str(getattr(state, "parent", "") or "")
-        parent_type, parent_name = parse_urn(parent) if parent else ("", "")
-        link = vpc = None
-        if type_ == tokens.LINK:
-            link = self._link_of_component.get(name)
-        elif parent_type == tokens.LINK:
-            link = self._link_of_component.get(parent_name)
-        elif type_ == tokens.VPC_COMPONENT:
-            vpc = self._vpc_of_component.get(name)
-        elif parent_type == tokens.VPC_COMPONENT:
-            vpc = self._vpc_of_component.get(parent_name)
+        link, vpc = self._places.of(type_, name, parent)
         custom = bool(getattr(state, "custom", False)) if state is not None else True
         return ResourceStep(
-            urn=urn, type=type_, name=name, op=op, link=link, vpc=vpc, custom=custom
+            urn=urn,
+            type=type_,
+            name=name,
+            op=op,
+            link=link,
+            vpc=vpc,
+            custom=custom,
+            parent=parent,
+            id=str(getattr(state, "id", "") or "") or None,
+            changed=frozenset(getattr(metadata, "diffs", None) or ()),
         )
 
     def _record(self, step: ResourceStep, *, done: bool, failed: bool) -> None:

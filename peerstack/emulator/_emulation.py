@@ -9,22 +9,30 @@ holds, and ``verify`` reads the emulated AWS back and compares it with the plan.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterator
+import time
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from peerstack._components import topology_program
 from peerstack._components.handover import StateRecord, check_handovers, released_urns
 from peerstack._gc import long_lived_objects_frozen
+from peerstack._results import (
+    ChangeSummary,
+    DestroyResult,
+    Outputs,
+    Places,
+    PreviewResult,
+    ResourceStep,
+    UpResult,
+)
 from peerstack._runtime import Program
+from peerstack.automation import OnEvent, Operation
 from peerstack.emulator import _engine
 from peerstack.emulator._cloud import EMULATION_ROLE, EmulatedAws
-from peerstack.emulator._results import (
-    EmulatedDeployment,
-    EmulatedDestroy,
-    EmulatedPreview,
-    OnResource,
-)
+from peerstack.emulator._progress import EngineEvents
 from peerstack.emulator._snapshot import Ec2Snapshot, take_snapshot
 from peerstack.emulator._state import ResourceState, StackState
 from peerstack.errors import EmulatorError
@@ -37,9 +45,12 @@ if TYPE_CHECKING:
 
     from peerstack.verify import VerifyResult
 
-__all__ = ["Checkpoint", "Emulation", "with_emulation_roles"]
+__all__ = ["Checkpoint", "Emulation", "OnResource", "with_emulation_roles"]
 
 _PROJECT = "peerstack"
+
+OnResource = Callable[[ResourceStep], None]
+"""Called once per step, as soon as the emulation has done it."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -51,7 +62,7 @@ class Checkpoint:
     ec2: Ec2Snapshot = field(repr=False)
     state: tuple[ResourceState, ...] = field(repr=False)
     plan: Plan | None = field(repr=False)
-    deployment: EmulatedDeployment | None = field(repr=False)
+    deployment: UpResult | None = field(repr=False)
     stack: str | None
     accounts: tuple[AccountPlan, ...] = field(repr=False)
     owner: int = field(repr=False)
@@ -76,7 +87,7 @@ class Emulation:
         self._cloud = EmulatedAws(self._plan.accounts if self._plan else ())
         self._state = StackState()
         self._stack: str | None = None
-        self._deployment: EmulatedDeployment | None = None
+        self._deployment: UpResult | None = None
         self._checkpoint: Checkpoint | None = None
 
     # -- lifecycle -----------------------------------------------------------------------
@@ -174,7 +185,7 @@ class Emulation:
         return tuple(self._state)
 
     @property
-    def deployment(self) -> EmulatedDeployment:
+    def deployment(self) -> UpResult:
         """The result of the last :meth:`up` (raises EmulatorError before the first)."""
         if self._deployment is None:
             raise EmulatorError("nothing is deployed in this emulation yet: call up() first")
@@ -183,7 +194,7 @@ class Emulation:
     @property
     def outputs(self) -> dict[str, Any]:
         """The stack outputs of the deployed program (ids of VPCs, tables, connections)."""
-        return dict(self.deployment.outputs)
+        return dict(self.deployment.outputs.values)
 
     # -- the cloud ---------------------------------------------------------------------
 
@@ -236,33 +247,49 @@ class Emulation:
         program: Program | None = None,
         on_step: OnResource | None = None,
         on_resource: OnResource | None = None,
+        on_event: OnEvent | None = None,
         release: Collection[str] = (),
-    ) -> EmulatedDeployment:
+    ) -> UpResult:
         """Bring the stack to ``topology`` (default: the current one): create what is new,
         update or replace what changed, delete what is gone, as the real engine would.
 
         ``release`` names created VPCs the new topology adopts (``existing:``): they leave
         the stack's state and stay in AWS. Without it, such a VPC stops the run with a
         HandoverError before anything changes. ``program`` replaces the topology's
-        PeeringTopology program (any Pulumi program using pulumi-aws).
+        PeeringTopology program (any Pulumi program using pulumi-aws). ``on_step`` is
+        called with each step as it is done; ``on_event`` with the
+        :class:`~peerstack.automation.Event`s a real engine's run would send. The
+        result is not verified (:meth:`verify` does it).
         """
         plan = self._next(topology)
         self._cloud.require_running()
         self._release(plan, release, self._state)
         self._seed(plan)
-        outputs, steps, warnings = _engine.run(
-            program or self._program(plan, self._state),
-            cloud=self._cloud,
-            state=self._state,
-            project=_PROJECT,
-            stack=self._stack_name(plan),
-            preview=False,
-            quotas=plan.quotas,
-            on_step=on_step or on_resource,
-        )
+        stack = self._stack_name(plan)
+        started = time.monotonic()
+        with self._stepping(plan, Operation.UP, stack, on_step or on_resource, on_event) as step:
+            outputs, steps, warnings = _engine.run(
+                program or self._program(plan, self._state),
+                cloud=self._cloud,
+                state=self._state,
+                project=_PROJECT,
+                stack=stack,
+                preview=False,
+                quotas=plan.quotas,
+                on_step=step,
+                places=Places(plan),
+            )
         self._plan = plan
-        self._deployment = EmulatedDeployment(
-            plan=plan, steps=tuple(steps), warnings=tuple(warnings), outputs=outputs
+        self._deployment = UpResult(
+            stack=stack,
+            topology=plan.topology,
+            changes=ChangeSummary.count(steps),
+            duration=_since(started),
+            steps=tuple(steps),
+            engine="mocks",
+            emulated=True,
+            warnings=tuple(warnings),
+            outputs=Outputs(MappingProxyType(outputs)),
         )
         return self._deployment
 
@@ -272,7 +299,8 @@ class Emulation:
         *,
         program: Program | None = None,
         release: Collection[str] = (),
-    ) -> EmulatedPreview:
+        on_event: OnEvent | None = None,
+    ) -> PreviewResult:
         """What :meth:`up` would do (with the same ``release``), changing nothing.
 
         Reads (such as discovering an adopted VPC's route tables) are answered by the
@@ -283,28 +311,81 @@ class Emulation:
         state = self._state.copy()
         self._release(plan, release, state)
         self._seed(plan)
-        _, steps, warnings = _engine.run(
-            program or self._program(plan, state),
-            cloud=self._cloud,
-            state=state,
-            project=_PROJECT,
-            stack=self._stack_name(plan),
-            preview=True,
-            quotas=plan.quotas,
+        stack = self._stack_name(plan)
+        started = time.monotonic()
+        with self._stepping(plan, Operation.PREVIEW, stack, None, on_event) as step:
+            _, steps, warnings = _engine.run(
+                program or self._program(plan, state),
+                cloud=self._cloud,
+                state=state,
+                project=_PROJECT,
+                stack=stack,
+                preview=True,
+                quotas=plan.quotas,
+                on_step=step,
+                places=Places(plan),
+            )
+        return PreviewResult(
+            stack=stack,
+            topology=plan.topology,
+            changes=ChangeSummary.count(steps),
+            duration=_since(started),
+            steps=tuple(steps),
+            engine="mocks",
+            emulated=True,
+            warnings=tuple(warnings),
         )
-        return EmulatedPreview(plan=plan, steps=tuple(steps), warnings=tuple(warnings))
 
-    def destroy(self, *, on_step: OnResource | None = None) -> EmulatedDestroy:
+    def destroy(
+        self, *, on_step: OnResource | None = None, on_event: OnEvent | None = None
+    ) -> DestroyResult:
         """Delete every resource the stack holds (adopted VPCs are not among them)."""
         self._cloud.require_running()
-        steps = _engine.destroy(
-            cloud=self._cloud,
-            state=self._state,
-            quotas=self._plan.quotas if self._plan else None,
-            on_step=on_step,
-        )
+        plan = self._plan
+        stack = self._stack or (plan.topology if plan else _PROJECT)
+        started = time.monotonic()
+        with self._stepping(plan, Operation.DESTROY, stack, on_step, on_event) as step:
+            steps = _engine.destroy(
+                cloud=self._cloud,
+                state=self._state,
+                quotas=plan.quotas if plan else None,
+                on_step=step,
+                places=Places(plan) if plan else None,
+            )
         self._deployment = None
-        return EmulatedDestroy(steps=tuple(steps))
+        return DestroyResult(
+            stack=stack,
+            topology=plan.topology if plan else "",
+            changes=ChangeSummary.count(steps),
+            duration=_since(started),
+            steps=tuple(steps),
+            engine="mocks",
+            emulated=True,
+        )
+
+    @contextlib.contextmanager
+    def _stepping(
+        self,
+        plan: Plan | None,
+        operation: Operation,
+        stack: str,
+        on_step: OnResource | None,
+        on_event: OnEvent | None,
+    ) -> Iterator[OnResource | None]:
+        """The callback a run gives each step: ``on_step``, and the engine events of the
+        step for ``on_event``; the events end when the run does (not when it fails)."""
+        if on_event is None or plan is None:
+            yield on_step
+            return
+        events = EngineEvents(plan, operation, stack=stack, on_event=on_event)
+
+        def step(done: ResourceStep) -> None:
+            events(done)
+            if on_step is not None:
+                on_step(done)
+
+        yield step
+        events.finish()
 
     @contextlib.contextmanager
     def served(self) -> Iterator[str]:
@@ -393,6 +474,10 @@ class Emulation:
             resource = state.get(urn)
             if resource is not None:
                 state.put(resource.retained())
+
+
+def _since(started: float) -> timedelta:
+    return timedelta(seconds=time.monotonic() - started)
 
 
 def with_emulation_roles(plan: Plan) -> Plan:

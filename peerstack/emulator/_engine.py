@@ -53,10 +53,10 @@ from peerstack._provider import tokens
 from peerstack._provider.changes import Change, classify
 from peerstack._provider.imports import split_import_id
 from peerstack._provider.tokens import short_type
+from peerstack._results import Places, ResourceStep
 from peerstack._runtime import Monitor, Program, run_program
 from peerstack.emulator._handlers import HANDLERS, INVOKES, Request, ResourceHandler
 from peerstack.emulator._handlers._base import COMMON_INPUTS, field_of, str_map
-from peerstack.emulator._results import EmulatedStep
 from peerstack.emulator._state import ResourceState, StackState, delete_order
 from peerstack.errors import EmulatorError
 
@@ -65,7 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OnStep", "run"]
 
-OnStep = Callable[[EmulatedStep], None]
+OnStep = Callable[[ResourceStep], None]
 """Called once per step (create, update, replace, delete, same), as soon as it is done."""
 
 _ROLE_ACCOUNT = re.compile(r"^arn:[\w-]+:iam::(\d{12}):role/")
@@ -95,6 +95,7 @@ class _Run:
     preview: bool
     quotas: Mapping[str, int]
     on_step: OnStep | None
+    places: Places | None = None
     old: StackState = field(init=False)
     registered: set[str] = field(default_factory=set)
     moved: set[str] = field(default_factory=set)
@@ -102,7 +103,7 @@ class _Run:
     replaced: list[ResourceState] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What the engine would warn about (a preview's replace of an imported resource)."""
-    steps: list[EmulatedStep] = field(default_factory=list)
+    steps: list[ResourceStep] = field(default_factory=list)
     providers: dict[str, _Provider] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -173,7 +174,9 @@ class _Run:
         change = Change.CREATE if old is None else classify(args.typ, old.inputs, inputs)[0]
         outputs = dict(old.outputs) if old is not None else {}
         self._keep(request, args, urn, "", inputs, outputs, None, None)
-        self._record(change, args.typ, args.name, urn, None, None, None, parent=request.parent)
+        self._record(
+            change, args.typ, args.name, urn, None, None, None, parent=request.parent, custom=False
+        )
         return "", {}
 
     def _custom_step(
@@ -483,6 +486,7 @@ class _Run:
             resource.region,
             replacement=replacement,
             parent=resource.parent,
+            custom=resource.custom,
         )
 
     def component_outputs(self, urn: str, outputs: Mapping[str, Any]) -> None:
@@ -569,16 +573,21 @@ class _Run:
         *,
         replacement: bool = False,
         parent: str = "",
+        custom: bool = True,
     ) -> None:
-        step = EmulatedStep(
+        link, vpc = self.places.of(type_, name, parent) if self.places else (None, None)
+        step = ResourceStep(
             op=op,
             type=type_,
             name=name,
             urn=urn,
+            link=link,
+            vpc=vpc,
             id=resource_id or None,
             account_id=account_id,
             region=region,
             changed=keys if op in (Change.UPDATE, Change.REPLACE) else frozenset(),
+            custom=custom,
             replacement=replacement,
             parent=parent,
         )
@@ -727,14 +736,20 @@ def run(
     preview: bool,
     quotas: Mapping[str, int] | None = None,
     on_step: OnStep | None = None,
-) -> tuple[dict[str, Any], list[EmulatedStep], list[str]]:
+    places: Places | None = None,
+) -> tuple[dict[str, Any], list[ResourceStep], list[str]]:
     """Run ``program`` against ``state`` in ``cloud``: ``(stack outputs, steps, warnings)``.
 
     ``state`` is updated step by step, as a checkpoint is: when a step fails, what was
     done before it stays recorded.
     """
     the_run = _Run(
-        cloud=cloud, state=state, preview=preview, quotas=dict(quotas or {}), on_step=on_step
+        cloud=cloud,
+        state=state,
+        preview=preview,
+        quotas=dict(quotas or {}),
+        on_step=on_step,
+        places=places,
     )
     monitor = _Monitor(the_run)
     outputs = run_program(
@@ -752,10 +767,16 @@ def destroy(
     preview: bool = False,
     quotas: Mapping[str, int] | None = None,
     on_step: OnStep | None = None,
-) -> list[EmulatedStep]:
+    places: Places | None = None,
+) -> list[ResourceStep]:
     """Delete every resource of ``state`` (``retain_on_delete`` ones only from the state)."""
     the_run = _Run(
-        cloud=cloud, state=state, preview=preview, quotas=dict(quotas or {}), on_step=on_step
+        cloud=cloud,
+        state=state,
+        preview=preview,
+        quotas=dict(quotas or {}),
+        on_step=on_step,
+        places=places,
     )
     the_run.finish()
     return the_run.steps

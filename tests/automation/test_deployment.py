@@ -35,7 +35,13 @@ from peerstack.errors import (
 )
 from peerstack.plan import Plan
 from peerstack.topology import topology_from_data
-from tests.helpers.fake_cli import FakePulumi, events_for, on_path, resource_count
+from tests.helpers.fake_cli import (
+    FakePulumi,
+    aws_resource_count,
+    events_for,
+    on_path,
+    resource_count,
+)
 
 PROJECT = "peerstack-mesh"
 
@@ -107,9 +113,10 @@ def test_preview_writes_the_project_and_runs_an_inline_program_on_the_stack(
     assert preview[preview.index("--parallel") + 1] == "4"
     assert preview[preview.index("--stack") + 1] == "dev"
 
-    resources = resource_count(mesh)
-    assert result.changes["create"] == resources
-    assert result.stack == "dev"
+    # The AWS resources among the steps: the stack, providers and components not counted.
+    assert result.changes.to_dict() == {"create": aws_resource_count(mesh)}
+    assert len(result.steps) == resource_count(mesh)
+    assert result.stack == "dev" and result.topology == "mesh" and result.engine == "pulumi"
     assert result.duration.total_seconds() > 0
 
 
@@ -176,8 +183,11 @@ def test_up_returns_typed_outputs_and_the_change_summary(
 
     (up,) = fake.ran("up")
     assert up[:3] == ["up", "--yes", "--skip-preview"]
-    assert result.changes["create"] == 20 and result.changes["same"] == 1
-    assert result.changes.changed == 20
+    # Counted by the one rule from the engine's steps, not taken from its summary (which
+    # counts the stack, the providers and the components too).
+    assert result.changes.to_dict() == {"create": aws_resource_count(mesh)}
+    assert result.changes.changed == aws_resource_count(mesh)
+    assert result.verification is None and result.ok and not result.emulated
     assert result.outputs.vpc_ids == {"web": "vpc-0a", "api": "vpc-0b"}
     assert result.outputs.route_table_ids["web"]["public"] == "rtb-02"
     assert result.outputs.peering_connection_ids == {"api--web": "pcx-01"}
@@ -222,7 +232,8 @@ def test_destroy_selects_the_stack_and_never_creates_one(
     (destroy,) = fake.ran("destroy")
     assert destroy[:3] == ["destroy", "--skip-preview", "--yes"]
     assert destroy[destroy.index("--exec-kind") + 1] == "auto.inline"
-    assert result.changes["delete"] == 21
+    assert result.changes.to_dict() == {"delete": aws_resource_count(mesh)}
+    assert result.counts_by_type()["VpcPeeringConnection"] == len(mesh.links)
     assert not fake.ran("stack", "init")
 
 
@@ -236,7 +247,42 @@ def test_refresh(mesh: Plan, fake: FakePulumi, tmp_path: Path) -> None:
 
     (refresh,) = fake.ran("refresh")
     assert refresh[:3] == ["refresh", "--skip-preview", "--yes"]
-    assert result.changes["same"] == 21 and result.changes.changed == 0
+    assert result.changes.to_dict() == {"same": aws_resource_count(mesh)}
+    assert result.changes.changed == 0
+
+
+def test_up_verifies_only_when_asked(plan_of: Any, fake: FakePulumi, tmp_path: Path) -> None:
+    """``up(verify=True)`` reads AWS back, as `peerstack verify` does (moto here, holding
+    what the fake engine's outputs name); by default an up is not verified (above)."""
+    from moto import mock_aws
+
+    from peerstack.testing import emulated
+
+    # Ambient credentials are moto's default account; prod is reached by its role.
+    plan = plan_of(
+        """
+        name: real
+        defaults: {account: net, region: us-east-1}
+        accounts:
+          net: {id: "123456789012"}
+          prod: {id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/p"}
+        vpcs:
+          a: {cidr: 10.1.0.0/16}
+          b: {cidr: 10.2.0.0/16, account: prod, region: eu-west-1}
+        peerings: [{requester: a, accepter: b}]
+        """
+    )
+    stack = deployment(plan, fake, tmp_path)
+    with mock_aws(), emulated(plan) as env:
+        fake.update(up={"events": []}, outputs=env.outputs)
+        verified = stack.up(verify=True)
+        fake.update(outputs={**env.outputs, "peering_connection_ids": {"a--b": "pcx-0f"}})
+        wrong = stack.up(verify=True)
+
+    assert verified.verification is not None and verified.ok
+    assert verified.verification.summary() == "verified: 1 link, 2 routes match the plan of 'real'"
+    assert wrong.verification is not None and not wrong.ok
+    assert "link-missing" in {d.kind for d in wrong.verification.differences}
 
 
 # -- several stacks -----------------------------------------------------------------------

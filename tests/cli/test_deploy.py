@@ -45,7 +45,8 @@ def test_preview_shows_the_changes_and_changes_nothing(fake: Any, mesh: Plan) ->
     result = run("preview", str(MESH))
 
     assert result.exit_code == 0, result.output
-    count = fake_cli.resource_count(mesh)
+    # The AWS resources: the stack, the providers and the components are not counted.
+    count = fake_cli.aws_resource_count(mesh)
     assert "previewed stack dev of topology mesh" in result.stdout
     assert f"+{count} create" in result.stdout
     assert "nothing was changed" in result.stdout
@@ -62,7 +63,9 @@ def test_preview_as_json_pipes_cleanly(fake: Any, mesh: Plan) -> None:
     data = json.loads(result.stdout)
     assert data["operation"] == "preview" and data["stack"] == "qa"
     assert data["topology"] == "mesh"
-    assert data["changes"] == {"create": fake_cli.resource_count(mesh)}
+    assert data["changes"] == {"create": fake_cli.aws_resource_count(mesh)}
+    assert len(data["steps"]) == fake_cli.aws_resource_count(mesh)
+    assert {s["link"] for s in data["steps"] if s["link"]} == {k.name for k in mesh.links}
     (preview,) = fake.ran("preview")
     assert preview[preview.index("--parallel") + 1] == "3"
 
@@ -82,7 +85,8 @@ def test_up_reports_each_link_and_the_ids(fake: Any, mesh: Plan) -> None:
 
     assert result.exit_code == 0, result.output
     assert "updated stack dev of topology mesh" in result.stdout
-    assert "+36 create" in result.stdout
+    # Counted from the engine's steps (AWS resources), not from its own summary.
+    assert f"+{fake_cli.aws_resource_count(mesh)} create" in result.stdout
     assert "pcx-0123" in result.stdout and "vpc-0a" in result.stdout and "rtb-01" in result.stdout
     # Not a terminal: one line per link as it finishes, on stderr.
     for link in mesh.links:
@@ -133,7 +137,8 @@ def test_refresh(fake: Any, mesh: Plan) -> None:
     result = run("refresh", str(MESH))
 
     assert result.exit_code == 0, result.output
-    assert "refreshed stack dev" in result.stdout and "=36 same" in result.stdout
+    same = fake_cli.aws_resource_count(mesh)
+    assert "refreshed stack dev" in result.stdout and f"={same} same" in result.stdout
 
 
 # -- destroy asks first --------------------------------------------------------------------
@@ -161,7 +166,8 @@ def test_destroy_asks_and_yes_destroys(
     assert "4 VPCs (mesh.api, mesh.batch, mesh.data, mesh.web)" in result.stderr
     assert "6 peering connections, 22 routes and" in result.stderr
     assert "Destroy?" in result.stderr
-    assert "destroyed stack dev" in result.stdout and "-36 delete" in result.stdout
+    deleted = fake_cli.aws_resource_count(mesh)
+    assert "destroyed stack dev" in result.stdout and f"-{deleted} delete" in result.stdout
     assert fake.ran("destroy")
 
 

@@ -49,11 +49,19 @@ def test_up_emulate_creates_verifies_and_exits_zero(path: Path) -> None:
         assert accept.peering_id in result.stdout
 
 
-def test_up_emulate_json_is_for_tools() -> None:
+def test_up_emulate_json_is_for_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("up", str(HUB), "--emulate", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["emulated"] is True and data["operation"] == "up"
+    assert data["engine"] == "mocks" and data["topology"] == "corp" and data["previous"] is None
+    # The very shape a real `up -f json` prints (here through the fake `pulumi`).
+    real = _real_up_json(tmp_path, monkeypatch)
+    assert list(real) == list(data)
+    assert real["emulated"] is False and real["verification"] is None
+    assert {tuple(s) for s in real["steps"]} == {tuple(s) for s in data["steps"]}
+    assert real["changes"] == data["changes"] == {"create": 44}
+    assert real["resources"] == data["resources"]
     assert data["resources"]["VpcPeeringConnectionAccepter"] == 4
     assert data["verification"]["ok"] is True
     assert data["verification"]["differences"] == []
@@ -64,6 +72,25 @@ def test_up_emulate_json_is_for_tools() -> None:
         "shared--sandbox",
     }
     assert data["outputs"]["vpc_ids"]["legacy"] == "vpc-0123456789abcdef0"
+
+
+def _real_up_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    from tests.helpers import fake_cli
+
+    plan = build_plan(HUB)
+    fake = fake_cli.FakePulumi.install(tmp_path / "fake")
+    fake.update(up={"events": fake_cli.events_for(plan, stack="dev", project="peerstack-corp")})
+    monkeypatch.setenv("PATH", fake_cli.on_path(fake))
+    monkeypatch.setenv("PULUMI_CONFIG_PASSPHRASE", "not-a-secret")
+    monkeypatch.chdir(tmp_path)
+    from peerstack.automation import _deployment
+
+    with Emulation(plan) as aws:  # what the pre-flight reads: the adopted VPC is there
+        monkeypatch.setattr(_deployment, "AwsClients", lambda endpoint=None: aws.ec2)
+        result = run("up", str(HUB.resolve()), "--yes", "-f", "json")
+    assert result.exit_code == 0, result.output
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 def test_up_emulate_exits_one_when_the_network_differs(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,9 +129,10 @@ def test_preview_emulate_json() -> None:
     result = run("preview", str(HUB), "--emulate", "-f", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["operation"] == "preview"
-    assert sum(data["resources"].values()) == len(data["create"]) == 44
-    routes = [r for r in data["create"] if r["type"] == tokens.ROUTE]
+    assert data["operation"] == "preview" and data["emulated"] is True
+    created = [s for s in data["steps"] if s["op"] == "create"]
+    assert sum(data["resources"].values()) == len(created) == data["changes"]["create"] == 44
+    routes = [r for r in created if r["type"] == tokens.ROUTE]
     assert {r["account_id"] for r in routes} == {"111111111111", "222222222222", "333333333333"}
 
 
@@ -284,20 +312,33 @@ def test_up_from_an_old_version_applies_only_the_changes(tmp_path: Path) -> None
     assert "deleted" in result.stdout and "updated" in result.stdout
     assert "corp.shared--sandbox" in result.stdout  # its connection is deleted
     assert "verified:" in result.stdout
+    # One progress view for both deploys: each reports its links as they finish.
+    assert result.stderr.count("link shared--app-eu: done") == 2
 
 
-def test_up_from_as_json_lists_the_steps(tmp_path: Path) -> None:
-    def add_tag(data: dict[str, Any]) -> None:
-        data["defaults"]["tags"]["team"] = "network"
+def test_up_from_as_json_counts_what_diff_predicts_on_the_readme_s_day_2_example() -> None:
+    """`up NEW --emulate --from OLD -f json` lists the steps, and what deploying OLD did;
+    `peerstack diff OLD NEW` predicts its changes, counted by the same rule: AWS
+    resources, a replacement once, providers and components not at all."""
+    new = EXAMPLES_DIR / "changes" / "hub-next-week.yaml"
+    done = run("up", str(new), "--emulate", "--from", str(HUB), "-f", "json")
+    predicted = run("diff", str(HUB), str(new), "-f", "json")
 
-    new = _variant(tmp_path, add_tag)
-    result = run("up", str(new), "--emulate", "--from", str(HUB), "-f", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
-    assert data["from"] == str(HUB)
-    assert "create" not in data["changes"] and data["changes"]["update"] >= 1
-    assert {s["op"] for s in data["steps"]} == {"update"}
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    # What deploying OLD did comes first, in the same shape.
+    assert data["previous"]["topology"] == "corp" and data["previous"]["previous"] is None
+    assert data["previous"]["changes"] == {"create": 44}
+    assert data["previous"]["verification"]["ok"] is True
     assert data["verification"]["ok"] is True
+    changed = {op: n for op, n in data["changes"].items() if op != "same"}
+    assert changed == {"create": 6, "update": 7, "delete": 9}  # the README says so
+    steps = {(s["op"], s["type"], s["name"]) for s in data["steps"]}
+    assert len(steps) == sum(changed.values())
+    assert ("delete", tokens.CONNECTION, "corp.shared--sandbox") in steps
+    assert ("create", tokens.SUBNET, "corp.shared.db") in steps
+    assert predicted.exit_code == 1, predicted.output  # it changes something
+    assert json.loads(predicted.stdout)["resources"]["counts"] == changed
 
 
 def test_preview_from_an_old_version(tmp_path: Path) -> None:

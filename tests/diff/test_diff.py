@@ -123,6 +123,8 @@ def test_diff_predicts_what_the_engine_does(
         if s.aws and s.op is not Change.SAME and not s.replacement
     }
     assert predicted == actual
+    # Counted alike: what diff says would change is what up says it changed.
+    assert diff(BASE, new).counts() == {op: n for op, n in done.changes.items() if op != "same"}
 
 
 def test_the_network_view_names_what_changes() -> None:
@@ -232,6 +234,8 @@ def test_adopting_a_connection_is_predicted_as_the_imports_the_engine_does() -> 
         if s.aws and s.op is not Change.SAME and not s.replacement
     }
     assert predicted == actual
+    # Counted alike: what diff says would change is what up says it changed.
+    assert result.counts() == {op: n for op, n in done.changes.items() if op != "same"}
 
 
 def test_accepting_a_request_is_predicted_as_the_engine_does_and_removing_it_leaves_it() -> None:
@@ -266,6 +270,8 @@ def test_accepting_a_request_is_predicted_as_the_engine_does_and_removing_it_lea
         if s.aws and s.op is not Change.SAME and not s.replacement
     }
     assert predicted == actual
+    # Counted alike: what diff says would change is what up says it changed.
+    assert added.counts() == {op: n for op, n in done.changes.items() if op != "same"}
 
     removed = diff(ACCEPTING, before)
     assert [(c.link, c.change) for c in removed.links] == [("atlas--app", "removed")]

@@ -105,7 +105,7 @@ def test_adopting_imports_the_connection_and_its_routes_and_creates_neither() ->
         assert route.import_id == f"{CORE_PRIVATE}_10.20.0.0/16"
         assert route.retain_on_delete
         again = env.up()
-        assert set(again.changes()) == {"same"}
+        assert set(again.changes) == {"same"}
 
 
 def test_after_adoption_routes_exist_false_keeps_them_and_new_routes_are_created() -> None:
@@ -319,7 +319,7 @@ def test_renaming_a_tables_key_or_naming_discovered_tables_renames_no_route() ->
         env.up()
         for version in (changed(renamed), changed(both)):
             later = env.up(version)
-            assert set(later.changes()) == {"same"}, later.changes()
+            assert set(later.changes) == {"same"}, later.changes
             assert env.verify().ok
 
 

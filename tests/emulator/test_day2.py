@@ -14,7 +14,7 @@ import pytest
 from peerstack._cidr import subnet_ipv6_block
 from peerstack._provider import tokens
 from peerstack._provider.changes import Change
-from peerstack.emulator import EmulatedDeployment, Emulation
+from peerstack.emulator import Emulation, UpResult
 from peerstack.errors import HandoverError
 
 Data = dict[str, Any]
@@ -61,23 +61,23 @@ def changed(edit: Callable[[Data], None]) -> Data:
     return data
 
 
-def replaced(deployment: EmulatedDeployment) -> set[str]:
+def replaced(deployment: UpResult) -> set[str]:
     return {s.name for s in deployment.of(Change.REPLACE)}
 
 
-def deleted(deployment: EmulatedDeployment) -> set[str]:
+def deleted(deployment: UpResult) -> set[str]:
     return {s.name for s in deployment.of(Change.DELETE)}
 
 
-def created(deployment: EmulatedDeployment) -> set[str]:
+def created(deployment: UpResult) -> set[str]:
     return {s.name for s in deployment.of(Change.CREATE)}
 
 
-def updated(deployment: EmulatedDeployment) -> set[str]:
+def updated(deployment: UpResult) -> set[str]:
     return {s.name for s in deployment.of(Change.UPDATE)}
 
 
-def aws_names(deployment: EmulatedDeployment, op: Change) -> set[str]:
+def aws_names(deployment: UpResult, op: Change) -> set[str]:
     return {s.name for s in deployment.of(op) if s.aws}
 
 
@@ -92,7 +92,7 @@ def env(peerstack_emulated_shared: Callable[..., Emulation]) -> Emulation:
     return emulation
 
 
-def up_and_verify(env: Emulation, data: Data) -> EmulatedDeployment:
+def up_and_verify(env: Emulation, data: Data) -> UpResult:
     deployment = env.up(data)
     result = env.verify()
     assert result.ok, [str(d) for d in result.differences]
@@ -117,7 +117,7 @@ def destroy_and_check(env: Emulation) -> None:
 
 def test_the_same_topology_again_changes_nothing(env: Emulation) -> None:
     again = up_and_verify(env, BASE)
-    assert set(again.changes()) == {"same"}
+    assert set(again.changes) == {"same"}
     destroy_and_check(env)
 
 
@@ -151,7 +151,7 @@ def test_scheduled_requests_reorder_nothing_that_exists(env: Emulation) -> None:
         data["vpcs"]["extra"] = {"account": "prod", "region": "eu-west-1", "cidr": "10.5.0.0/16"}
         data["hubs"][0]["spokes"].append("extra")
 
-    assert set(up_and_verify(env, changed(tighten)).changes()) == {"same"}
+    assert set(up_and_verify(env, changed(tighten)).changes) == {"same"}
     grown = up_and_verify(env, changed(grow))
     assert not replaced(grown) and not deleted(grown) and not updated(grown)
     assert {"corp.extra", "corp.shared--extra"} <= created(grown)

@@ -41,24 +41,26 @@ def vpc_ids_in(env: Emulation, account: str, region: str) -> set[str]:
 def test_every_example_deploys_and_verifies(path: Path) -> None:
     plan = build_plan(load_topology(path))
     result = emulator.up(plan)
-    assert result.ok, [str(d) for d in result.verification.differences]
-    counts = result.deployment.counts_by_type()
+    verification = result.verification
+    assert verification is not None and result.engine == "mocks" and result.emulated
+    assert result.ok, [str(d) for d in verification.differences]
+    counts = result.counts_by_type()
     adopted = [link for link in plan.links if link.adopted]
     assert counts["VpcPeeringConnection"] == len(plan.links) - len(adopted)
-    imported = [s for s in result.deployment.of("import") if s.type == tokens.CONNECTION]
+    imported = [s for s in result.of("import") if s.type == tokens.CONNECTION]
     assert sorted(s.id or "" for s in imported) == sorted(str(k.existing_id) for k in adopted)
     assert counts.get("VpcPeeringConnectionAccepter", 0) == sum(
         link.needs_accepter for link in plan.links
     ) + len(plan.accepts)
     assert counts["Vpc"] == sum(v.managed for v in plan.vpcs)
     assert counts.get("Route", 0) + len(
-        [s for s in result.deployment.of("import") if s.type == tokens.ROUTE]
+        [s for s in result.of("import") if s.type == tokens.ROUTE]
     ) >= len(plan.routes)
     assert counts.get("SecurityGroupIngressRule", 0) == len(plan.security_rules)
-    assert {s.status for s in result.verification.links} == {"active"}
+    assert {s.status for s in verification.links} == {"active"}
     # One reachability model on both sides: verify's, of what was deployed, is the plan's.
-    assert result.verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
-    assert result.verification.subnet_reachability == plan.subnet_reachability
+    assert verification.reachability == {k: tuple(v) for k, v in plan.reachability.items()}
+    assert verification.subnet_reachability == plan.subnet_reachability
 
 
 def test_each_vpc_lives_in_its_own_account_and_region(
@@ -302,7 +304,7 @@ def test_preview_lists_resources_and_creates_none() -> None:
 def test_progress_is_reported_per_resource() -> None:
     seen: list[str] = []
     result = emulator.up(example("specific-routes"), on_resource=lambda r: seen.append(r.type))
-    assert seen.count(tokens.ROUTE) == result.deployment.counts_by_type()["Route"]
+    assert seen.count(tokens.ROUTE) == result.counts_by_type()["Route"]
 
 
 def test_the_emulation_is_discarded_and_fresh_each_time() -> None:
@@ -547,9 +549,10 @@ quotas: {outstanding_requests_per_account: 2}
 def test_the_plans_schedule_deploys_more_requests_than_the_quota(plan_of: PlanOf) -> None:
     plan = plan_of(SIX_REQUESTS)
     assert sum(link.waits_for is not None for link in plan.links) == 4
-    result = emulator.up(plan)
-    assert result.ok, [str(d) for d in result.verification.differences]
-    assert {s.status for s in result.verification.links} == {"active"}
+    verification = emulator.up(plan).verification
+    assert verification is not None
+    assert verification.ok, [str(d) for d in verification.differences]
+    assert {s.status for s in verification.links} == {"active"}
 
 
 def test_without_the_schedule_the_same_requests_exceed_the_quota(plan_of: PlanOf) -> None:

@@ -113,7 +113,7 @@ def test_an_adopted_link_outside_the_providers_region_imports_there(
         connection = held[(tokens.CONNECTION, "takeover.core--warehouse")]
         assert connection.import_id == f"{PCX}@{requester}"
         assert connection.region == requester
-        assert set(env.up().changes()) == {"same"}
+        assert set(env.up().changes) == {"same"}
 
 
 def test_without_its_region_an_import_reads_in_the_providers_region_and_finds_nothing() -> None:

@@ -10,7 +10,9 @@ engine's rules (github.com/pulumi/pulumi, pkg/engine/update.go, OnResourceStepPr
   so after its children; on delete it always gets one;
 - deletes run children before parents; the stack's outputs come last, then the summary
   and a ``cancelEvent``;
-- step metadata names the parent URN in ``new`` (or ``old`` for deletes).
+- step metadata names the parent URN in ``new`` (or ``old`` for deletes);
+- a refresh step is announced as ``refresh`` and done as what the refresh found
+  (update.go: ``RefreshStep.ResultOp``, ``same`` here: nothing drifted).
 
 The recorded streams of pulumi's display tests (pkg/backend/display/testdata) have this
 shape; tests/automation/test_events.py also replays those when they are available.
@@ -116,10 +118,11 @@ def engine_events(
             failed = True
             continue
         if resource.custom or delete:
+            done_op = "same" if op == "refresh" else step_op
             events.append(
-                _step("resOutputsEvent", step_op, urn, resource.type, state, delete=delete)
+                _step("resOutputsEvent", done_op, urn, resource.type, state, delete=delete)
             )
-            changes[step_op] = changes.get(step_op, 0) + 1
+            changes[done_op] = changes.get(done_op, 0) + 1
             if resource.parent:
                 done_children[resource.parent] = done_children.get(resource.parent, 0) + 1
         else:

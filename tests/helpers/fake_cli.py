@@ -12,6 +12,7 @@ from typing import Any
 
 from pulumi.automation import PulumiCommand
 
+from peerstack._results import is_aws
 from peerstack.plan import Plan
 from peerstack.testing import run_mocked
 from tests.helpers.engine_events import engine_events
@@ -83,6 +84,12 @@ def on_path(fake: FakePulumi) -> str:
 def resource_count(plan: Plan) -> int:
     """How many resources :func:`events_for` reports: the stack and every registration."""
     return len(run_mocked(plan).resources) + 1
+
+
+def aws_resource_count(plan: Plan) -> int:
+    """How many of them a result's ``changes`` counts: the AWS resources (no stack,
+    provider or component)."""
+    return sum(is_aws(resource.type) for resource in run_mocked(plan).resources)
 
 
 def events_for(
