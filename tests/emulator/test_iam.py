@@ -37,13 +37,6 @@ from tests.helpers.paths import EXAMPLES, example
 Data = dict[str, Any]
 
 
-@pytest.fixture(autouse=True)
-def _no_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """peerstack creates no instances: moto need not load its thousands of AMIs per region
-    (most of the emulation's start-up time)."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-
-
 BASE: Data = {
     "name": "corp",
     "defaults": {"account": "net", "region": "us-east-1", "dns_resolution": True},
