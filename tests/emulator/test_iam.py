@@ -478,6 +478,7 @@ def test_a_change_fails_with_only_the_new_plans_policies() -> None:
 # -- one action less, for real: the denial itself, end to end ---------------------------------
 
 
+# One of each way a call is made (the message proves that the run called the action).
 REMOVED_FROM_THE_DEPLOY = [
     ("net", "ec2:CreateVpcPeeringConnection"),  # a create (tagged on create)
     ("prod", "ec2:DescribeRouteTables"),  # a describe (and the invoke of discovered tables)
@@ -489,7 +490,6 @@ REMOVED_FROM_THE_DEPLOY = [
 def test_the_deploy_fails_naming_an_action_it_calls_when_it_is_removed(
     removed: tuple[str, str],
 ) -> None:
-    assert removed in log_of("base").needed("deploy")
     with Emulation(BASE) as env:
         with enforce_iam(env, BASE, remove=[removed]), pytest.raises(EmulatorError) as raised:
             env.up()
@@ -500,7 +500,6 @@ def test_the_deploy_fails_naming_an_action_it_calls_when_it_is_removed(
 
 def test_destroy_fails_naming_an_action_it_calls_when_it_is_removed() -> None:
     removed = ("prod", "ec2:DeleteVpc")
-    assert removed in log_of("base").needed("destroy")
     with Emulation(BASE) as env:
         with enforce_iam(env, BASE):
             env.up()
