@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from peerstack import build_plan
-from peerstack._provider.calls import AUTHORIZED_ON, CREATES
+from peerstack._provider.calls import AUTHORIZED_ON, CREATES, RESOURCE_CALLS
 from peerstack.emulator import Emulation, RecordedCall, enforce_iam
 from peerstack.emulator._iam import deployer_arn, for_moto
 from peerstack.errors import EmulatorError
@@ -385,6 +385,11 @@ NOT_CALLED_HERE: dict[str, str] = {
     "ec2:ModifySecurityGroupRules": "a rule changed in place (its Update)",
 }
 """Actions the generated policies may allow that no scenario here calls, with why."""
+
+
+def test_what_no_scenario_calls_is_called_by_the_provider() -> None:
+    made = {c.action for ops in RESOURCE_CALLS.values() for calls in ops.values() for c in calls}
+    assert NOT_CALLED_HERE.keys() <= made
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
