@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 
@@ -15,6 +16,11 @@ from peerstack.topology import topology_from_text
 # hypothesis is imported here, at the start, on purpose: its pytest plugin imports it late
 # (in the terminal summary), and CPython 3.11.7 can then fail compiling it with
 # "SystemError: AST constructor recursion depth mismatch" (fixed in later releases).
+
+# peerstack creates no instances: moto need not load its thousands of default AMIs into
+# every account and region an emulation touches, two thirds of a deploy's time. Set for
+# the whole session (and the commands the tests run), unless the environment says.
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 HEADER = """\
 name: t

@@ -19,11 +19,40 @@ def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
 
 
-def test_python_examples_run() -> None:
-    blocks = _blocks("python")
-    assert blocks
-    for code in blocks:
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+def _python_blocks() -> dict[str, str]:
+    """Each plain ```python block, named by the heading it is under and its first line."""
+    blocks: dict[str, str] = {}
+    heading, fence = "", ""
+    code: list[str] = []
+    for line in README.splitlines(keepends=True):
+        if not fence:
+            if line.startswith("```"):
+                fence, code = line.strip(), []
+            elif line.startswith("#"):
+                heading = line.lstrip("#").strip()
+        elif line.startswith("```"):
+            if fence == "```python":
+                name = f"{heading}: {code[0].strip()}"
+                assert name not in blocks, name
+                blocks[name] = "".join(code)
+            fence = ""
+        else:
+            code.append(line)
+    return blocks
+
+
+PYTHON_BLOCKS = _python_blocks()
+
+
+def test_every_python_block_has_its_test() -> None:
+    assert PYTHON_BLOCKS
+    assert sorted(PYTHON_BLOCKS.values()) == sorted(_blocks("python"))
+
+
+@pytest.mark.parametrize("code", PYTHON_BLOCKS.values(), ids=PYTHON_BLOCKS.keys())
+def test_python_example_runs(code: str) -> None:
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_validate_output_shown_is_what_users_get() -> None:
@@ -60,24 +89,34 @@ def test_the_complete_test_file_passes_without_warnings(tmp_path: Path) -> None:
     assert "warning" not in result.stdout.lower(), result.stdout
 
 
-def test_tour_commands_succeed() -> None:
-    """Every command of the tour needs no cloud: --emulate runs in the process."""
+def _tour() -> list[str]:
     (tour,) = [b for b in _blocks("sh") if "peerstack validate" in b]
-    for line in tour.strip().splitlines():
-        command = line.split("#")[0].split(">")[0].strip()
-        if not command.startswith("peerstack "):
-            continue
-        args = command.removeprefix("peerstack ").split()
-        if "examples/*.yaml" in args:
-            args = [a for a in args if a != "examples/*.yaml"] + [
-                str(p.relative_to(ROOT)) for p in EXAMPLES
-            ]
-        result = subprocess.run(
-            [sys.executable, "-m", "peerstack", *args], cwd=ROOT, capture_output=True, text=True
-        )
-        # `diff` exits 1 when the two versions differ, as the tour says (git diff --exit-code).
-        expected = 1 if args[0] == "diff" else 0
-        assert result.returncode == expected, (command, result.stderr)
+    commands = [line.split("#")[0].split(">")[0].strip() for line in tour.strip().splitlines()]
+    return [c for c in commands if c.startswith("peerstack ")]
+
+
+TOUR = _tour()
+
+
+def test_the_tour_has_its_commands() -> None:
+    assert len(TOUR) >= 5
+    assert {c.split()[1] for c in TOUR} >= {"validate", "plan", "up", "diff"}
+
+
+@pytest.mark.parametrize("command", TOUR)
+def test_tour_command_succeeds(command: str) -> None:
+    """Every command of the tour needs no cloud: --emulate runs in the process."""
+    args = command.removeprefix("peerstack ").split()
+    if "examples/*.yaml" in args:
+        args = [a for a in args if a != "examples/*.yaml"] + [
+            str(p.relative_to(ROOT)) for p in EXAMPLES
+        ]
+    result = subprocess.run(
+        [sys.executable, "-m", "peerstack", *args], cwd=ROOT, capture_output=True, text=True
+    )
+    # `diff` exits 1 when the two versions differ, as the tour says (git diff --exit-code).
+    expected = 1 if args[0] == "diff" else 0
+    assert result.returncode == expected, (command, result.stderr)
 
 
 def test_pulumi_program_example_deploys_in_the_emulation() -> None:

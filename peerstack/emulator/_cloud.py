@@ -382,11 +382,10 @@ class EmulatedAws:
 
         Nothing happens when the VPC already exists (a second topology adopting it, or a
         VPC a previous topology created and handed over). The VPC stands for what existed
-        before peerstack: its seeding is never subject to enforced IAM policies.
+        before peerstack: its seeding is never subject to enforced IAM policies, nor seen
+        by call observers.
         """
-        from moto.core import disable_iam_authentication
-
-        with disable_iam_authentication():
+        with self._not_peerstacks():
             self._seed(vpc)
 
     def _seed(self, vpc: VpcPlan) -> None:
@@ -484,11 +483,9 @@ class EmulatedAws:
 
         Nothing happens when a connection with that id exists already (in any state: a
         deleted one stays visible for a while, as in AWS). Like adopted VPCs, never
-        subject to enforced IAM policies.
+        subject to enforced IAM policies, nor seen by call observers.
         """
-        from moto.core import disable_iam_authentication
-
-        with disable_iam_authentication():
+        with self._not_peerstacks():
             self._seed_peering(plan, link)
 
     def _seed_peering(self, plan: Plan, link: LinkPlan) -> None:
@@ -542,16 +539,22 @@ class EmulatedAws:
 
         Nothing happens when a connection with that id exists already (in any state, as
         for adopted connections). Like adopted VPCs, the partner's doing: never subject to
-        enforced IAM policies.
+        enforced IAM policies, nor seen by call observers.
         """
+        with self._not_peerstacks():
+            self._seed_request(plan, accept)
+
+    @contextlib.contextmanager
+    def _not_peerstacks(self) -> Iterator[None]:
+        """Calls made for what exists before peerstack (adopted VPCs and connections, a
+        partner's request) are not the deploy's: no enforced IAM, and no observers (call
+        records, policy checks), which see only what the deploy does."""
         from moto.core import disable_iam_authentication
 
-        # The partner's calls are not peerstack's: observers (call records, policy
-        # checks) see only what the deploy does.
         observers, self.call_observers = self.call_observers, []
         try:
             with disable_iam_authentication():
-                self._seed_request(plan, accept)
+                yield
         finally:
             self.call_observers = observers
 

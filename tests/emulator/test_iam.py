@@ -6,14 +6,19 @@ resources nor conditions of EC2 calls (``peerstack/emulator/_iam.py`` says why).
 enforced run also records its calls, and :class:`Context` evaluates the generated policy
 as written (ARNs and conditions) against each call's request context, taken from the
 call's parameters and moto's state just before the call.
+
+That the policies are minimal is read from one recorded log per scenario: every action
+they allow is called (or listed in NOT_CALLED_HERE with why). A call whose action the
+policy lacks is denied and fails the run naming it; a few real removals show that end to
+end, instead of one deploy per allowed action.
 """
 
 from __future__ import annotations
 
 import copy
 import fnmatch
+import functools
 import json
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,21 +26,15 @@ from typing import Any
 import pytest
 
 from peerstack import build_plan
-from peerstack._provider.calls import AUTHORIZED_ON, CREATES
+from peerstack._provider.calls import AUTHORIZED_ON, CREATES, RESOURCE_CALLS
 from peerstack.emulator import Emulation, RecordedCall, enforce_iam
 from peerstack.emulator._iam import deployer_arn, for_moto
 from peerstack.errors import CredentialsError, EmulatorError
 from peerstack.iam import AccountIam, IamPlan, iam_plan
+from peerstack.plan import Plan
 from tests.helpers.paths import EXAMPLES, example
 
 Data = dict[str, Any]
-
-
-@pytest.fixture(autouse=True)
-def _no_amis(monkeypatch: pytest.MonkeyPatch) -> None:
-    """peerstack creates no instances: moto need not load its thousands of AMIs per region
-    (most of the emulation's start-up time)."""
-    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
 BASE: Data = {
@@ -302,34 +301,148 @@ def moto_enforces() -> bool:
     return settings.INITIAL_NO_AUTH_ACTION_COUNT == 0
 
 
-# -- deploy, verify, destroy, day 2 -------------------------------------------------------
+# -- one log per scenario: deploy, verify, destroy ------------------------------------------
 
 
-TOPOLOGIES = {"base": BASE, **{p.stem: p for p in EXAMPLES}}
+@dataclass(frozen=True)
+class Log:
+    """Every call one scenario made with IAM enforced, by phase."""
+
+    plan: Plan
+    enforced: IamPlan
+    """The policies it ran with: ``peerstack iam --verify``'s."""
+    deploy: tuple[RecordedCall, ...]
+    verify: tuple[RecordedCall, ...]
+    destroy: tuple[RecordedCall, ...]
+
+    def needed(self, *phases: str) -> set[tuple[str, str]]:
+        """``(alias, action)`` that these phases' calls need allowed, as AWS authorizes
+        them: each EC2 call's action, and ec2:CreateTags for a create that tags."""
+        aliases = {a.id: a.alias for a in self.plan.accounts}
+        found = set()
+        for phase in phases:
+            for call in getattr(self, phase):
+                if not call.action.startswith("ec2:"):
+                    continue
+                found.add((aliases[call.account_id], call.action))
+                if call.action in CREATES and _request_tags(dict(call.params)):
+                    found.add((aliases[call.account_id], "ec2:CreateTags"))
+        return found
 
 
-@pytest.mark.parametrize("topology", TOPOLOGIES.values(), ids=TOPOLOGIES.keys())
-def test_deploy_verify_and_destroy_pass_with_exactly_the_generated_policies(
-    topology: Any,
-) -> None:
+def granted(iam: IamPlan) -> set[tuple[str, str]]:
+    return {(account.alias, action) for account in iam.accounts for action in account.actions}
+
+
+def _run(topology: Any) -> Log:
+    """Deploy, verify and destroy ``topology`` with IAM enforced and only the generated
+    policies (each call also checked against them as written, by :class:`Context`)."""
     with Emulation(topology) as env:
-        with enforced(env, topology) as enforcement:
+        with enforced(env, topology) as deploying:
             assert moto_enforces()
             env.up()
+            deployed = len(deploying.calls)
             assert env.verify().ok
+        assert deploying.context.checked
         plan = env.plan
-        for account in enforcement.iam.accounts:
-            # Nothing is called where the policy does not reach (aws:RequestedRegion).
-            calls = [c for c in enforcement.calls if c.account_id == account.id]
-            assert calls, account.alias
-            assert {c.region for c in calls} <= set(account.regions), account.alias
-        assert enforcement.context.checked
-        with enforced(env):
+        with enforced(env) as destroying:
             env.destroy()
         assert env.state == ()
         assert not moto_enforces()
         # The default emulation is back: any credentials, no policy.
         assert env.ec2(plan.vpcs[0].account, plan.vpcs[0].region).describe_vpcs()["Vpcs"]
+    calls = tuple(deploying.calls)
+    return Log(plan, deploying.iam, calls[:deployed], calls[deployed:], tuple(destroying.calls))
+
+
+SCENARIOS = {"base": BASE, **{p.stem: p for p in EXAMPLES}}
+
+
+@functools.cache
+def log_of(scenario: str) -> Log:
+    """The scenario's log, recorded once per process and shared by the tests that read it."""
+    return _run(SCENARIOS[scenario])
+
+
+NOT_CALLED_HERE: dict[str, str] = {
+    # Calls the provider makes and the emulator's handlers do not:
+    "ec2:DescribeNetworkAcls": "Vpc read, soft (vpc_.go:677-682)",
+    "ec2:DescribeSecurityGroups": "Vpc read, soft (vpc_.go:694-700)",
+    "ec2:DescribeRouteTables": "Route create and delete look the table up (vpc_route.go:251)",
+    "ec2:DescribeNetworkInterfaces": "Subnet and group delete: lingering ENIs (vpc_subnet.go:335)",
+    "ec2:DescribeSecurityGroupRules": "a rule read back after create (findSecurityGroupRuleByID)",
+    # Calls only a change makes, which a first deploy and its destroy do not:
+    "ec2:CreateTags": "tags added on update (tag-on-create counts as called)",
+    "ec2:DeleteTags": "a tag removed on update (emulated: Request.update_tags)",
+    "ec2:CreateRoute": "an imported route (routes_exist) created again when replaced",
+    "ec2:ReplaceRoute": "a route's target changes (vpc_route.go:370-421)",
+    "ec2:ReplaceRouteTableAssociation": "a subnet moves to another created table",
+    "ec2:AssociateVpcCidrBlock": "IPv6 turned on later (vpc_.go:321-335)",
+    "ec2:DisassociateVpcCidrBlock": "IPv6 turned off (the day-2 test calls it)",
+    "ec2:AssociateSubnetCidrBlock": "a subnet's IPv6 block added (vpc_subnet.go:275-279)",
+    "ec2:DisassociateSubnetCidrBlock": "a subnet's IPv6 block removed (vpc_subnet.go:275-279)",
+    "ec2:ModifyVpcAttribute": "DNS hostnames set on create or update (vpc_.go:253-258, 297-313)",
+    "ec2:ModifySecurityGroupRules": "a rule changed in place (its Update)",
+}
+"""Actions the generated policies may allow that no scenario here calls, with why."""
+
+
+def test_what_no_scenario_calls_is_called_by_the_provider() -> None:
+    made = {c.action for ops in RESOURCE_CALLS.values() for calls in ops.values() for c in calls}
+    assert NOT_CALLED_HERE.keys() <= made
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_the_generated_policies_allow_what_deploy_verify_and_destroy_call_and_no_more(
+    scenario: str,
+) -> None:
+    """One log per scenario stands for removing each allowed action in turn: moto denies
+    a call whose action the policy lacks, and the run then fails naming it (the removals
+    below show it end to end), so every action the log holds is needed."""
+    log = log_of(scenario)
+    for account in log.enforced.accounts:
+        # Nothing is called where the policy does not reach (aws:RequestedRegion).
+        calls = [c for c in (*log.deploy, *log.verify) if c.account_id == account.id]
+        assert calls, account.alias
+        assert {c.region for c in calls} <= set(account.regions), account.alias
+    # `peerstack iam` without --verify allows what the deploy and the destroy call ...
+    policies = iam_plan(log.plan, principal=deployer_arn(log.plan))
+    needed = log.needed("deploy", "destroy")
+    assert needed <= granted(policies), sorted(needed - granted(policies))
+    # ... and nothing else, but for calls this emulation does not make (listed with why).
+    unproven = {action for _, action in granted(policies) - needed}
+    assert unproven <= NOT_CALLED_HERE.keys(), sorted(unproven - NOT_CALLED_HERE.keys())
+    # --verify adds exactly what verify reads and the deploy does not allow already.
+    assert granted(log.enforced) - granted(policies) == log.needed("verify") - granted(policies)
+
+
+def test_what_the_base_policies_allow_beyond_the_calls_is_listed_with_why() -> None:
+    """The base topology changes nothing and the emulator makes a subset of the
+    provider's calls: these grants come from the provider's source alone, and this
+    emulation does not prove them (NOT_CALLED_HERE says why, action by action)."""
+    log = log_of("base")
+    policies = iam_plan(log.plan, principal=deployer_arn(log.plan))
+    assert granted(policies) - log.needed("deploy", "destroy") == {
+        *(
+            (alias, action)
+            for alias in ("net", "prod")
+            for action in (
+                "ec2:DescribeNetworkAcls",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DeleteTags",
+                "ec2:ReplaceRoute",
+            )
+        ),
+        ("net", "ec2:ReplaceRouteTableAssociation"),  # only net has a table of its own
+        # net associates shared's secondary block, and disassociates it at destroy; in
+        # prod only IPv6 turned on or off later would (app has it from its creation).
+        ("prod", "ec2:AssociateVpcCidrBlock"),
+        ("prod", "ec2:DisassociateVpcCidrBlock"),
+    }
+
+
+# -- day 2 ---------------------------------------------------------------------------------
 
 
 def test_day_2_changes_pass_with_the_policies_for_the_change() -> None:
@@ -367,40 +480,19 @@ def test_a_change_fails_with_only_the_new_plans_policies() -> None:
         assert "ec2:DeleteSubnet" in str(raised.value)
 
 
-# -- one action less -----------------------------------------------------------------------
+# -- one action less, for real: the denial itself, end to end ---------------------------------
 
 
-def _recorded(topology: Any) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    """``(alias, action)`` of every EC2 call a deploy, and then a destroy, makes."""
-    with Emulation(topology) as env:
-        aliases = {a.id: a.alias for a in env.plan.accounts}
-        with enforce_iam(env, topology, verify=False) as deploy:
-            env.up()
-        with enforce_iam(env, verify=False) as destroy:
-            env.destroy()
-    return (
-        {(aliases[c.account_id], c.action) for c in deploy.calls if c.action.startswith("ec2:")},
-        {(aliases[c.account_id], c.action) for c in destroy.calls if c.action.startswith("ec2:")},
-    )
+# One of each way a call is made (the message proves that the run called the action).
+REMOVED_FROM_THE_DEPLOY = [
+    ("net", "ec2:CreateVpcPeeringConnection"),  # a create (tagged on create)
+    ("prod", "ec2:DescribeRouteTables"),  # a describe (and the invoke of discovered tables)
+    ("prod", "ec2:AcceptVpcPeeringConnection"),  # in another account, through its role
+]
 
 
-def _recorded_quickly(topology: Any) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
-    before = os.environ.get("MOTO_EC2_LOAD_DEFAULT_AMIS")
-    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
-    try:
-        return _recorded(topology)
-    finally:
-        if before is None:
-            del os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"]
-        else:
-            os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = before
-
-
-DEPLOY_CALLS, DESTROY_CALLS = _recorded_quickly(BASE)
-
-
-@pytest.mark.parametrize("removed", sorted(DEPLOY_CALLS), ids="-".join)
-def test_the_deploy_fails_naming_any_action_it_calls_when_it_is_removed(
+@pytest.mark.parametrize("removed", REMOVED_FROM_THE_DEPLOY, ids="-".join)
+def test_the_deploy_fails_naming_an_action_it_calls_when_it_is_removed(
     removed: tuple[str, str],
 ) -> None:
     with Emulation(BASE) as env:
@@ -416,36 +508,15 @@ def test_the_deploy_fails_naming_any_action_it_calls_when_it_is_removed(
     assert env.account_id(alias) in str(raised.value)
 
 
-@pytest.mark.parametrize("removed", sorted(DESTROY_CALLS), ids="-".join)
-def test_destroy_fails_naming_any_action_it_calls_when_it_is_removed(
-    removed: tuple[str, str],
-) -> None:
+def test_destroy_fails_naming_an_action_it_calls_when_it_is_removed() -> None:
+    removed = ("prod", "ec2:DeleteVpc")
     with Emulation(BASE) as env:
         with enforce_iam(env, BASE):
             env.up()
         with enforce_iam(env, remove=[removed]), pytest.raises(EmulatorError) as raised:
             env.destroy()
     assert f"not authorized to perform: {removed[1]}" in str(raised.value)
-
-
-def test_what_the_policies_grant_beyond_the_emulated_calls_is_listed_with_why() -> None:
-    """The emulator's handlers make a subset of the provider's calls (no soft reads, no
-    ENI check before a subnet is deleted) and the base deploy changes nothing: these
-    grants come from the provider's source alone, and this emulation does not prove them."""
-    plan = build_plan(BASE)
-    iam = iam_plan(plan, principal=deployer_arn(plan))
-    granted = {(a.alias, action) for a in iam.accounts for action in a.actions}
-    unproven = {action for _, action in granted - DEPLOY_CALLS - DESTROY_CALLS}
-    assert unproven == {
-        "ec2:DescribeNetworkAcls",  # Vpc read, soft (vpc_.go:677-682): not emulated
-        "ec2:DescribeSecurityGroups",  # Vpc read, soft (vpc_.go:694-700): not emulated
-        "ec2:DescribeNetworkInterfaces",  # Subnet delete (vpc_subnet.go:335): not emulated
-        "ec2:DeleteTags",  # a tag removed on update (emulated: Request.update_tags)
-        "ec2:ReplaceRoute",  # a route's target changes (vpc_route.go:370-421)
-        "ec2:ReplaceRouteTableAssociation",  # a subnet moves to another created table
-        "ec2:AssociateVpcCidrBlock",  # prod: IPv6 turned on later (vpc_.go:321-335)
-        "ec2:DisassociateVpcCidrBlock",  # prod: IPv6 turned off (day-2 test, in net)
-    }
+    assert env.account_id("prod") in str(raised.value)
 
 
 # -- trust -------------------------------------------------------------------------------
@@ -559,12 +630,11 @@ def test_moto_gets_the_actions_and_conditions_with_resources_widened() -> None:
 
 
 def test_calls_are_recorded_with_their_account_and_region() -> None:
-    with Emulation(BASE) as env, enforce_iam(env, BASE) as enforcement:
-        env.up()
-    creates = [c for c in enforcement.calls if c.action == "ec2:CreateVpc"]
+    log = log_of("base")
+    creates = [c for c in log.deploy if c.action == "ec2:CreateVpc"]
     assert {(c.account_id, c.region) for c in creates} == {
         ("111111111111", "us-east-1"),
         ("222222222222", "eu-west-1"),
         ("222222222222", "us-east-1"),
     }
-    assert all(isinstance(c, RecordedCall) for c in enforcement.calls)
+    assert all(isinstance(c, RecordedCall) for c in (*log.deploy, *log.verify, *log.destroy))
