@@ -84,6 +84,9 @@ VERIFY_ACTIONS: tuple[str, ...] = (
 (``peerstack/verify/_read.py``), besides DescribeVpcAttribute on created VPCs that
 resolve DNS, and DescribeSecurityGroupRules where the plan adds security group rules."""
 
+_MAYBE_KEPT = frozenset({tokens.CONNECTION, tokens.ROUTE})
+"""Types peerstack imports (kept in AWS whatever happens to the stack) or creates."""
+
 PREFLIGHT = "peerstack:preflight"
 """What grants the pre-flight's reads stand for: before a preview or an up of a topology
 that adopts anything, peerstack reads the adopted VPCs, their tables and connections."""
@@ -134,6 +137,9 @@ class Footprint:
     verify_dns_regions: set[str] = field(default_factory=set)
     preflight_regions: set[str] = field(default_factory=set)
     """Regions of adopted VPCs, which the pre-flight reads before every preview and up."""
+    deleted: set[str] = field(default_factory=set)
+    """Types of which the account holds a resource peerstack may delete (every type but
+    connections and routes that existed before: imported, they are kept in AWS)."""
 
     def merge(self, other: Footprint) -> None:
         self.topologies |= other.topologies
@@ -153,6 +159,7 @@ class Footprint:
         self.verify_regions |= other.verify_regions
         self.verify_dns_regions |= other.verify_dns_regions
         self.preflight_regions |= other.preflight_regions
+        self.deleted |= other.deleted
 
     def regions_of(self, *types: str) -> set[str]:
         found: set[str] = set()
@@ -213,10 +220,13 @@ def footprints(plan: Plan) -> dict[str, Footprint]:
         fp.types[tokens.ACCEPTER].add(accept.region)
         fp.types[tokens.OPTIONS].add(accept.region)
         fp.accepts.add((VpcRef(accept.peer.account_id, accept.peer.region, None), _ref(vpc)))
+    imported = {link.name for link in plan.links if link.imports_routes}
     for route in plan.routes:
         vpc = plan.vpc(route.vpc)
         fp = of(vpc)
         fp.types[tokens.ROUTE].add(vpc.region)
+        if route.link not in imported:
+            fp.deleted.add(tokens.ROUTE)
         if vpc.managed:
             fp.routes_in_created.add(vpc.region)
         elif vpc.discovers_route_tables:
@@ -255,6 +265,7 @@ def _link(plan: Plan, link: LinkPlan, of: Any) -> None:
         side.adopted_peerings.add((link.requester_region, link.existing_id))
         other.adopted_peerings.add((link.accepter_region, link.existing_id))
         return
+    side.deleted.add(tokens.CONNECTION)
     side.requests.add(pair)
     if link.auto_accept:
         side.features.add("auto_accept")
@@ -397,6 +408,8 @@ def _grants(fp: Footprint) -> list[Grant]:
     grants: list[Grant] = []
     for token in sorted(fp.types):
         for op in Op:
+            if op is Op.DELETE and token in _MAYBE_KEPT and token not in fp.deleted:
+                continue  # all imported, all kept in AWS (retain_on_delete)
             for call in RESOURCE_CALLS[token][op]:
                 if call.when is None or call.when in fp.features:
                     grants.append(Grant(call.action, token, op, call.source))
