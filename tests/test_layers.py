@@ -23,7 +23,7 @@ _reachability
 plan
 iam
 _components, verify
-_runtime
+_runtime, discover
 emulator, automation, _diff
 testing
 _render

@@ -1,0 +1,139 @@
+"""Topology data as YAML a person reviews: comments where discover chose, short entries
+on one line.
+
+PyYAML writes no comments, so this writes the small subset of YAML a topology needs:
+block mappings and lists, flow mappings and lists that fit on a line, and scalars that
+are plain when YAML 1.1 reads them back as the same string, double-quoted (JSON
+escapes, which YAML shares) otherwise. Comments are written before the key or list
+item they are about, made printable (no control characters, one line each). What this
+writes is read back and compared before discover returns it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import yaml
+
+from peerstack._text import printable
+
+__all__ = ["Path", "comment", "flow", "render", "scalar"]
+
+Path = tuple[str | int, ...]
+"""Where a value is: keys of mappings and indexes of lists, from the top."""
+
+_WIDTH = 100
+_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
+
+
+def scalar(value: Any) -> str:
+    """A string, number or boolean as YAML that reads back as exactly it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN.match(text) and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text)
+
+
+def _is_scalar(value: Any) -> bool:
+    return not isinstance(value, Mapping | list | tuple)
+
+
+def flow(value: Any) -> str:
+    """``value`` on one line: ``{a: 1, b: [x, y]}``."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return scalar(value)
+
+
+def comment(text: str) -> str:
+    """One comment line's text: printable, so on one line (its indentation is kept)."""
+    return printable(text.rstrip())
+
+
+def render(
+    data: Mapping[str, Any],
+    *,
+    notes: Mapping[Path, Sequence[str]] | None = None,
+    after: Mapping[Path, Sequence[str]] | None = None,
+    header: Sequence[str] = (),
+    footer: Sequence[str] = (),
+) -> str:
+    """``data`` as YAML; ``notes`` are comment lines before the value at a path,
+    ``after`` comment lines closing the (block) value at a path."""
+    writer = _Writer(notes or {}, after or {})
+    lines = [f"# {comment(line)}" if line else "#" for line in header]
+    lines += writer.mapping(data, 0, ())
+    if footer:
+        lines += ["", *(f"# {comment(line)}" if line else "#" for line in footer)]
+    return "\n".join(lines) + "\n"
+
+
+class _Writer:
+    def __init__(
+        self, notes: Mapping[Path, Sequence[str]], after: Mapping[Path, Sequence[str]]
+    ) -> None:
+        self.notes = notes
+        self.after = after
+
+    def commented(self, path: Path) -> bool:
+        """Some comment is inside the value at ``path`` (it cannot be written in flow)."""
+        size = len(path)
+        return any(len(p) > size and p[:size] == path for p in (*self.notes, *self.after)) or (
+            path in self.after
+        )
+
+    def fits(self, value: Any, path: Path, used: int) -> bool:
+        if _is_scalar(value):
+            return True
+        if len(path) == 1 or self.commented(path):  # top-level sections are blocks
+            return False
+        return used + len(flow(value)) <= _WIDTH
+
+    def comments(self, path: Path, indent: int) -> Iterator[str]:
+        for line in self.notes.get(path, ()):
+            yield " " * indent + f"# {comment(line)}"
+
+    def closing(self, path: Path, indent: int) -> Iterator[str]:
+        for line in self.after.get(path, ()):
+            yield " " * indent + f"# {comment(line)}" if line else " " * indent + "#"
+
+    def mapping(self, data: Mapping[str, Any], indent: int, path: Path) -> list[str]:
+        lines: list[str] = []
+        for key, value in data.items():
+            here = (*path, key)
+            lines += self.comments(here, indent)
+            lines += self.value(f"{' ' * indent}{scalar(key)}:", value, indent, here)
+        return lines
+
+    def value(self, prefix: str, value: Any, indent: int, path: Path) -> list[str]:
+        if self.fits(value, path, len(prefix) + 1):
+            return [f"{prefix} {flow(value)}"]
+        if isinstance(value, Mapping):
+            lines = [prefix, *self.mapping(value, indent + 2, path)]
+        else:
+            lines = [prefix, *self.items(value, indent + 2, path)]
+        return lines + list(self.closing(path, indent + 2))
+
+    def items(self, values: Sequence[Any], indent: int, path: Path) -> list[str]:
+        lines: list[str] = []
+        for index, item in enumerate(values):
+            here = (*path, index)
+            lines += self.comments(here, indent)
+            dash = f"{' ' * indent}- "
+            if self.fits(item, here, len(dash)) or not isinstance(item, Mapping):
+                lines += self.value(dash.rstrip(), item, indent, here)
+                continue
+            inner = self.mapping(item, indent + 2, here)
+            first = next(i for i, line in enumerate(inner) if not line.lstrip().startswith("#"))
+            inner[first] = dash + inner[first][indent + 2 :]
+            lines += inner + list(self.closing(here, indent + 2))
+        return lines
