@@ -271,6 +271,7 @@ class _Composer:
             hint="delete the routes over it" if routes else None,
             place=(vpc.found.account_id, vpc.found.region),
         )
+        self.draft.footer.append(f"{connection.id}: {connection.status} (skipped)")
 
     def _pending(self, connection: PeeringSnapshot, requester: _Vpc, accepter: _Vpc) -> None:
         self._finding(
@@ -304,6 +305,9 @@ class _Composer:
                 hint=f"discover again with --region {other.region}" if other.region else None,
                 place=place,
             )
+            self.draft.footer.append(
+                f"{connection.id}: {connection.status}, to {other.vpc_id} (not read)"
+            )
         elif requester is not None:
             self._finding(
                 FindingKind.REQUEST_TO_OUTSIDE,
@@ -314,6 +318,10 @@ class _Composer:
                 "outside only",
                 hint=f"discover account {other.account_id} too, to adopt the connection",
                 place=place,
+            )
+            self.draft.footer.append(
+                f"{connection.id}: {connection.status}, requested by {requester.name} to account "
+                f"{other.account_id} (see the report)"
             )
         else:
             assert accepter is not None
@@ -358,8 +366,8 @@ class _Composer:
         self._finding(
             FindingKind.DNS_DIFFERS,
             connection.id,
-            f"{self._dns_note(connection)}: `up` turns remote DNS resolution off on "
-            f"{changed.name!r}'s side",
+            f"{self._dns_note(connection)}: `up` turns remote DNS resolution off on the "
+            f"side of {changed.name!r}",
             hint="a link has one `dns_resolution`: write `true` to turn it on on both sides "
             "instead",
             place=(changed.found.account_id, changed.found.region),
@@ -504,9 +512,8 @@ class _Composer:
             place=(ours.found.account_id, ours.found.region),
             entry=data,
         )
-        if not any(line.startswith("accepts:") for line in self.draft.footer):
-            self.draft.footer.append("accepts: (pending requests from outside; see the report)")
-        self.draft.footer.append(f"  - {flow(data)}")
+        self.draft.footer.append(f"{connection.id}: {connection.status}, from outside (below)")
+        self.draft.suggested.append(f"  - {flow(data)}")
 
     def _outside_name(self, connection: PeeringSnapshot, outside: PeeringSide) -> str:
         known = self.outside_names.get(outside.vpc_id)

@@ -148,7 +148,7 @@ def _result(estate: Estate, draft: Draft) -> DiscoverResult:
         notes=draft.notes(),
         after=draft.after(),
         header=draft.header,
-        footer=["Not adopted:", *draft.footer] if draft.footer else (),
+        footer=draft.closing(),
     )
     topology = topology_from_text(text)
     if topology.model_dump() != topology_from_data(data).model_dump():

@@ -53,6 +53,9 @@ class Draft:
     accepts: list[Entry] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
     footer: list[str] = field(default_factory=list)
+    """One line per connection not adopted."""
+    suggested: list[str] = field(default_factory=list)
+    """Commented ``accepts`` entries for pending requests from outside."""
     findings: list[Finding] = field(default_factory=list)
 
     def data(self, *, allow: bool = False) -> dict[str, Any]:
@@ -67,6 +70,16 @@ class Draft:
         if self.accepts:
             data["accepts"] = [e.data for e in self.accepts]
         return data
+
+    def closing(self) -> list[str]:
+        """The comment block that ends the file: what was not adopted, and why."""
+        if not self.footer:
+            return []
+        lines = ["Not adopted (see the report):", *self.footer]
+        if self.suggested:
+            lines += ["", "accepts:  # pending requests from outside: uncomment to accept them"]
+            lines += self.suggested
+        return lines
 
     def notes(self) -> dict[Path, list[str]]:
         """Every entry's comments, by their place in :meth:`data`."""
