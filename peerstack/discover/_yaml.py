@@ -4,14 +4,13 @@ on one line.
 PyYAML writes no comments, so this writes the small subset of YAML a topology needs:
 block mappings and lists, flow mappings and lists that fit on a line, and scalars that
 are plain when YAML 1.1 reads them back as the same string, double-quoted (JSON
-escapes, which YAML shares) otherwise. Comments are written before the key or list
+escapes) otherwise. Comments are written before the key or list
 item they are about, made printable (no control characters, one line each). What this
 writes is read back and compared before discover returns it.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -38,7 +37,18 @@ def scalar(value: Any) -> str:
     text = str(value)
     if _PLAIN.match(text) and yaml.safe_load(text) == text:
         return text
-    return json.dumps(text)
+    return '"' + "".join(_quoted(c) for c in text) + '"'
+
+
+def _quoted(char: str) -> str:
+    """One character of a double-quoted scalar: printable ASCII as it is, the rest as
+    YAML's escapes (``\\uXXXX``, ``\\UXXXXXXXX`` beyond the BMP, which JSON lacks)."""
+    if char in '"\\':
+        return "\\" + char
+    code = ord(char)
+    if 0x20 <= code < 0x7F:
+        return char
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _is_scalar(value: Any) -> bool:

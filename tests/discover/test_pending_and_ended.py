@@ -53,7 +53,7 @@ def test_nothing_is_adopted_and_each_is_reported(trip: tuple[RoundTrip, dict[str
 
 
 def test_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
-    done, ids = trip
+    done, _ = trip
     predicted = {(d.kind, d.subject) for d in done.found.report.verify}
     assert predicted == {(str(d.kind), d.subject) for d in done.verify.differences}
     assert ("peering-unexpected", "a -- b") in predicted
