@@ -133,9 +133,11 @@ def test_text_from_aws_stays_text() -> None:
 
 def test_a_default_vpc_is_adopted_only_when_a_connection_joins_it() -> None:
     lone, joined = vpc(3, "172.31.0.0/16"), vpc(4, "172.30.0.0/16")
-    snapshot_parts = (A, lone, joined, pcx(7, A, joined), table(1, A, main=True))
-    parts = [*snapshot_parts]
-    snapshot = Snapshot(vpcs=(A, lone, joined), route_tables=(parts[4],), peerings=(parts[3],))
+    snapshot = Snapshot(
+        vpcs=(A, lone, joined),
+        route_tables=(table(1, A, main=True),),
+        peerings=(pcx(7, A, joined),),
+    )
     estate = Estate((NET,), (R,), snapshot, default_vpcs=frozenset({lone.id, joined.id}))
     result = _result(estate, compose(estate, "t"))
     assert {v["existing"]["vpc_id"] for v in result.data["vpcs"].values()} == {A.id, joined.id}
