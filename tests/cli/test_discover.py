@@ -140,10 +140,14 @@ def test_json_carries_the_topology_and_the_report(endpoint: str) -> None:
 
 def test_without_accounts_the_ambient_credentials_account_is_read(endpoint: str) -> None:
     ec2_in(endpoint, None).create_vpc(CidrBlock="10.9.0.0/16")
-    result = run("--region", "us-east-1", "--endpoint", endpoint)
+    result = run("--region", "us-east-1,eu-west-1", "--endpoint", endpoint)
     assert result.exit_code == 0, result.output
     assert "account-123456789012:" in result.stdout  # moto's account for the dummy keys
     assert "cidrs: [10.9.0.0/16]" in result.stdout
+    # Without a terminal, progress is one line per account and region (on stderr).
+    # (moto's default VPC counts among those read: it is not adopted.)
+    assert "read account-123456789012 (123456789012) us-east-1: 2 VPCs" in result.output
+    assert "read account-123456789012 (123456789012) eu-west-1: 1 VPC" in result.output
 
 
 @pytest.mark.parametrize(

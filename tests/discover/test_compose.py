@@ -143,6 +143,8 @@ def test_a_default_vpc_is_adopted_only_when_a_connection_joins_it() -> None:
     assert {v["existing"]["vpc_id"] for v in result.data["vpcs"].values()} == {A.id, joined.id}
     (skipped,) = result.report.of(FindingKind.DEFAULT_VPC_SKIPPED)
     assert skipped.subject == lone.id
+    every = _result(estate, compose(estate, "t", include_default_vpcs=True))
+    assert len(every.data["vpcs"]) == 3 and not every.report.findings
 
 
 def test_a_peer_in_a_region_not_read_is_reported_with_the_region_to_add() -> None:
