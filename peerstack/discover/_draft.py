@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerstack.discover._quotas import raised_quotas
 from peerstack.discover._report import Finding, FindingKind
 from peerstack.discover._yaml import Path, flow
 from peerstack.errors import Problem
@@ -59,7 +60,8 @@ class Draft:
     findings: list[Finding] = field(default_factory=list)
 
     def data(self, *, allow: bool = False) -> dict[str, Any]:
-        """The topology as plain data (with the commented ``allow`` entries if asked)."""
+        """The topology as plain data (with the commented ``allow`` entries if asked),
+        with the ``quotas`` its counts show were raised in AWS."""
         data: dict[str, Any] = {"name": self.name, "defaults": self.defaults}
         data["accounts"] = self.accounts
         data["vpcs"] = {name: entry.data for name, entry in self.vpcs.items()}
@@ -69,6 +71,9 @@ class Draft:
             ]
         if self.accepts:
             data["accepts"] = [e.data for e in self.accepts]
+        quotas = raised_quotas(data)
+        if quotas:
+            data["quotas"] = quotas
         return data
 
     def closing(self) -> list[str]:
@@ -89,6 +94,8 @@ class Draft:
         for key, entries in (("peerings", self.peerings), ("accepts", self.accepts)):
             for index, entry in enumerate(entries):
                 notes.update({(key, index, *p): lines for p, lines in entry.notes.items()})
+        if raised_quotas(self.data()):
+            notes[("quotas",)] = ["AWS holds more than these defaults: the quotas were raised"]
         return notes
 
     def after(self) -> dict[Path, list[str]]:

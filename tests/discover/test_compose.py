@@ -153,3 +153,21 @@ def test_a_peer_in_a_region_not_read_is_reported_with_the_region_to_add() -> Non
     (finding,) = result.report.of(FindingKind.PEER_NOT_DISCOVERED)
     assert finding.hint == "discover again with --region ap-south-1"
     assert "peerings" not in result.data
+
+
+def test_counts_above_aws_defaults_raise_the_quotas() -> None:
+    blocks = tuple(f"10.{n}.0.0/16" for n in range(7))
+    wide = replace(A, cidrs=blocks)
+    peers = [vpc(100 + n, f"172.{16 + n}.0.0/16") for n in range(51)]
+    links = [pcx(200 + n, wide, peer) for n, peer in enumerate(peers)]
+    routes = [
+        RouteSnapshot(peer.cidrs[0], link.id) for peer, link in zip(peers, links, strict=True)
+    ]
+    result = found(wide, *peers, *links, table(1, wide, *routes, main=True))
+    assert result.data["quotas"] == {
+        "cidrs_per_vpc": 7,
+        "peerings_per_vpc": 51,
+        "routes_per_table": 51,
+    }
+    assert "# AWS holds more than these defaults: the quotas were raised" in result.yaml
+    assert len(result.plan.links) == 51
