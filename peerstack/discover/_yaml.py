@@ -11,6 +11,7 @@ writes is read back and compared before discover returns it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -25,6 +26,7 @@ Path = tuple[str | int, ...]
 """Where a value is: keys of mappings and indexes of lists, from the top."""
 
 _WIDTH = 100
+_RESOLVER = yaml.resolver.Resolver()
 _PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
 
 
@@ -35,9 +37,17 @@ def scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if _PLAIN.match(text) and yaml.safe_load(text) == text:
+    if _PLAIN.match(text) and _resolves_to_str(text):
         return text
     return '"' + "".join(_quoted(c) for c in text) + '"'
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolves_to_str(text: str) -> bool:
+    """YAML 1.1 reads ``text``, written plain, as a string (not a number, boolean, null or
+    date): PyYAML's own implicit resolvers decide, without parsing a document."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _quoted(char: str) -> str:
@@ -93,13 +103,12 @@ class _Writer:
     ) -> None:
         self.notes = notes
         self.after = after
+        self.around = {p[:size] for p in (*notes, *after) for size in range(len(p))}
+        """Every path some comment is inside of."""
 
     def commented(self, path: Path) -> bool:
         """Some comment is inside the value at ``path`` (it cannot be written in flow)."""
-        size = len(path)
-        return any(len(p) > size and p[:size] == path for p in (*self.notes, *self.after)) or (
-            path in self.after
-        )
+        return path in self.around or path in self.after
 
     def fits(self, value: Any, path: Path, used: int) -> bool:
         if _is_scalar(value):
