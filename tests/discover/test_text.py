@@ -85,3 +85,11 @@ def test_account_specs_that_cannot_be_read_say_why() -> None:
         parse_account("net=12345")
     with pytest.raises(TopologyError, match="is in account '999999999999'"):
         parse_account("net=111111111111:arn:aws:iam::999999999999:role/x")
+
+
+def test_the_report_models_describe_every_field() -> None:
+    from peerstack.discover import DiscoveryReport, Finding, PredictedDifference
+
+    for model in (DiscoveryReport, Finding, PredictedDifference):
+        assert model.model_config.get("extra") == "forbid"
+        assert all(field.description for field in model.model_fields.values()), model
