@@ -16,7 +16,7 @@ from rich.text import Text
 
 from peerstack._render.fitted import Column, FittedTable
 from peerstack._text import plural, printable
-from peerstack.discover import DiscoverProgress, DiscoveryReport
+from peerstack.discover import DiscoverProgress, DiscoveryReport, FindingKind
 
 __all__ = ["DiscoverProgressView", "report_renderables"]
 
@@ -87,10 +87,20 @@ def report_renderables(report: DiscoveryReport, *, written: str | None) -> list[
             style="bold green",
         )
     ]
-    if report.findings:
+    defaults = report.of(FindingKind.DEFAULT_VPC_SKIPPED)
+    if defaults:  # one line: every account and region has one
+        shown.append(
+            Text(
+                f"{plural(len(defaults), 'default VPC')} not adopted (no connection joins "
+                "them; --include-default-vpcs adopts them)",
+                style="dim",
+            )
+        )
+    findings = [f for f in report.findings if f.kind != FindingKind.DEFAULT_VPC_SKIPPED]
+    if findings:
         rows = [
             (str(f.kind), printable(f.subject), printable(f.message), printable(f.hint or ""))
-            for f in report.findings
+            for f in findings
         ]
         columns = (Column("finding", style="bold yellow"), "about", "what discover did", "hint")
         shown.append(FittedTable("discover findings", columns, rows))

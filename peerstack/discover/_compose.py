@@ -194,9 +194,10 @@ class _Composer:
 
     def _vpc_entry(self, vpc: _Vpc) -> Entry:
         found = vpc.found
-        existing: dict[str, Any] = {"vpc_id": found.id, "cidrs": list(found.cidrs)}
+        spell = self.estate.spell
+        existing: dict[str, Any] = {"vpc_id": found.id, "cidrs": [spell(c) for c in found.cidrs]}
         if found.ipv6_cidrs:
-            existing["ipv6_cidrs"] = list(found.ipv6_cidrs)
+            existing["ipv6_cidrs"] = [spell(c) for c in found.ipv6_cidrs]
         existing["route_tables"] = {name: table_id for table_id, name in vpc.tables.items()}
         used = self.used_groups.get(found.id, set())
         if used:
@@ -341,7 +342,7 @@ class _Composer:
             "accepter": accepter.name,
             "existing": {"peering_id": connection.id, "routes_exist": True},
             "dns_resolution": dns,
-            "routes": {side: spec.entry() for side, spec in routes.items()},
+            "routes": {side: spec.entry(self.estate.spell) for side, spec in routes.items()},
         }
         entry = Entry(data, connection.id, (requester.name, accepter.name), place=place)
         tag = connection.tags.get("Name")
@@ -464,10 +465,10 @@ class _Composer:
             "name": self._outside_name(connection, outside),
             "account_id": outside.account_id,
             "region": outside.region or ours.found.region,
-            "cidrs": list(blocks.cidrs),
+            "cidrs": [self.estate.spell(c) for c in blocks.cidrs],
         }
         if blocks.ipv6_cidrs:
-            peer["ipv6_cidrs"] = list(blocks.ipv6_cidrs)
+            peer["ipv6_cidrs"] = [self.estate.spell(c) for c in blocks.ipv6_cidrs]
         data: dict[str, Any] = {"vpc": ours.name, "peering_id": connection.id, "peer": peer}
         place = (ours.found.account_id, ours.found.region)
         if connection.status != PeeringStatus.ACTIVE:

@@ -64,6 +64,9 @@ class Estate:
     blocks: Mapping[tuple[str, str], Blocks] = field(default_factory=dict)
     """``(connection id, "requester" or "accepter")`` -> that side's blocks."""
     groups: tuple[GroupFound, ...] = ()
+    spelled: Mapping[str, str] = field(default_factory=dict)
+    """A block as compared (``ipaddress``'s form, as in :attr:`snapshot`) -> as AWS wrote
+    it: what the topology writes, so that each import id names it as AWS does."""
     _vpcs: dict[str, VpcSnapshot] = field(init=False, repr=False, compare=False)
     _groups: dict[str, tuple[GroupFound, ...]] = field(init=False, repr=False, compare=False)
 
@@ -83,6 +86,10 @@ class Estate:
 
     def groups_of(self, vpc_id: str) -> tuple[GroupFound, ...]:
         return self._groups.get(vpc_id, ())
+
+    def spell(self, cidr: str) -> str:
+        """``cidr`` as AWS wrote it."""
+        return self.spelled.get(cidr, cidr)
 
     def peer_blocks(self, connection: PeeringSnapshot, side: str) -> Blocks:
         return self.blocks.get((connection.id, side), Blocks())

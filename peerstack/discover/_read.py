@@ -81,6 +81,8 @@ class PlaceRead:
     peerings: tuple[PeeringSnapshot, ...] = ()
     blocks: Mapping[tuple[str, str], Blocks] | None = None
     groups: tuple[GroupFound, ...] = ()
+    spelled: Mapping[str, str] | None = None
+    """A block as compared (``ipaddress``'s form) -> as AWS wrote it."""
 
 
 Progress = Callable[[PlaceRead, int, int], None]
@@ -118,6 +120,7 @@ def _merge(
     blocks: dict[tuple[str, str], Blocks] = {}
     defaults: set[str] = set()
     groups: list[GroupFound] = []
+    spelled: dict[str, str] = {}
     for read in reads:
         vpcs += read.vpcs
         subnets += read.subnets
@@ -127,13 +130,15 @@ def _merge(
         for connection in read.peerings:
             peerings.setdefault(connection.id, connection)
         blocks.update(read.blocks or {})
+        for normal, text in (read.spelled or {}).items():
+            spelled.setdefault(normal, text)
     snapshot = Snapshot(
         vpcs=tuple(vpcs),
         subnets=tuple(subnets),
         route_tables=tuple(tables),
         peerings=tuple(sorted(peerings.values(), key=lambda c: c.id)),
     )
-    return Estate(accounts, regions, snapshot, frozenset(defaults), blocks, tuple(groups))
+    return Estate(accounts, regions, snapshot, frozenset(defaults), blocks, tuple(groups), spelled)
 
 
 class _Place:
@@ -209,10 +214,33 @@ def _read_place(clients: ClientFactory, account: AccountPlan, region: str) -> Pl
         peerings=tuple(_peering(p) for p in peerings),
         blocks={key: value for p in peerings for key, value in _blocks(p)},
         groups=tuple(_group(g) for g in groups if g.get("VpcId") in wanted),
+        spelled=_spellings(items, tables, peerings),
     )
 
 
 # -- from AWS's shapes -------------------------------------------------------------------
+
+
+def _spellings(*groups: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Every block the items name, as compared -> as AWS wrote it (an IPv6 block may be
+    written with leading zeros, and an import id must name it as AWS does)."""
+    keys = {"CidrBlock", "Ipv6CidrBlock", "DestinationCidrBlock", "DestinationIpv6CidrBlock"}
+    spelled: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, inner in value.items():
+                if key in keys and isinstance(inner, str):
+                    spelled.setdefault(_normal(inner), inner)
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    for items in groups:
+        walk(list(items))
+    return spelled
 
 
 def _normal(cidr: str) -> str:

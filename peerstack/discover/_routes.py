@@ -12,7 +12,7 @@ verify will report them as routes the plan does not have.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from peerstack._cidr import Network, aws_network, contains
@@ -41,11 +41,12 @@ class SideRoutes:
     tables: tuple[str, ...]
     left_out: tuple[LeftOut, ...] = field(default=())
 
-    def entry(self) -> dict[str, list[str]]:
-        """``{to: [...], tables: [...]}``; ``{to: []}`` for a side without routes."""
+    def entry(self, spell: Callable[[str], str] = str) -> dict[str, list[str]]:
+        """``{to: [...], tables: [...]}``; ``{to: []}`` for a side without routes.
+        ``spell`` writes a literal block as AWS does."""
         if not self.to:
             return {"to": []}
-        return {"to": list(self.to), "tables": list(self.tables)}
+        return {"to": [spell(d) for d in self.to], "tables": list(self.tables)}
 
 
 def _order(network: str) -> tuple[int, int, int]:

@@ -105,6 +105,7 @@ def test_discover_writes_a_file_that_plans_and_never_overwrites_it(
     assert peering.existing is not None and peering.existing.peering_id == pcx
     assert f"wrote {out}: 2 VPCs, 1 peering and 0 accepted requests adopted" in result.output
     assert "peerstack verify will pass once it is applied" in result.output
+    assert "2 default VPCs not adopted (no connection joins them" in result.output
     written = out.read_text()
     again = run(*accounts(), "--region", "us-east-1", "--endpoint", endpoint, "--output", str(out))
     assert again.exit_code == 2 and "exists; pass --force" in again.output

@@ -232,8 +232,10 @@ def round_trip(
     *,
     seen: Iterable[str] = (),
     name: str = "estate",
+    every_step: bool = False,
 ) -> tuple[RoundTrip, Any]:
-    """Build the estate by hand, then discover, preview, up, verify, up again, destroy.
+    """Build the estate by hand, then discover, up, verify, destroy (and, with
+    ``every_step``, preview first and up again after verify; else those are empty).
 
     ``seen`` adds accounts to describe (outside ones) besides those discovered. Returns the
     round trip and what ``build`` returned (the ids the test needs).
@@ -246,21 +248,21 @@ def round_trip(
         before = describe(hand, everyone, regions)
         found = discover(accounts, regions, clients=hand.clients, name=name)
         with Emulation() as env:  # joins the active moto: the estate is there
-            preview = env.preview(found.topology)
+            preview = env.preview(found.topology).steps if every_step else ()
             up = env.up(found.topology)
             after_up = describe(hand, everyone, regions)
             verified = env.verify()
-            again = env.up()
+            again = env.up().steps if every_step else ()
             destroyed = env.destroy()
         after_destroy = describe(hand, everyone, regions)
     trip = RoundTrip(
         before=before,
         found=found,
-        preview=preview.steps,
+        preview=preview,
         up=up.steps,
         after_up=after_up,
         verify=verified,
-        again=again.steps,
+        again=again,
         destroy=destroyed.steps,
         after_destroy=after_destroy,
     )

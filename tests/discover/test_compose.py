@@ -171,3 +171,19 @@ def test_counts_above_aws_defaults_raise_the_quotas() -> None:
     }
     assert "# AWS holds more than these defaults: the quotas were raised" in result.yaml
     assert len(result.plan.links) == 51
+
+
+def test_blocks_are_written_as_aws_spells_them() -> None:
+    """An import id must name a route's destination as AWS does (leading zeros too)."""
+    written, normal = "2600:1f18:0abc:1200::/56", "2600:1f18:abc:1200::/56"
+    a6 = replace(A, ipv6_cidrs=("2600:1f18:1:100::/56",))
+    b6 = replace(B, ipv6_cidrs=(normal,))
+    route = RouteSnapshot(normal, LINK.id)
+    snapshot = Snapshot(
+        vpcs=(a6, b6), route_tables=(table(1, a6, route, main=True),), peerings=(LINK,)
+    )
+    estate = Estate((NET,), (R,), snapshot, spelled={normal: written})
+    result = _result(estate, compose(estate, "t"))
+    assert result.data["vpcs"]["b"]["existing"]["ipv6_cidrs"] == [written]
+    assert result.data["peerings"][0]["routes"]["a"] == {"to": [written], "tables": ["main"]}
+    assert result.report.verifies

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from peerstack import build_plan
 from peerstack.discover import FindingKind
 from peerstack.topology import topology_from_text
@@ -97,12 +95,11 @@ def build(hand: Hand) -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="module")
-def trip() -> tuple[RoundTrip, dict[str, Any]]:
-    return round_trip(build, {"net": NET, "data": DATA}, [R], name="corp")
+def _trip() -> tuple[RoundTrip, dict[str, Any]]:
+    return round_trip(build, {"net": NET, "data": DATA}, [R], name="corp", every_step=True)
 
 
-def test_each_vpc_is_adopted_with_every_table_by_name(
+def check_each_vpc_is_adopted_with_every_table_by_name(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -127,7 +124,7 @@ def test_each_vpc_is_adopted_with_every_table_by_name(
     assert done.found.data["defaults"] == {"account": "net", "region": R}
 
 
-def test_the_connection_is_adopted_with_its_routes_as_they_are(
+def check_the_connection_is_adopted_with_its_routes_as_they_are(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -146,7 +143,7 @@ def test_the_connection_is_adopted_with_its_routes_as_they_are(
     assert link.cross_account and link.imports_routes and link.existing_id == ids["pcx"]
 
 
-def test_the_file_plans_and_says_why(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_the_file_plans_and_says_why(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, ids = trip
     text = done.found.yaml
     assert build_plan(topology_from_text(text)).links == done.found.plan.links
@@ -158,7 +155,7 @@ def test_the_file_plans_and_says_why(trip: tuple[RoundTrip, dict[str, Any]]) -> 
     assert done.found.data["vpcs"]["web-prod"]["existing"]["security_groups"] == {"app": ids["app"]}
 
 
-def test_rules_are_reported_not_written(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_rules_are_reported_not_written(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     report = done.found.report
     (imported,) = report.of(FindingKind.SECURITY_RULE_NOT_IMPORTED)
@@ -169,7 +166,7 @@ def test_rules_are_reported_not_written(trip: tuple[RoundTrip, dict[str, Any]]) 
     assert not report.changes_aws and report.verifies
 
 
-def test_up_imports_and_changes_nothing_in_aws(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_up_imports_and_changes_nothing_in_aws(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     for steps in (done.preview, done.up):
         for op, kind in done.aws_ops(steps):
@@ -180,7 +177,7 @@ def test_up_imports_and_changes_nothing_in_aws(trip: tuple[RoundTrip, dict[str, 
     assert changed(done.before, done.after_up) == set()
 
 
-def test_verify_passes_and_a_second_up_changes_nothing(
+def check_verify_passes_and_a_second_up_changes_nothing(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, _ = trip
@@ -188,7 +185,7 @@ def test_verify_passes_and_a_second_up_changes_nothing(
     assert done.ops(done.again) == {"same"}
 
 
-def test_destroy_deletes_only_the_adopted_connection_and_its_routes(
+def check_destroy_deletes_only_the_adopted_connection_and_its_routes(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -201,3 +198,19 @@ def test_destroy_deletes_only_the_adopted_connection_and_its_routes(
     assert '"Code": "deleted"' in done.after_destroy[(NET, R, "VpcPeeringConnections", ids["pcx"])]
     routes = done.after_destroy[(DATA, R, "RouteTables", ids["db_main"])]
     assert ids["pcx"] not in routes
+
+
+def test_the_estate_round_trips() -> None:
+    """One round trip, checked step by step (built once: pytest-xdist would otherwise
+    build a module's estate once per worker running one of its tests)."""
+    trip = _trip()
+    for check in (
+        check_each_vpc_is_adopted_with_every_table_by_name,
+        check_the_connection_is_adopted_with_its_routes_as_they_are,
+        check_the_file_plans_and_says_why,
+        check_rules_are_reported_not_written,
+        check_up_imports_and_changes_nothing_in_aws,
+        check_verify_passes_and_a_second_up_changes_nothing,
+        check_destroy_deletes_only_the_adopted_connection_and_its_routes,
+    ):
+        check(trip)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from peerstack.discover import FindingKind
 from tests.discover.estates import NET, Hand, RoundTrip, changed, round_trip
 
@@ -40,12 +38,11 @@ def build(hand: Hand) -> dict[str, Any]:
     return {"one_side": one_side, "both": both}
 
 
-@pytest.fixture(scope="module")
-def trip() -> tuple[RoundTrip, dict[str, Any]]:
+def _trip() -> tuple[RoundTrip, dict[str, Any]]:
     return round_trip(build, {"net": NET}, [R])
 
 
-def test_dns_is_written_as_each_connection_has_it(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_dns_is_written_as_each_connection_has_it(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, ids = trip
     dns = {p["existing"]["peering_id"]: p["dns_resolution"] for p in done.found.data["peerings"]}
     assert dns == {ids["one_side"]: False, ids["both"]: True}
@@ -58,7 +55,7 @@ def test_dns_is_written_as_each_connection_has_it(trip: tuple[RoundTrip, dict[st
     assert "turns remote DNS resolution off on the side of 'a'" in finding.message
 
 
-def test_up_changes_only_the_option_the_report_names(
+def check_up_changes_only_the_option_the_report_names(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -71,3 +68,14 @@ def test_up_changes_only_the_option_the_report_names(
     before["RequesterVpcInfo"]["PeeringOptions"]["AllowDnsResolutionFromRemoteVpc"] = False
     assert after == before
     assert done.found.report.verifies and done.verify.ok, done.verify.differences
+
+
+def test_the_estate_round_trips() -> None:
+    """One round trip, checked step by step (built once: pytest-xdist would otherwise
+    build a module's estate once per worker running one of its tests)."""
+    trip = _trip()
+    for check in (
+        check_dns_is_written_as_each_connection_has_it,
+        check_up_changes_only_the_option_the_report_names,
+    ):
+        check(trip)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.discover.estates import (
     NET,
     NO_OP_CREATES,
@@ -42,12 +40,11 @@ def build(hand: Hand) -> dict[str, Any]:
     return {"app6": app6, "data6": data6}
 
 
-@pytest.fixture(scope="module")
-def trip() -> tuple[RoundTrip, dict[str, Any]]:
+def _trip() -> tuple[RoundTrip, dict[str, Any]]:
     return round_trip(build, {"net": NET}, [R])
 
 
-def test_ipv6_blocks_and_routes_are_written_as_they_are(
+def check_ipv6_blocks_and_routes_are_written_as_they_are(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -65,7 +62,7 @@ def test_ipv6_blocks_and_routes_are_written_as_they_are(
     }
 
 
-def test_every_route_is_imported_and_nothing_changes(
+def check_every_route_is_imported_and_nothing_changes(
     trip: tuple[RoundTrip, dict[str, Any]],
 ) -> None:
     done, ids = trip
@@ -76,3 +73,14 @@ def test_every_route_is_imported_and_nothing_changes(
     assert f"estate.app.main.{slug6}" in imported and len(imported) == 5
     assert changed(done.before, done.after_up) == set()
     assert done.found.report.verifies and done.verify.ok, done.verify.differences
+
+
+def test_the_estate_round_trips() -> None:
+    """One round trip, checked step by step (built once: pytest-xdist would otherwise
+    build a module's estate once per worker running one of its tests)."""
+    trip = _trip()
+    for check in (
+        check_ipv6_blocks_and_routes_are_written_as_they_are,
+        check_every_route_is_imported_and_nothing_changes,
+    ):
+        check(trip)

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from peerstack.discover import FindingKind
 from tests.discover.estates import NET, PARTNER, Hand, RoundTrip, changed, round_trip
 
@@ -46,12 +44,11 @@ def build(hand: Hand) -> dict[str, Any]:
     return {"accepted": accepted, "pending": pending, "ours": ours}
 
 
-@pytest.fixture(scope="module")
-def trip() -> tuple[RoundTrip, dict[str, Any]]:
+def _trip() -> tuple[RoundTrip, dict[str, Any]]:
     return round_trip(build, {"net": NET}, [R], seen=[PARTNER, OTHER])
 
 
-def test_the_accepted_request_is_an_accepts_entry(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_the_accepted_request_is_an_accepts_entry(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, ids = trip
     assert done.found.data["accepts"] == [
         {
@@ -71,7 +68,7 @@ def test_the_accepted_request_is_an_accepts_entry(trip: tuple[RoundTrip, dict[st
     assert left.subject == ids["accepted"] and "main: 192.168.248.0/21" in left.message
 
 
-def test_the_pending_request_is_a_commented_entry(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_the_pending_request_is_a_commented_entry(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, ids = trip
     (pending,) = done.found.report.of(FindingKind.REQUEST_FROM_OUTSIDE)
     assert pending.entry is not None and pending.entry["peering_id"] == ids["pending"]
@@ -83,14 +80,14 @@ def test_the_pending_request_is_a_commented_entry(trip: tuple[RoundTrip, dict[st
     assert ours.subject == ids["ours"] and OTHER in ours.message
 
 
-def test_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     predicted = {(d.kind, d.subject) for d in done.found.report.verify}
     assert predicted == {(str(d.kind), d.subject) for d in done.verify.differences}
     assert ("route-unexpected", "app/main -> 192.168.248.0/21") in predicted
 
 
-def test_nothing_in_aws_changes(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_nothing_in_aws_changes(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     assert done.ops(done.up) <= {"create"}
     assert {s.type.rsplit(":", 1)[1] for s in done.up if s.aws} == {
@@ -99,3 +96,16 @@ def test_nothing_in_aws_changes(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     }
     assert changed(done.before, done.after_up) == set()
     assert changed(done.before, done.after_destroy) == set()
+
+
+def test_the_estate_round_trips() -> None:
+    """One round trip, checked step by step (built once: pytest-xdist would otherwise
+    build a module's estate once per worker running one of its tests)."""
+    trip = _trip()
+    for check in (
+        check_the_accepted_request_is_an_accepts_entry,
+        check_the_pending_request_is_a_commented_entry,
+        check_verify_finds_what_the_report_predicted,
+        check_nothing_in_aws_changes,
+    ):
+        check(trip)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from peerstack.discover import FindingKind
 from tests.discover.estates import DATA, NET, Hand, RoundTrip, changed, round_trip
 
@@ -34,12 +32,11 @@ def build(hand: Hand) -> dict[str, Any]:
     return {"pending": pending, "rejected": rejected, "deleted": deleted}
 
 
-@pytest.fixture(scope="module")
-def trip() -> tuple[RoundTrip, dict[str, Any]]:
+def _trip() -> tuple[RoundTrip, dict[str, Any]]:
     return round_trip(build, {"net": NET, "data": DATA}, [R])
 
 
-def test_nothing_is_adopted_and_each_is_reported(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_nothing_is_adopted_and_each_is_reported(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, ids = trip
     assert set(done.found.data["vpcs"]) == {"a", "b"} and "peerings" not in done.found.data
     report = done.found.report
@@ -52,7 +49,7 @@ def test_nothing_is_adopted_and_each_is_reported(trip: tuple[RoundTrip, dict[str
     assert f"# {ids['pending']}: pending-acceptance from a to b (not adopted" in done.found.yaml
 
 
-def test_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     predicted = {(d.kind, d.subject) for d in done.found.report.verify}
     assert predicted == {(str(d.kind), d.subject) for d in done.verify.differences}
@@ -60,8 +57,20 @@ def test_verify_finds_what_the_report_predicted(trip: tuple[RoundTrip, dict[str,
     assert ("route-unexpected", "a/main -> 10.1.0.0/16") in predicted
 
 
-def test_nothing_in_aws_changes(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
+def check_nothing_in_aws_changes(trip: tuple[RoundTrip, dict[str, Any]]) -> None:
     done, _ = trip
     assert done.ops(done.up) == set() and done.ops(done.destroy) == set()
     assert changed(done.before, done.after_up) == set()
     assert changed(done.before, done.after_destroy) == set()
+
+
+def test_the_estate_round_trips() -> None:
+    """One round trip, checked step by step (built once: pytest-xdist would otherwise
+    build a module's estate once per worker running one of its tests)."""
+    trip = _trip()
+    for check in (
+        check_nothing_is_adopted_and_each_is_reported,
+        check_verify_finds_what_the_report_predicted,
+        check_nothing_in_aws_changes,
+    ):
+        check(trip)
