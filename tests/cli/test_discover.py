@@ -128,11 +128,22 @@ def test_discover_writes_a_file_that_plans_and_never_overwrites_it(
 
 def test_json_carries_the_topology_and_the_report(endpoint: str) -> None:
     peered(endpoint)
-    result = run(*accounts(), "--region", "us-east-1", "--endpoint", endpoint, "--format", "json")
+    result = run(
+        *accounts(),
+        "--external-id",
+        "data=corp-peering",
+        "-r",
+        "us-east-1",
+        "--endpoint",
+        endpoint,
+        "-f",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert set(document) == {"topology", "report"}
     assert document["topology"]["name"] == "discovered"
+    assert document["topology"]["accounts"]["data"]["external_id"] == "corp-peering"
     assert document["report"]["accounts"] == {"net": NET, "data": DATA}
     assert document["report"]["verify"] == []
     kinds = {f["kind"] for f in document["report"]["findings"]}
