@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         RefreshResult,
         UpResult,
     )
+    from peerstack.discover import DiscoverResult, discover
     from peerstack.verify import VerifyResult, verify
 
 # Names whose modules import Pulumi or boto3: loaded on first use.
@@ -68,6 +69,8 @@ _LAZY: dict[str, str] = {
     "verify": "peerstack.verify",
     "TopologyDiff": "peerstack._diff",
     "diff": "peerstack._diff",
+    "DiscoverResult": "peerstack.discover",
+    "discover": "peerstack.discover",
 }
 
 __all__ = [
@@ -78,6 +81,7 @@ __all__ = [
     "Defaults",
     "Deployment",
     "DestroyResult",
+    "DiscoverResult",
     "ExistingPeering",
     "ExistingVpc",
     "ExternalPeer",
@@ -109,6 +113,7 @@ __all__ = [
     "VpcPlan",
     "build_plan",
     "diff",
+    "discover",
     "load_topology",
     "topology_from_data",
     "verify",

@@ -23,7 +23,7 @@ _reachability
 plan
 iam
 _components, verify
-_runtime
+_runtime, discover
 _results
 automation, _diff
 emulator

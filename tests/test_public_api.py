@@ -32,6 +32,8 @@ PUBLIC = {
     "VerifyResult",
     "diff",
     "verify",
+    "DiscoverResult",
+    "discover",
     "ExistingPeering",
     "ExistingVpc",
     "Hub",

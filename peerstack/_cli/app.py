@@ -44,9 +44,9 @@ def _root(
 
 def _register() -> None:
     # Each module adds its commands; heavy imports stay inside the command functions.
-    from peerstack._cli import deploy, diff, iam, plan_commands, verify
+    from peerstack._cli import deploy, diff, discover, iam, plan_commands, verify
 
-    for module in (plan_commands, deploy, diff, verify, iam):
+    for module in (plan_commands, deploy, diff, verify, iam, discover):
         module.register(app)
 
 
