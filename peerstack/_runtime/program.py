@@ -75,6 +75,22 @@ class Monitor(MockMonitor):
         finally:
             self._note_loop()
 
+    def alias_urns(self, request: Any) -> list[str]:
+        """The URNs a registration's aliases stand for (the SDK sends alias specs to a
+        monitor that supports them): a spec's missing parts are the registration's own
+        name, type and parent, as the engine fills them in."""
+        found: list[str] = []
+        for alias in getattr(request, "aliases", ()) or ():
+            if alias.urn:
+                found.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            found.append(
+                self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            )
+        return found
+
     def close_loops(self) -> None:
         with self._loops_lock:
             loops, self._loops = self._loops, set()

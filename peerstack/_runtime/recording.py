@@ -360,20 +360,6 @@ class _RecordingMonitor(Monitor):
             self._invokes.append(self.mocks.local.call)
         return response
 
-    def _alias_urns(self, request: Any) -> list[str]:
-        """What each alias spec stands for: the missing parts are the registration's own."""
-        found: list[str] = []
-        for alias in request.aliases:
-            if alias.urn:
-                found.append(alias.urn)
-                continue
-            spec = alias.spec
-            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
-            found.append(
-                self.make_urn(parent, spec.type or request.type, spec.name or request.name)
-            )
-        return found
-
     def result(self, plan: Plan, preview: bool, component: PeeringTopology) -> MockRun:
         if self._duplicates:
             raise ProgramError(
@@ -414,7 +400,7 @@ class _RecordingMonitor(Monitor):
                     secret_inputs=secrets,
                     import_id=request.importId or None,
                     retain_on_delete=bool(request.retainOnDelete),
-                    aliases=tuple(self._alias_urns(request)),
+                    aliases=tuple(self.alias_urns(request)),
                 )
             )
         invokes = tuple(

@@ -22,14 +22,14 @@ from peerstack.errors import CredentialsError, PeerstackError
 from peerstack.plan import AccountPlan
 from peerstack.verify import (
     ClientFactory,
-    PeeringSide,
     PeeringSnapshot,
-    RouteSnapshot,
     RouteTableSnapshot,
     Snapshot,
     SubnetSnapshot,
     VpcSnapshot,
 )
+from peerstack.verify import _from_aws as from_aws
+from peerstack.verify._aws import is_auth_error
 
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
@@ -37,31 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["DiscoverError", "PlaceRead", "Progress", "read_estate"]
 
 _CHUNK = 200  # AWS accepts at most 200 values per filter
-_GONE = frozenset({"disassociating", "disassociated", "failing", "failed"})
-_TARGET_KEYS = (
-    "VpcPeeringConnectionId",
-    "GatewayId",
-    "NatGatewayId",
-    "TransitGatewayId",
-    "NetworkInterfaceId",
-    "InstanceId",
-    "EgressOnlyInternetGatewayId",
-    "LocalGatewayId",
-    "CarrierGatewayId",
-    "CoreNetworkArn",
-)
-_AUTH_CODES = frozenset(
-    {
-        "AccessDenied",
-        "AuthFailure",
-        "ExpiredToken",
-        "InvalidClientTokenId",
-        "UnauthorizedOperation",
-        "UnrecognizedClientException",
-        "SignatureDoesNotMatch",
-        "OptInRequired",
-    }
-)
 
 
 class DiscoverError(PeerstackError):
@@ -173,7 +148,7 @@ class _Place:
             yield
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "") or "an error"
-            if code in _AUTH_CODES:
+            if is_auth_error(code):
                 raise CredentialsError(
                     f"cannot read {what} in {where}: {code}",
                     hint="discover needs ec2:Describe* in every account and region it reads",
@@ -191,7 +166,7 @@ def _read_place(clients: ClientFactory, account: AccountPlan, region: str) -> Pl
         "describe_vpcs", "Vpcs", Filters=[{"Name": "owner-id", "Values": [account.id]}]
     )
     items = [v for v in items if str(v.get("OwnerId", account.id)) == account.id]
-    vpcs = tuple(_vpc(item, account.id, region) for item in items)
+    vpcs = tuple(from_aws.vpc(item, account.id, region) for item in items)
     if not vpcs:
         return PlaceRead(account, region)
     ids = [v.id for v in vpcs]
@@ -209,9 +184,9 @@ def _read_place(clients: ClientFactory, account: AccountPlan, region: str) -> Pl
         region,
         vpcs=vpcs,
         default_vpcs=frozenset(str(v["VpcId"]) for v in items if v.get("IsDefault")),
-        subnets=tuple(_subnet(s) for s in subnets if s.get("VpcId") in wanted),
-        route_tables=tuple(_route_table(t) for t in tables if t.get("VpcId") in wanted),
-        peerings=tuple(_peering(p) for p in peerings),
+        subnets=tuple(from_aws.subnet(s) for s in subnets if s.get("VpcId") in wanted),
+        route_tables=tuple(from_aws.route_table(t) for t in tables if t.get("VpcId") in wanted),
+        peerings=tuple(from_aws.peering(p) for p in peerings),
         blocks={key: value for p in peerings for key, value in _blocks(p)},
         groups=tuple(_group(g) for g in groups if g.get("VpcId") in wanted),
         spelled=_spellings(items, tables, peerings),
@@ -247,94 +222,8 @@ def _normal(cidr: str) -> str:
     return str(aws_network(cidr))
 
 
-def _tags(item: Mapping[str, Any]) -> dict[str, str]:
-    return {str(t.get("Key")): str(t.get("Value", "")) for t in item.get("Tags") or []}
-
-
-def _ipv6_of(item: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(
-        _normal(a["Ipv6CidrBlock"])
-        for a in item.get("Ipv6CidrBlockAssociationSet") or []
-        if a.get("Ipv6CidrBlock") and a.get("Ipv6CidrBlockState", {}).get("State") not in _GONE
-    )
-
-
-def _vpc(item: Mapping[str, Any], account_id: str, region: str) -> VpcSnapshot:
-    ipv4 = [
-        _normal(a["CidrBlock"])
-        for a in item.get("CidrBlockAssociationSet") or []
-        if a.get("CidrBlock") and a.get("CidrBlockState", {}).get("State") not in _GONE
-    ]
-    primary = _normal(item["CidrBlock"]) if item.get("CidrBlock") else None
-    if primary is not None:  # primary first
-        ipv4 = [primary, *(c for c in ipv4 if c != primary)]
-    return VpcSnapshot(
-        id=str(item["VpcId"]),
-        account_id=str(item.get("OwnerId") or account_id),
-        region=region,
-        cidrs=tuple(ipv4),
-        ipv6_cidrs=_ipv6_of(item),
-        tags=_tags(item),
-    )
-
-
-def _subnet(item: Mapping[str, Any]) -> SubnetSnapshot:
-    return SubnetSnapshot(
-        id=str(item["SubnetId"]),
-        vpc_id=str(item["VpcId"]),
-        cidr=_normal(item["CidrBlock"]),
-        ipv6_cidrs=_ipv6_of(item),
-        tags=_tags(item),
-    )
-
-
-def _route(route: Mapping[str, Any]) -> RouteSnapshot | None:
-    cidr = route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
-    if not cidr:
-        return None  # a prefix-list destination: no address range to place
-    target = next((str(route[k]) for k in _TARGET_KEYS if route.get(k)), "none")
-    return RouteSnapshot(_normal(cidr), target, route.get("State") == "blackhole")
-
-
-def _route_table(item: Mapping[str, Any]) -> RouteTableSnapshot:
-    routes = [r for r in (_route(route) for route in item.get("Routes") or []) if r]
-    associations = [
-        a
-        for a in item.get("Associations") or []
-        if a.get("AssociationState", {}).get("State") not in _GONE
-    ]
-    return RouteTableSnapshot(
-        id=str(item["RouteTableId"]),
-        vpc_id=str(item["VpcId"]),
-        routes=tuple(routes),
-        main=any(a.get("Main") for a in associations),
-        subnet_ids=tuple(str(a["SubnetId"]) for a in associations if a.get("SubnetId")),
-        tags=_tags(item),
-    )
-
-
 def _side_vpc(item: Mapping[str, Any], key: str) -> str:
     return str((item.get(key) or {}).get("VpcId", ""))
-
-
-def _side(info: Mapping[str, Any]) -> PeeringSide:
-    options = info.get("PeeringOptions") or {}
-    return PeeringSide(
-        vpc_id=str(info.get("VpcId", "")),
-        account_id=str(info.get("OwnerId", "")),
-        region=str(info.get("Region", "")),
-        dns_resolution=bool(options.get("AllowDnsResolutionFromRemoteVpc")),
-    )
-
-
-def _peering(item: Mapping[str, Any]) -> PeeringSnapshot:
-    return PeeringSnapshot(
-        id=str(item["VpcPeeringConnectionId"]),
-        status=str((item.get("Status") or {}).get("Code", "unknown")),
-        requester=_side(item.get("RequesterVpcInfo") or {}),
-        accepter=_side(item.get("AccepterVpcInfo") or {}),
-        tags=_tags(item),
-    )
 
 
 def _blocks(item: Mapping[str, Any]) -> Iterator[tuple[tuple[str, str], Blocks]]:

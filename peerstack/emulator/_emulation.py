@@ -68,6 +68,31 @@ class Checkpoint:
     owner: int = field(repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class _Ran:
+    """What one run of a program did, for its result."""
+
+    plan: Plan
+    stack: str
+    duration: timedelta
+    steps: tuple[ResourceStep, ...]
+    warnings: tuple[str, ...]
+    outputs: dict[str, Any]
+
+    def fields(self) -> dict[str, Any]:
+        """The fields every emulated result has."""
+        return {
+            "stack": self.stack,
+            "topology": self.plan.topology,
+            "changes": ChangeSummary.count(self.steps),
+            "duration": self.duration,
+            "steps": self.steps,
+            "engine": "mocks",
+            "emulated": True,
+            "warnings": self.warnings,
+        }
+
+
 class Emulation:
     """One stack deployed into an in-process AWS (moto's EC2 and STS).
 
@@ -265,32 +290,9 @@ class Emulation:
         self._cloud.require_running()
         self._release(plan, release, self._state)
         self._seed(plan)
-        stack = self._stack_name(plan)
-        started = time.monotonic()
-        with self._stepping(plan, Operation.UP, stack, on_step or on_resource, on_event) as step:
-            outputs, steps, warnings = _engine.run(
-                program or self._program(plan, self._state),
-                cloud=self._cloud,
-                state=self._state,
-                project=_PROJECT,
-                stack=stack,
-                preview=False,
-                quotas=plan.quotas,
-                on_step=step,
-                places=Places(plan),
-            )
+        run = self._run(plan, self._state, Operation.UP, program, on_step or on_resource, on_event)
         self._plan = plan
-        self._deployment = UpResult(
-            stack=stack,
-            topology=plan.topology,
-            changes=ChangeSummary.count(steps),
-            duration=_since(started),
-            steps=tuple(steps),
-            engine="mocks",
-            emulated=True,
-            warnings=tuple(warnings),
-            outputs=Outputs(MappingProxyType(outputs)),
-        )
+        self._deployment = UpResult(**run.fields(), outputs=Outputs(MappingProxyType(run.outputs)))
         return self._deployment
 
     def preview(
@@ -311,30 +313,8 @@ class Emulation:
         state = self._state.copy()
         self._release(plan, release, state)
         self._seed(plan)
-        stack = self._stack_name(plan)
-        started = time.monotonic()
-        with self._stepping(plan, Operation.PREVIEW, stack, None, on_event) as step:
-            _, steps, warnings = _engine.run(
-                program or self._program(plan, state),
-                cloud=self._cloud,
-                state=state,
-                project=_PROJECT,
-                stack=stack,
-                preview=True,
-                quotas=plan.quotas,
-                on_step=step,
-                places=Places(plan),
-            )
-        return PreviewResult(
-            stack=stack,
-            topology=plan.topology,
-            changes=ChangeSummary.count(steps),
-            duration=_since(started),
-            steps=tuple(steps),
-            engine="mocks",
-            emulated=True,
-            warnings=tuple(warnings),
-        )
+        run = self._run(plan, state, Operation.PREVIEW, program, None, on_event)
+        return PreviewResult(**run.fields())
 
     def destroy(
         self, *, on_step: OnResource | None = None, on_event: OnEvent | None = None
@@ -362,6 +342,33 @@ class Emulation:
             engine="mocks",
             emulated=True,
         )
+
+    def _run(
+        self,
+        plan: Plan,
+        state: StackState,
+        operation: Operation,
+        program: Program | None,
+        on_step: OnResource | None,
+        on_event: OnEvent | None,
+    ) -> _Ran:
+        """Run ``program`` (default: the topology's, after the pre-flight) against
+        ``state``: an ``up`` changes the emulated AWS and the state, a preview neither."""
+        stack = self._stack_name(plan)
+        started = time.monotonic()
+        with self._stepping(plan, operation, stack, on_step, on_event) as step:
+            outputs, steps, warnings = _engine.run(
+                program or self._program(plan, state),
+                cloud=self._cloud,
+                state=state,
+                project=_PROJECT,
+                stack=stack,
+                preview=operation is Operation.PREVIEW,
+                quotas=plan.quotas,
+                on_step=step,
+                places=Places(plan),
+            )
+        return _Ran(plan, stack, _since(started), tuple(steps), tuple(warnings), outputs)
 
     @contextlib.contextmanager
     def _stepping(

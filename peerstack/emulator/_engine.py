@@ -698,21 +698,6 @@ class _Monitor(Monitor):
         self.local.request, self.local.read = request, False
         return super().RegisterResource(request)
 
-    def alias_urns(self, request: Any) -> list[str]:
-        """The URNs a registration's aliases stand for: a spec's missing parts are the
-        registration's own (its name, type and parent)."""
-        found: list[str] = []
-        for alias in getattr(request, "aliases", ()) or ():
-            if alias.urn:
-                found.append(alias.urn)
-                continue
-            spec = alias.spec
-            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
-            found.append(
-                self.make_urn(parent, spec.type or request.type, spec.name or request.name)
-            )
-        return found
-
     def ReadResource(self, request: Any) -> Any:
         self.local.request, self.local.read = request, True
         return super().ReadResource(request)

@@ -14,9 +14,9 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from peerstack._results import PreviewResult, UpResult
 from peerstack._runtime import Program
@@ -75,15 +75,12 @@ def up(
     plan are not raised: they are in ``result.verification``.
     """
     plan, old = build_plan(topology), _plan_of(previous)
-    if _real(engine, custom=program is not None or on_resource is not None):
-        try:
-            with _real_engine(old or plan, on_event) as real:
-                first = real.up(old, ()) if old is not None else None
-                return replace(real.up(plan, release), previous=first)
-        except PluginInstallError as exc:
-            if engine != "auto":
-                raise
-            _falling_back(exc, plan, on_event)
+    custom = program is not None or on_resource is not None
+    done = _on_the_real_engine(
+        engine, plan, old, on_event, custom=custom, then=lambda real: real.up(plan, release)
+    )
+    if done is not None:
+        return done
     with Emulation(old or plan) as emulation:
         first = _verified(emulation, emulation.up(on_event=on_event)) if old else None
         last = emulation.up(
@@ -107,15 +104,16 @@ def preview(
     ``release``, ``engine``, ``on_event`` and ``program`` are :func:`up`'s.
     """
     plan, old = build_plan(topology), _plan_of(previous)
-    if _real(engine, custom=program is not None):
-        try:
-            with _real_engine(old or plan, on_event) as real:
-                first = real.up(old, ()) if old is not None else None
-                return replace(real.preview(plan, release), previous=first)
-        except PluginInstallError as exc:
-            if engine != "auto":
-                raise
-            _falling_back(exc, plan, on_event)
+    done = _on_the_real_engine(
+        engine,
+        plan,
+        old,
+        on_event,
+        custom=program is not None,
+        then=lambda real: real.preview(plan, release),
+    )
+    if done is not None:
+        return done
     with Emulation(old or plan) as emulation:
         first = _verified(emulation, emulation.up(on_event=on_event)) if old else None
         result = emulation.preview(plan, release=release, program=program, on_event=on_event)
@@ -124,6 +122,34 @@ def preview(
 
 def _plan_of(source: TopologySource | None) -> Plan | None:
     return build_plan(source) if source is not None else None
+
+
+Result = TypeVar("Result", UpResult, PreviewResult)
+
+
+def _on_the_real_engine(
+    engine: str,
+    plan: Plan,
+    old: Plan | None,
+    on_event: OnEvent | None,
+    *,
+    custom: bool,
+    then: Callable[[_RealEngine], Result],
+) -> Result | None:
+    """``then`` on the real engine (after deploying ``old`` there), its result carrying
+    the first deploy's as ``previous``; None when the in-process engine is to run
+    instead (chosen, or ``auto`` falling back for want of the aws plugin)."""
+    if not _real(engine, custom=custom):
+        return None
+    try:
+        with _real_engine(old or plan, on_event) as real:
+            first = real.up(old, ()) if old is not None else None
+            return replace(then(real), previous=first)
+    except PluginInstallError as exc:
+        if engine != "auto":
+            raise
+        _falling_back(exc, plan, on_event)
+        return None
 
 
 def _real(engine: str, *, custom: bool) -> bool:

@@ -49,6 +49,7 @@ _AUTH_CODES = frozenset(
         "UnauthorizedOperation",
         "UnrecognizedClientException",
         "SignatureDoesNotMatch",
+        "OptInRequired",
     }
 )
 
