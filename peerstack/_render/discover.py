@@ -5,9 +5,6 @@ Both go to stderr: stdout carries the topology (or the JSON), so it pipes cleanl
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.progress_bar import ProgressBar
@@ -15,38 +12,20 @@ from rich.table import Table
 from rich.text import Text
 
 from peerstack._render.fitted import Column, FittedTable
+from peerstack._render.progress import LiveView
 from peerstack._text import plural, printable
 from peerstack.discover import DiscoverProgress, DiscoveryReport, FindingKind
 
 __all__ = ["DiscoverProgressView", "report_renderables"]
 
 
-class DiscoverProgressView:
+class DiscoverProgressView(LiveView):
     """Accounts and regions read so far: a bar redrawn in place on a terminal; otherwise
     (CI logs, pipes) one line per account and region."""
 
     def __init__(self, console: Console) -> None:
-        self._console = console
-        self._live: Any = None
-        self._lock = threading.Lock()
+        super().__init__(console, "discover: starting...")
         self._vpcs = 0
-
-    def __enter__(self) -> DiscoverProgressView:
-        if self._console.is_terminal:
-            from rich.live import Live
-
-            self._live = Live(
-                Text("discover: starting..."),
-                console=self._console,
-                transient=True,
-                refresh_per_second=8,
-            )
-            self._live.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._live is not None:
-            self._live.stop()
 
     def on_progress(self, progress: DiscoverProgress) -> None:
         with self._lock:

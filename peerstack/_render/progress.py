@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
@@ -22,30 +22,28 @@ from rich.text import Text
 if TYPE_CHECKING:
     from peerstack.automation import Event, LinkProgress, Progress
 
-__all__ = ["ProgressView", "link_detail"]
+__all__ = ["LiveView", "ProgressView", "link_detail"]
 
 _LIVE_LINK_ROWS = 15
 
 
-class ProgressView:
-    """Progress on ``console``: redrawn in place on a terminal; otherwise (CI logs, pipes)
-    one line per link as it finishes, and warnings as they come."""
+class LiveView:
+    """What every progress display shares: on a terminal, one renderable redrawn in place
+    (and gone when done); elsewhere (CI logs, pipes) nothing live, so the view prints
+    lines as things happen."""
 
-    def __init__(self, console: Console, operation: str, stack: str) -> None:
+    def __init__(self, console: Console, starting: str) -> None:
         self._console = console
-        self._operation = operation
-        self._stack = stack
+        self._starting = starting
         self._live: Any = None
-        self._reported: dict[str, str] = {}
-        self._drawn = 0.0
         self._lock = threading.Lock()
 
-    def __enter__(self) -> ProgressView:
+    def __enter__(self) -> Self:
         if self._console.is_terminal:
             from rich.live import Live
 
             self._live = Live(
-                Text(f"{self._operation} {self._stack}: starting..."),
+                Text(self._starting),
                 console=self._console,
                 transient=True,
                 refresh_per_second=8,
@@ -56,6 +54,18 @@ class ProgressView:
     def __exit__(self, *exc: object) -> None:
         if self._live is not None:
             self._live.stop()
+
+
+class ProgressView(LiveView):
+    """Progress on ``console``: redrawn in place on a terminal; otherwise (CI logs, pipes)
+    one line per link as it finishes, and warnings as they come."""
+
+    def __init__(self, console: Console, operation: str, stack: str) -> None:
+        super().__init__(console, f"{operation} {stack}: starting...")
+        self._operation = operation
+        self._stack = stack
+        self._reported: dict[str, str] = {}
+        self._drawn = 0.0
 
     def on_event(self, event: Event) -> None:
         from peerstack.automation import EventKind, LinkState
