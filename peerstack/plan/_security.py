@@ -269,8 +269,10 @@ def _check_members(ctx: Context) -> None:
                     hint=f"`to` names a member: {', '.join(repr(m) for m in mesh.members)}",
                 )
     for index, hub in ctx.entries("hubs", topology.hubs):
+        # A spoke is a VPC's name, or a mapping that names it (with its own routes).
+        spokes = {spoke if isinstance(spoke, str) else spoke.vpc for spoke in hub.spokes}
         for position, allow in enumerate(hub.allow):
-            if allow.to != hub.hub and allow.to not in hub.spokes:
+            if allow.to != hub.hub and allow.to not in spokes:
                 ctx.error(
                     ("hubs", index, "allow", position, "to"),
                     f"{allow.to!r} is neither the hub {hub.hub!r} nor one of its spokes",

@@ -498,3 +498,25 @@ def test_a_malformed_group_id_is_refused(one_problem: OneProblem) -> None:
         """)
     assert p.path == "vpcs.a.existing.security_groups.x"
     assert p.message == "'sg-nope' is not a security group id"
+
+
+def test_a_hub_rule_may_go_to_a_spoke_written_as_a_mapping(plan_of: PlanOf) -> None:
+    # A spoke that chooses its routes is still a spoke `allow.to` may name.
+    plan = plan_of(
+        """
+        vpcs:
+          hub: {cidr: 10.0.0.0/16}
+          app: {cidr: 10.1.0.0/16, security_groups: [api]}
+          batch: {cidr: 10.2.0.0/16}
+        hubs:
+          - hub: hub
+            spokes:
+              - vpc: app
+                routes: {app: {to: [hub]}}
+              - batch
+            allow:
+              - {to: app, group: api, protocol: tcp, ports: 443}
+        """
+    )
+    (rule,) = plan.security_rules
+    assert (rule.vpc, rule.group, rule.link, rule.cidr) == ("app", "api", "hub--app", "10.0.0.0/16")
