@@ -23,10 +23,23 @@ def topology_path(config: pulumi.Config) -> Path:
     path = Path(config.require("topology")).expanduser()
     if path.is_absolute():
         return path
-    # Relative to the project (where Pulumi.yaml is), whatever the current directory;
-    # this program is the project's `main`, two levels below Pulumi.yaml.
-    root = pulumi.get_root_directory() or Path(__file__).resolve().parents[2]
-    return Path(root) / path
+    # Relative to the project (where Pulumi.yaml is), whatever the current directory.
+    return project_root() / path
+
+
+def project_root() -> Path:
+    """The directory of Pulumi.yaml, as the engine gives it; under unit-test mocks (which
+    give a placeholder), the one the engine would find: the first directory above this
+    program that holds a Pulumi.yaml."""
+    given = pulumi.get_root_directory()
+    if given and _is_project(Path(given)):
+        return Path(given)
+    here = Path(__file__).resolve()
+    return next((p for p in here.parents if _is_project(p)), here.parents[2])
+
+
+def _is_project(directory: Path) -> bool:
+    return any((directory / name).is_file() for name in ("Pulumi.yaml", "Pulumi.yml"))
 
 
 def provider_settings(config: pulumi.Config) -> ProviderSettings | None:

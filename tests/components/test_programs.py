@@ -154,3 +154,54 @@ def test_a_fresh_clone_installs_peerstack_for_each_program(project: Path) -> Non
     pyproject = tomllib.loads((installed / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "peerstack"
     assert any(dep.startswith("pulumi-aws") for dep in pyproject["project"]["dependencies"])
+
+
+GUIDE_MOCKS_RUN = """
+import runpy, sys
+import pulumi
+from pulumi.runtime.config import set_all_config
+
+class Mocks(pulumi.runtime.Mocks):  # as in Pulumi's unit-testing guide
+    def new_resource(self, args):
+        return [args.name + "_id", args.inputs]
+    def call(self, args):
+        return {}
+
+pulumi.runtime.set_mocks(Mocks(), project="peerstack", stack="dev", preview=False)
+set_all_config({"peerstack:topology": "examples/mesh-two-regions.yaml"})
+runpy.run_path(sys.argv[1], run_name="__main__")
+print("registered")
+"""
+
+
+def test_config_program_runs_under_pulumis_own_mocks(tmp_path: Path) -> None:
+    """pulumi.runtime.set_mocks gives a placeholder root directory; the program finds its
+    project the way the engine does, and a relative path in config resolves there."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", GUIDE_MOCKS_RUN, str(FROM_CONFIG)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "registered" in result.stdout
+    assert "file not found" not in result.stderr
+
+
+def test_the_requirements_install_from_the_programs_folder_as_the_readme_says() -> None:
+    for program in ("from_config", "in_python"):
+        folder = ROOT / "programs" / program
+        lines = [
+            line.strip()
+            for line in (folder / "requirements.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        assert lines == ["-e ../.."]
+        assert ((folder / "../..").resolve() / "pyproject.toml").is_file()
+    assert (
+        "cd programs/from_config && pip install -r\nrequirements.txt"
+        in (ROOT / "README.md").read_text()
+    )
