@@ -14,6 +14,7 @@ from peerstack._results.results import (
     PreviewResult,
     RefreshResult,
     UpResult,
+    warnings_of,
 )
 from peerstack._results.steps import Places, ResourceStep, is_aws, normalize_op, parse_urn
 
@@ -31,4 +32,5 @@ __all__ = [
     "is_aws",
     "normalize_op",
     "parse_urn",
+    "warnings_of",
 ]

@@ -20,6 +20,7 @@ from peerstack._results.outputs import Outputs
 from peerstack._results.steps import ResourceStep, normalize_op
 
 if TYPE_CHECKING:
+    from peerstack.plan import Plan
     from peerstack.verify import VerifyResult
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "PreviewResult",
     "RefreshResult",
     "UpResult",
+    "warnings_of",
 ]
 
 Engine = Literal["pulumi", "mocks"]
@@ -109,6 +111,12 @@ class ChangeSummary(Mapping[str, int]):
         return dict(self.counts)
 
 
+def warnings_of(plan: Plan, engine: Iterable[str] = ()) -> tuple[str, ...]:
+    """A result's warnings: the plan's (``file:line: path: message`` and its hint), then
+    the engine's."""
+    return (*(str(problem) for problem in plan.warnings), *engine)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Result:
     stack: str
@@ -124,7 +132,8 @@ class _Result:
     emulated: bool = False
     """The run went to the in-process AWS emulation, not to AWS."""
     warnings: tuple[str, ...] = ()
-    """What the engine warned about (a preview's replace of an imported resource)."""
+    """The plan's warnings (valid, but probably not what was meant; each with its place in
+    the file and a hint), then what the engine warned about."""
 
     _OPERATION: ClassVar[str] = ""
     _MADE: ClassVar[tuple[str, ...]] = ("create", "replace")

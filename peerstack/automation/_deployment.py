@@ -28,6 +28,7 @@ from peerstack._results import (
     PreviewResult,
     RefreshResult,
     UpResult,
+    warnings_of,
 )
 from peerstack.automation._errors import (
     MIN_INLINE_REFRESH_DESTROY,
@@ -260,6 +261,7 @@ class Deployment:
             changes=ChangeSummary.count(steps),
             duration=_since(started),
             steps=steps,
+            warnings=warnings_of(self._plan, _engine_warnings(tracker)),
         )
 
     def up(
@@ -300,6 +302,7 @@ class Deployment:
             steps=steps,
             outputs=outputs,
             verification=self._verify(outputs) if verify else None,
+            warnings=warnings_of(self._plan, _engine_warnings(tracker)),
         )
 
     def refresh(
@@ -592,6 +595,10 @@ def _require_inline_support(command: auto.PulumiCommand, operation: str) -> None
             f">= {needed}; the installed one is {version}",
             hint="upgrade it: `curl -fsSL https://get.pulumi.com | sh` (or `brew upgrade pulumi`)",
         )
+
+
+def _engine_warnings(tracker: ProgressTracker) -> list[str]:
+    return [message for severity, message in tracker.diagnostics if severity == "warning"]
 
 
 def _since(started: float) -> timedelta:

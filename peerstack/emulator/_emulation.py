@@ -27,6 +27,7 @@ from peerstack._results import (
     PreviewResult,
     ResourceStep,
     UpResult,
+    warnings_of,
 )
 from peerstack._runtime import Program
 from peerstack.automation import OnEvent, Operation
@@ -89,7 +90,7 @@ class _Ran:
             "steps": self.steps,
             "engine": "mocks",
             "emulated": True,
-            "warnings": self.warnings,
+            "warnings": warnings_of(self.plan, self.warnings),
         }
 
 

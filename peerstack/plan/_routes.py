@@ -410,7 +410,8 @@ def plan_reachability(
     by_table: dict[tuple[str, str], list[RoutePlan]] = defaultdict(list)
     for route in routes:
         by_table[(route.vpc, route.route_table)].append(route)
-    models = [_vpc_model(ctx, vpc, ipv6, by_table) for vpc in vpcs.values()]
+    origins = {link.name: link.origin for link in links}
+    models = [_vpc_model(ctx, vpc, ipv6, by_table, origins) for vpc in vpcs.values()]
     peers, peer_links = outside_peers(
         AcceptedConnection(
             accept.name,
@@ -436,6 +437,7 @@ def _vpc_model(
     vpc: VpcPlan,
     ipv6: Mapping[str, tuple[Network, ...]],
     by_table: Mapping[tuple[str, str], list[RoutePlan]],
+    origins: Mapping[str, str],
 ) -> VpcModel:
     """One VPC as planned: its tables' routes (warning about routes that reach nothing)."""
     blocks = _blocks(vpc, ipv6)
@@ -462,13 +464,19 @@ def _vpc_model(
         if not planned:
             continue
         if table not in used:
-            _warn_unused(ctx, vpc, table, planned)
+            _warn_unused(ctx, vpc, table, planned, origins)
         else:
             _warn_covered(ctx, vpc, table, entries)
     return vpc_model(vpc.name, blocks, tables, subnets)
 
 
-def _warn_unused(ctx: Context, vpc: VpcPlan, table: str, planned: list[RoutePlan]) -> None:
+def _warn_unused(
+    ctx: Context,
+    vpc: VpcPlan,
+    table: str,
+    planned: list[RoutePlan],
+    origins: Mapping[str, str],
+) -> None:
     peers = sorted({r.peer for r in planned})
     count = len(planned)
     ctx.warn(
@@ -476,10 +484,26 @@ def _warn_unused(ctx: Context, vpc: VpcPlan, table: str, planned: list[RoutePlan
         f"route table {table!r} of {vpc.name!r} gets {count} peering route"
         f"{'s' if count != 1 else ''} (to {', '.join(peers)}) but no subnet uses it: "
         f"{'they make' if count != 1 else 'it makes'} nothing reachable",
-        hint=f"give a subnet of {vpc.name!r} no `route_table` so that it uses the main "
-        f"table; for a peering or a hub's spoke, `routes: {{{vpc.name}: {{tables: [...]}}}}` "
-        "picks the tables that get routes",
+        hint=_unused_hint(vpc, sorted({origins.get(r.link, "") for r in planned})),
     )
+
+
+def _unused_hint(vpc: VpcPlan, declared: list[str]) -> str:
+    """What the user can do, where the links that route there were declared: a mesh
+    routes every table of its members; a peering or a hub's spoke can pick tables."""
+    used = sorted({s.route_table for s in vpc.subnets})
+    uses = f"`routes: {{{vpc.name}: {{tables: [{', '.join(used)}]}}}}`"
+    meshes = [origin for origin in declared if origin.startswith("meshes")]
+    others = [origin for origin in declared if origin and origin not in meshes]
+    fixes = [f"give a subnet of {vpc.name!r} no `route_table`, so that it uses the main table"]
+    if others:
+        fixes.append(f"add {uses} to {', '.join(others)} to route only the tables in use")
+    if meshes:
+        fixes.append(
+            f"a mesh ({', '.join(meshes)}) routes every table of its members: to choose "
+            f"the tables of {vpc.name!r}, declare its links as `peerings` with {uses}"
+        )
+    return "; or ".join(fixes)
 
 
 def _warn_covered(

@@ -330,7 +330,7 @@ class _Check:
     # -- the stack's state -------------------------------------------------------------------
 
     def state(self, state: Iterable[StateResource], imports: list[PlannedImport]) -> dict[str, str]:
-        held = {(r.type, r.name): r for r in state}
+        held = {(r.type, r.name): r for r in sorted(state, key=lambda r: (r.type, r.name))}
         planned = {(p.type, p.name): p for p in imports}
         kept: dict[str, str] = {}
         for key, resource in held.items():

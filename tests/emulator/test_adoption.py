@@ -255,7 +255,7 @@ def test_routes_exist_switched_on_for_routes_the_stack_created_is_refused() -> N
             env.up(BASE)
         assert routes_in(env, "data", WAREHOUSE_MAIN), "the routes the stack made are there"
         assert routes_in(env, "net", CORE_PRIVATE)
-    assert [p.message.split(" (r-")[0] for p in info.value.problems] == [
+    assert sorted(p.message.split(" (r-")[0] for p in info.value.problems) == [
         f"the stack created the route {CORE_PRIVATE_ROUTE!r}",
         f"the stack created the route {WAREHOUSE_MAIN_ROUTE!r}",
     ]

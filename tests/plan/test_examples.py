@@ -71,3 +71,9 @@ def test_ipv6_subnets_example_gives_one_spoke_one_hub_subnet_in_both_families() 
     assert plan.subnet_reachability["batch.jobs"] == ("hub.api",)
     assert plan.subnet_reachability["app.web"] == ("hub.api", "hub.db", "hub.ops")
     assert not plan.can_reach("app", "batch")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_validates_clean(path: Path) -> None:
+    """What a new user tries first plans without a warning."""
+    assert build_plan(load_topology(path)).warnings == ()

@@ -180,3 +180,41 @@ def test_a_route_to_a_subnet_reaches_it_and_none_of_its_neighbours(plan_of: Plan
     assert plan.subnet_reachability["b.s"] == ("a.api",)
     assert plan.subnet_reachability["a.db"] == ()
     assert plan.warnings == ()
+
+
+def test_an_unused_table_a_mesh_routes_gets_a_hint_a_mesh_can_follow(plan_of) -> None:
+    plan = plan_of(
+        """
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            subnets: [{name: s, cidr: 10.0.1.0/24, az: a, route_table: private}]
+          b: {cidr: 10.1.0.0/16}
+          c: {cidr: 10.2.0.0/16}
+        meshes: [{name: core, members: [a, b, c]}]
+        """
+    )
+    (warning,) = plan.warnings
+    assert "route table 'main' of 'a' gets 2 peering routes" in warning.message
+    assert warning.hint == (
+        "give a subnet of 'a' no `route_table`, so that it uses the main table; or a mesh "
+        "(meshes[0] (core)) routes every table of its members: to choose the tables of 'a', "
+        "declare its links as `peerings` with `routes: {a: {tables: [private]}}`"
+    )
+
+
+def test_an_unused_table_a_peering_routes_points_at_that_peering(plan_of) -> None:
+    plan = plan_of(
+        """
+        vpcs:
+          a:
+            cidr: 10.0.0.0/16
+            subnets: [{name: s, cidr: 10.0.1.0/24, az: a, route_table: private}]
+          b: {cidr: 10.1.0.0/16}
+        peerings: [{requester: a, accepter: b}]
+        """
+    )
+    (warning,) = plan.warnings
+    assert warning.hint is not None and warning.hint.endswith(
+        "or add `routes: {a: {tables: [private]}}` to peerings[0] to route only the tables in use"
+    )
